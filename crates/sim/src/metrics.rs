@@ -1,0 +1,1 @@
+//! Metric series generated from the simulated fleet (being written).
