@@ -1,0 +1,31 @@
+import js from "@eslint/js";
+import globals from "globals";
+import reactHooks from "eslint-plugin-react-hooks";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist", "node_modules", "src/bindings"] },
+  {
+    files: ["**/*.{ts,tsx}"],
+    extends: [js.configs.recommended, ...tseslint.configs.strictTypeChecked],
+    languageOptions: {
+      ecmaVersion: 2022,
+      globals: globals.browser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { "react-hooks": reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
+      // `invoke` is imported only by api.ts; everything else goes through it.
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "@tauri-apps/api/core", message: "Call the backend through src/api.ts only." }] },
+      ],
+    },
+  },
+  {
+    files: ["src/api.ts", "src/**/*.test.{ts,tsx}", "src/test/**"],
+    rules: { "no-restricted-imports": "off" },
+  },
+);

@@ -1,0 +1,360 @@
+import { useState } from "react";
+import type { SessionInfo, TaskSummary } from "../api";
+import { ErrorPanel } from "../components/ErrorPanel";
+import { ListToolbar, UpdatedAgo } from "../components/ListToolbar";
+import { EmptyState, SkeletonRows } from "../components/Skeleton";
+import { StatusPill } from "../components/Status";
+import { formatTime, matchesFilter, revisionOf, shortTaskDefinition, taskIdOf } from "../format";
+import { lastSelection, rememberSelection, useStickyState } from "../hooks";
+import { useServiceDetail, useStoppedTasks } from "../queries";
+import { navigate } from "../route";
+
+const EVENTS_SHOWN = 25;
+
+/** One service: summary, deployments, recent events and its tasks. */
+export function Service({ session, cluster, service }: { session: SessionInfo; cluster: string; service: string }) {
+  const detail = useServiceDetail(session, cluster, service);
+  const [showStopped, setShowStopped] = useState(false);
+  const stopped = useStoppedTasks(session, cluster, service, showStopped);
+  const listKey = `service:${session.id}:${session.region}:${cluster}:${service}`;
+  const [eventFilter, setEventFilter] = useStickyState(`filter:events:${listKey}`);
+  const [taskFilter, setTaskFilter] = useStickyState(`filter:tasks:${listKey}`);
+  const [allEvents, setAllEvents] = useState(false);
+  const selectedTask = lastSelection(listKey);
+
+  const openTask = (t: TaskSummary) => {
+    const taskId = taskIdOf(t.id);
+    rememberSelection(listKey, taskId);
+    navigate({ view: "task", sessionId: session.id, cluster, service, taskId });
+  };
+
+  if (detail.isPending) {
+    return (
+      <main className="page" data-testid="service-view">
+        <h1>{service}</h1>
+        <SkeletonRows rows={6} label="Loading the service" />
+      </main>
+    );
+  }
+  if (detail.isError) {
+    return (
+      <main className="page" data-testid="service-view">
+        <h1>{service}</h1>
+        <ErrorPanel
+          title={`Could not load ${service}`}
+          error={detail.error}
+          onRetry={() => void detail.refetch()}
+          retrying={detail.isFetching}
+        />
+      </main>
+    );
+  }
+
+  const d = detail.data;
+  const s = d.summary;
+  const events = d.events.filter((e) => matchesFilter(eventFilter, e.message));
+  const eventsShown = allEvents ? events : events.slice(0, EVENTS_SHOWN);
+  const running = d.tasks.filter((t) =>
+    matchesFilter(taskFilter, t.id, t.lastStatus, t.healthStatus, t.privateIp, t.taskDefinition),
+  );
+  const stoppedRows = (stopped.data ?? []).filter((t) =>
+    matchesFilter(taskFilter, t.id, t.stopCode, t.stoppedReason, t.privateIp, t.taskDefinition),
+  );
+
+  return (
+    <main className="page" data-testid="service-view">
+      <div className="title-row">
+        <h1 data-testid="service-name">{s.name}</h1>
+        <StatusPill value={s.status} testId="service-status" />
+        <span className="toolbar-spacer" />
+        <UpdatedAgo updatedAt={detail.dataUpdatedAt} fetching={detail.isFetching} />
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            void detail.refetch();
+            if (showStopped) void stopped.refetch();
+          }}
+          disabled={detail.isFetching}
+          data-testid="refresh-button"
+        >
+          Refresh
+        </button>
+      </div>
+
+      <dl className="facts" data-testid="service-facts">
+        <div>
+          <dt>Running / desired</dt>
+          <dd data-testid="service-counts" className={s.running < s.desired ? "warn-text" : undefined}>
+            {s.running}/{s.desired}
+            {s.pending > 0 && <span className="muted"> ({s.pending} pending)</span>}
+          </dd>
+        </div>
+        <div>
+          <dt>Task definition</dt>
+          <dd data-testid="service-taskdef">
+            {shortTaskDefinition(s.taskDefinition)} <span className="muted">(revision {s.taskDefinitionRevision})</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Launch type</dt>
+          <dd>{s.launchType ?? "—"}</dd>
+        </div>
+        <div>
+          <dt>Healthy range during deployments</dt>
+          <dd>
+            {d.minimumHealthyPercent ?? "—"} % to {d.maximumPercent ?? "—"} %
+          </dd>
+        </div>
+        <div>
+          <dt>Load balancing</dt>
+          <dd data-testid="service-load-balancers">
+            {d.loadBalancers.length === 0
+              ? "None"
+              : d.loadBalancers
+                  .map((lb) => {
+                    const tg = lb.targetGroupArn === null ? null : (lb.targetGroupArn.split("/")[1] ?? lb.targetGroupArn);
+                    const target = lb.containerName === null ? "" : ` → ${lb.containerName}:${lb.containerPort ?? "?"}`;
+                    return `${lb.loadBalancerName ?? tg ?? "load balancer"}${target}`;
+                  })
+                  .join(", ")}
+          </dd>
+        </div>
+      </dl>
+
+      <section className="card" aria-labelledby="deployments-title">
+        <h2 id="deployments-title">Deployments</h2>
+        {d.deployments.length === 0 ? (
+          <EmptyState testId="empty-deployments" title="No deployments recorded." />
+        ) : (
+          <div className="table-wrap">
+            <table className="table" data-testid="deployments-table">
+              <thead>
+                <tr>
+                  <th>Deployment</th>
+                  <th>Rollout</th>
+                  <th>Task definition</th>
+                  <th className="num">Running / desired</th>
+                  <th className="num">Pending</th>
+                  <th className="num">Failed</th>
+                  <th>Started</th>
+                  <th>Updated</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.deployments.map((dep) => (
+                  <tr key={dep.id} data-testid="deployment-row">
+                    <td>
+                      <StatusPill value={dep.status} />
+                    </td>
+                    <td>
+                      <StatusPill value={dep.rolloutState} />
+                      {dep.rolloutStateReason !== null && <div className="cell-note">{dep.rolloutStateReason}</div>}
+                    </td>
+                    <td>{shortTaskDefinition(dep.taskDefinition)}</td>
+                    <td className="num">
+                      {dep.running}/{dep.desired}
+                    </td>
+                    <td className="num">{dep.pending}</td>
+                    <td className={`num${dep.failed > 0 ? " bad-text" : ""}`}>{dep.failed}</td>
+                    <td>{formatTime(dep.createdAt)}</td>
+                    <td>{formatTime(dep.updatedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="tasks-title">
+        <h2 id="tasks-title">Tasks</h2>
+        <ListToolbar
+          filter={taskFilter}
+          onFilter={setTaskFilter}
+          filterLabel="Filter tasks"
+          updatedAt={detail.dataUpdatedAt}
+          fetching={detail.isFetching || stopped.isFetching}
+          onRefresh={() => {
+            void detail.refetch();
+            if (showStopped) void stopped.refetch();
+          }}
+        >
+          <label className="toggle">
+            <input
+              type="checkbox"
+              checked={showStopped}
+              onChange={(e) => {
+                setShowStopped(e.target.checked);
+              }}
+              data-testid="show-stopped"
+            />
+            Show stopped tasks
+          </label>
+        </ListToolbar>
+        <h3>Running</h3>
+        {d.tasks.length === 0 ? (
+          <EmptyState testId="empty-tasks" title="No task is running for this service." />
+        ) : running.length === 0 ? (
+          <EmptyState testId="no-match" title={`No running task matches “${taskFilter}”.`} />
+        ) : (
+          <TaskTable tasks={running} selected={selectedTask} onOpen={openTask} testId="tasks-table" />
+        )}
+        {showStopped && (
+          <>
+            <h3>Stopped</h3>
+            {stopped.isPending && <SkeletonRows rows={2} label="Loading stopped tasks" />}
+            {stopped.isError && (
+              <ErrorPanel
+                title="Could not list the stopped tasks"
+                error={stopped.error}
+                onRetry={() => void stopped.refetch()}
+                retrying={stopped.isFetching}
+              />
+            )}
+            {stopped.isSuccess && stopped.data.length === 0 && (
+              <EmptyState testId="empty-stopped" title="No recently stopped tasks.">
+                <p>ECS keeps stopped tasks for about an hour.</p>
+              </EmptyState>
+            )}
+            {stoppedRows.length > 0 && (
+              <TaskTable tasks={stoppedRows} selected={selectedTask} onOpen={openTask} testId="stopped-tasks-table" stopped />
+            )}
+          </>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="events-title">
+        <h2 id="events-title">Recent events</h2>
+        <div className="toolbar">
+          <input
+            type="search"
+            className="filter"
+            value={eventFilter}
+            onChange={(e) => {
+              setEventFilter(e.target.value);
+            }}
+            placeholder="Filter events"
+            aria-label="Filter events"
+            data-testid="events-filter"
+          />
+          <span className="muted">Newest first</span>
+        </div>
+        {d.events.length === 0 ? (
+          <EmptyState testId="empty-events" title="No events yet." />
+        ) : events.length === 0 ? (
+          <EmptyState testId="no-match" title={`No event matches “${eventFilter}”.`} />
+        ) : (
+          <>
+            <ol className="events" data-testid="events-list">
+              {eventsShown.map((e) => (
+                <li key={e.id} data-testid="event-item">
+                  <time dateTime={e.createdAt ?? undefined}>{formatTime(e.createdAt)}</time>
+                  <span>{e.message}</span>
+                </li>
+              ))}
+            </ol>
+            {events.length > EVENTS_SHOWN && (
+              <button
+                type="button"
+                className="button"
+                onClick={() => {
+                  setAllEvents(!allEvents);
+                }}
+              >
+                {allEvents ? "Show fewer events" : `Show all ${events.length} events`}
+              </button>
+            )}
+          </>
+        )}
+      </section>
+    </main>
+  );
+}
+
+function TaskTable({
+  tasks,
+  selected,
+  onOpen,
+  testId,
+  stopped = false,
+}: {
+  tasks: TaskSummary[];
+  selected: string | undefined;
+  onOpen: (t: TaskSummary) => void;
+  testId: string;
+  stopped?: boolean;
+}) {
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid={testId}>
+        <thead>
+          <tr>
+            <th>Task</th>
+            <th>Status</th>
+            {stopped ? (
+              <>
+                <th>Stopped</th>
+                <th>Stop code</th>
+                <th>Reason</th>
+              </>
+            ) : (
+              <>
+                <th>Health</th>
+                <th>Started</th>
+                <th>Private IP</th>
+              </>
+            )}
+            <th className="num">Revision</th>
+          </tr>
+        </thead>
+        <tbody>
+          {tasks.map((t) => {
+            const id = taskIdOf(t.id);
+            return (
+              <tr
+                key={t.arn}
+                className={selected === id ? "selected" : undefined}
+                aria-selected={selected === id}
+                data-testid={`task-row-${id}`}
+              >
+                <td>
+                  <button
+                    type="button"
+                    className="link mono"
+                    onClick={() => {
+                      onOpen(t);
+                    }}
+                    data-testid="task-link"
+                    data-task-id={id}
+                  >
+                    {id}
+                  </button>
+                </td>
+                <td>
+                  <StatusPill value={t.lastStatus} />
+                </td>
+                {stopped ? (
+                  <>
+                    <td>{formatTime(t.stoppedAt)}</td>
+                    <td>{t.stopCode ?? "—"}</td>
+                    <td className="reason">{t.stoppedReason ?? "—"}</td>
+                  </>
+                ) : (
+                  <>
+                    <td>
+                      <StatusPill value={t.healthStatus} />
+                    </td>
+                    <td>{formatTime(t.startedAt)}</td>
+                    <td className="mono">{t.privateIp ?? "—"}</td>
+                  </>
+                )}
+                <td className="num">{revisionOf(t.taskDefinition) ?? "—"}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

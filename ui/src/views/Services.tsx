@@ -1,0 +1,121 @@
+import type { SessionInfo } from "../api";
+import { ErrorPanel } from "../components/ErrorPanel";
+import { ListToolbar } from "../components/ListToolbar";
+import { EmptyState, SkeletonRows } from "../components/Skeleton";
+import { StatusPill } from "../components/Status";
+import { ageOf, matchesFilter, shortTaskDefinition } from "../format";
+import { lastSelection, rememberSelection, useNow, useStickyState } from "../hooks";
+import { useServices } from "../queries";
+import { navigate } from "../route";
+
+/** The services of one cluster. */
+export function Services({ session, cluster }: { session: SessionInfo; cluster: string }) {
+  const services = useServices(session, cluster);
+  const now = useNow(15_000);
+  const listKey = `services:${session.id}:${session.region}:${cluster}`;
+  const [filter, setFilter] = useStickyState(`filter:${listKey}`);
+  const selected = lastSelection(listKey);
+  const rows = (services.data ?? []).filter((s) =>
+    matchesFilter(filter, s.name, s.status, s.taskDefinition, s.launchType, s.lastDeployment?.rolloutState),
+  );
+
+  return (
+    <main className="page" data-testid="services-view">
+      <h1>
+        Services <span className="h-sub">of {cluster}</span>
+      </h1>
+      <ListToolbar
+        filter={filter}
+        onFilter={setFilter}
+        filterLabel="Filter services"
+        updatedAt={services.dataUpdatedAt}
+        fetching={services.isFetching}
+        onRefresh={() => void services.refetch()}
+      />
+      {services.isError && (
+        <ErrorPanel
+          title={`Could not list the services of ${cluster}`}
+          error={services.error}
+          onRetry={() => void services.refetch()}
+          retrying={services.isFetching}
+        />
+      )}
+      {services.isPending && <SkeletonRows label="Loading services" />}
+      {services.isSuccess && services.data.length === 0 && (
+        <EmptyState testId="empty-services" title="This cluster has no services.">
+          <p>Services started outside a service (standalone tasks) are not listed here.</p>
+        </EmptyState>
+      )}
+      {services.isSuccess && services.data.length > 0 && rows.length === 0 && (
+        <EmptyState testId="no-match" title={`No service matches “${filter}”.`} />
+      )}
+      {rows.length > 0 && (
+        <div className="table-wrap">
+          <table className="table" data-testid="services-table">
+            <thead>
+              <tr>
+                <th>Service</th>
+                <th>Status</th>
+                <th className="num">Running / desired</th>
+                <th className="num">Pending</th>
+                <th>Task definition</th>
+                <th>Last deployment</th>
+                <th>Launch type</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((s) => {
+                const short = s.running < s.desired;
+                const age = ageOf(s.lastDeployment?.updatedAt, now);
+                return (
+                  <tr
+                    key={s.arn}
+                    className={selected === s.name ? "selected" : undefined}
+                    aria-selected={selected === s.name}
+                    data-testid={`service-row-${s.name}`}
+                  >
+                    <td>
+                      <button
+                        type="button"
+                        className="link"
+                        onClick={() => {
+                          rememberSelection(listKey, s.name);
+                          navigate({ view: "service", sessionId: session.id, cluster, service: s.name });
+                        }}
+                        data-testid={`service-link-${s.name}`}
+                      >
+                        {s.name}
+                      </button>
+                    </td>
+                    <td>
+                      <StatusPill value={s.status} />
+                    </td>
+                    <td className={`num${short ? " warn-text" : ""}`} data-testid={`service-running-${s.name}`}>
+                      {s.running}/{s.desired}
+                    </td>
+                    <td className="num">{s.pending}</td>
+                    <td data-testid={`service-taskdef-${s.name}`}>
+                      {shortTaskDefinition(s.taskDefinition)}
+                      <span className="muted"> (revision {s.taskDefinitionRevision})</span>
+                    </td>
+                    <td data-testid={`service-deployment-${s.name}`}>
+                      {s.lastDeployment === null ? (
+                        <span className="muted">—</span>
+                      ) : (
+                        <>
+                          <StatusPill value={s.lastDeployment.rolloutState ?? s.lastDeployment.status} />
+                          {age !== null && <span className="muted"> {age}</span>}
+                        </>
+                      )}
+                    </td>
+                    <td>{s.launchType ?? "—"}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </main>
+  );
+}
