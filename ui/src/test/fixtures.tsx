@@ -29,7 +29,7 @@ export function fakeBridge(invokeMock: unknown, handlers: Handlers) {
       try {
         return Promise.resolve(h(a));
       } catch (e) {
-        return Promise.reject(e as Error);
+        return Promise.reject(e);
       }
     },
   );
