@@ -2,152 +2,23 @@
 // here; the rest of the UI imports these functions and types, never `invoke` itself.
 import { invoke } from "@tauri-apps/api/core";
 
-// Types of the bridge, written from the team contract until ts-rs bindings are committed.
-/** An AWS partition id. */
-export type PartitionId = "aws" | "aws-us-gov";
-/** How a profile gets its credentials. */
-export type ProfileKind = "static" | "sso" | "process" | "assumeRole" | "other";
-/** Error returned by every command. */
-export interface ErrorPayload {
-  code: string;
-  message: string;
-  retryable: boolean;
-}
-/** One profile of the AWS config file. */
-export interface ProfileInfo {
-  name: string;
-  region: string | null;
-  partition: PartitionId;
-  kind: ProfileKind;
-  ssoSession: string | null;
-  accountId: string | null;
-}
-/** One region of a partition. */
-export interface RegionInfo {
-  code: string;
-  name: string;
-}
-/** One partition with its regions. */
-export interface PartitionInfo {
-  id: PartitionId;
-  label: string;
-  defaultRegion: string;
-  regions: RegionInfo[];
-}
-/** An open session (profile + account + region). */
-export interface SessionInfo {
-  id: string;
-  profile: string;
-  partition: PartitionId;
-  accountId: string;
-  accountName: string | null;
-  arn: string;
-  region: string;
-}
-/** A cluster row. */
-export interface ClusterSummary {
-  name: string;
-  arn: string;
-  status: string;
-  activeServices: number;
-  runningTasks: number;
-  pendingTasks: number;
-  capacityProviders: string[];
-}
-/** The latest deployment of a service, as shown in the list. */
-export interface LastDeployment {
-  rolloutState: string | null;
-  status: string;
-  updatedAt: string | null;
-}
-/** A service row. */
-export interface ServiceSummary {
-  name: string;
-  arn: string;
-  status: string;
-  desired: number;
-  running: number;
-  pending: number;
-  launchType: string | null;
-  taskDefinition: string;
-  taskDefinitionRevision: number;
-  lastDeployment: LastDeployment | null;
-}
-/** One deployment of a service. */
-export interface DeploymentInfo {
-  id: string;
-  status: string;
-  rolloutState: string | null;
-  rolloutStateReason: string | null;
-  taskDefinition: string;
-  desired: number;
-  running: number;
-  pending: number;
-  failed: number;
-  createdAt: string | null;
-  updatedAt: string | null;
-}
-/** One service event. */
-export interface ServiceEventInfo {
-  id: string;
-  createdAt: string | null;
-  message: string;
-}
-/** A load balancer attached to a service. */
-export interface LoadBalancerInfo {
-  targetGroupArn: string | null;
-  loadBalancerName: string | null;
-  containerName: string | null;
-  containerPort: number | null;
-}
-/** A task row. */
-export interface TaskSummary {
-  id: string;
-  arn: string;
-  lastStatus: string;
-  desiredStatus: string;
-  healthStatus: string | null;
-  startedAt: string | null;
-  stoppedAt: string | null;
-  stopCode: string | null;
-  stoppedReason: string | null;
-  taskDefinition: string;
-  privateIp: string | null;
-  launchType: string | null;
-}
-/** Everything the service page shows. */
-export interface ServiceDetail {
-  summary: ServiceSummary;
-  deployments: DeploymentInfo[];
-  events: ServiceEventInfo[];
-  tasks: TaskSummary[];
-  loadBalancers: LoadBalancerInfo[];
-  minimumHealthyPercent: number | null;
-  maximumPercent: number | null;
-}
-/** One container of a task. */
-export interface ContainerInfo {
-  name: string;
-  image: string | null;
-  lastStatus: string | null;
-  exitCode: number | null;
-  reason: string | null;
-  healthStatus: string | null;
-}
-/** Everything the task page shows. */
-export interface TaskDetail {
-  summary: TaskSummary;
-  containers: ContainerInfo[];
-  createdAt: string | null;
-  pullStartedAt: string | null;
-  stoppingAt: string | null;
-  cpu: string | null;
-  memory: string | null;
-  availabilityZone: string | null;
-  group: string | null;
-}
-/** Which tasks to list. */
-export type DesiredStatus = "RUNNING" | "STOPPED";
+// Types of the bridge, generated from the Rust types by ts-rs (ui/src/bindings, committed).
+import type { DesiredStatus, ErrorPayload, Partition } from "./bindings";
+import type {
+  ClusterSummary,
+  PartitionInfo,
+  ProfileInfo,
+  ServiceDetail,
+  ServiceSummary,
+  SessionInfo,
+  TaskDetail,
+  TaskSummary,
+} from "./bindings";
+
+export type * from "./bindings";
+/** An AWS partition id ("aws" or "aws-us-gov"). */
+export type PartitionId = Partition;
+export type { DesiredStatus, ErrorPayload };
 
 /** A failed command, carrying the bridge's error payload. */
 export class ApiError extends Error {

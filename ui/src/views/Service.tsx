@@ -113,9 +113,8 @@ export function Service({ session, cluster, service }: { session: SessionInfo; c
               ? "None"
               : d.loadBalancers
                   .map((lb) => {
-                    const tg = lb.targetGroupArn === null ? null : (lb.targetGroupArn.split("/")[1] ?? lb.targetGroupArn);
                     const target = lb.containerName === null ? "" : ` → ${lb.containerName}:${lb.containerPort ?? "?"}`;
-                    return `${lb.loadBalancerName ?? tg ?? "load balancer"}${target}`;
+                    return `${lb.targetGroupName ?? lb.loadBalancerName ?? "target group"}${target}`;
                   })
                   .join(", ")}
           </dd>
@@ -156,7 +155,7 @@ export function Service({ session, cluster, service }: { session: SessionInfo; c
                       {dep.running}/{dep.desired}
                     </td>
                     <td className="num">{dep.pending}</td>
-                    <td className={`num${dep.failed > 0 ? " bad-text" : ""}`}>{dep.failed}</td>
+                    <td className={`num${dep.failedTasks > 0 ? " bad-text" : ""}`}>{dep.failedTasks}</td>
                     <td>{formatTime(dep.createdAt)}</td>
                     <td>{formatTime(dep.updatedAt)}</td>
                   </tr>

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Runs every test of ECS Desk: formatting and lints, Rust unit and integration tests, UI lint,
+# typecheck and component tests, a debug build of the app with its .deb, and the end-to-end tests of
+# the real window against the simulator (under Xvfb, with an unlocked Secret Service keyring).
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+LOGS="$ROOT/artifacts/logs"
+mkdir -p "$LOGS"
+START=$SECONDS
+
+# `tauri build` compiles the app with the `tauri/custom-protocol` feature (the UI embedded); clippy
+# and tests use the same feature set so Cargo does not build the tauri crates a second time.
+TAURI_FEATURES=(--features tauri/custom-protocol)
+
+names=() results=() times=()
+failed=0
+step() {
+  local name="$1" slug t0 rc
+  shift
+  slug="$(echo "$name" | tr -c 'a-zA-Z0-9\n' '-' | tr 'A-Z' 'a-z')"
+  printf '\n\033[1m==> %s\033[0m\n' "$name"
+  t0=$SECONDS
+  "$@" 2>&1 | tee "$LOGS/$slug.log"
+  rc=${PIPESTATUS[0]}
+  names+=("$name")
+  times+=("$((SECONDS - t0))")
+  if [ "$rc" -eq 0 ]; then results+=("ok"); else results+=("FAILED ($rc)"); failed=1; fi
+  return "$rc"
+}
+skip() {
+  names+=("$1"); times+=(0); results+=("skipped: $2"); failed=1
+  printf '\n\033[1m==> %s: skipped (%s)\033[0m\n' "$1" "$2"
+}
+
+ui() { (cd "$ROOT/ui" && "$@"); }
+# The tauri CLI runs from ui/ (where it is installed) and is told where the Rust shell lives.
+tauri() { TAURI_APP_PATH="$ROOT/src-tauri" TAURI_FRONTEND_PATH="$ROOT/ui" "$ROOT/ui/node_modules/.bin/tauri" "$@"; }
+
+check_deb() {
+  local deb
+  deb="$(ls -t "$ROOT"/target/debug/bundle/deb/*.deb 2>/dev/null | head -n1)"
+  [ -n "$deb" ] || { echo "no .deb under target/debug/bundle/deb"; return 1; }
+  echo "package: ${deb#"$ROOT"/}"
+  dpkg-deb -I "$deb" || return 1
+  dpkg-deb -c "$deb" | grep -q './usr/bin/ecs-desk$' || { echo "the .deb has no usr/bin/ecs-desk"; return 1; }
+  # The packaged binary must start: unpack it and keep it running for a few seconds under Xvfb.
+  local dir rc
+  dir="$(mktemp -d)"
+  dpkg-deb -x "$deb" "$dir"
+  HOME="$dir" AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+    timeout 10 xvfb-run -a "$dir/usr/bin/ecs-desk" >"$LOGS/deb-start.log" 2>&1
+  rc=$?
+  rm -rf "$dir"
+  if [ "$rc" -eq 124 ]; then echo "the packaged app started and kept running"; return 0; fi
+  echo "the packaged app exited early with status $rc:"; cat "$LOGS/deb-start.log"; return 1
+}
+
+e2e() {
+  # A private session bus with an unlocked keyring, and a virtual X server for the window.
+  dbus-run-session -- bash -c '
+    set -e
+    eval "$(printf "" | gnome-keyring-daemon --unlock --components=secrets)"
+    export GNOME_KEYRING_CONTROL
+    xvfb-run -a -s "-screen 0 1366x900x24" npm --prefix "$1/tests/e2e" test
+  ' _ "$ROOT"
+}
+
+step "setup (install what is missing)" "$ROOT/scripts/setup.sh" || { echo "setup failed: stopping"; exit 1; }
+step "cargo fmt --check" cargo fmt --all -- --check
+step "cargo clippy" cargo clippy --workspace --all-targets --locked "${TAURI_FEATURES[@]}" -- -D warnings
+step "cargo test" cargo test --workspace --locked "${TAURI_FEATURES[@]}"
+step "ui lint" ui npm run --silent lint
+step "ui typecheck" ui npm run --silent typecheck
+step "ui unit tests (vitest)" ui npx vitest run
+built=0
+if step "build the app + .deb (tauri build --debug)" tauri build --debug --bundles deb; then built=1; fi
+if [ "$built" -eq 1 ]; then
+  step "check the .deb" check_deb
+else
+  skip "check the .deb" "the app did not build"
+fi
+step "build the simulator" cargo build --locked -p ecsdesk-sim --bin ecsdesk-sim
+if [ "$built" -eq 1 ] && [ -x "$ROOT/target/debug/ecsdesk-sim" ]; then
+  step "end-to-end tests (tauri-driver, Xvfb)" e2e
+else
+  skip "end-to-end tests (tauri-driver, Xvfb)" "app or simulator missing"
+fi
+
+# Test counts, read from each runner's own summary lines.
+cargo_pass=$(grep -hoE 'test result: [a-zA-Z]+\. [0-9]+ passed' "$LOGS"/cargo-test.log 2>/dev/null | awk '{s+=$4} END {print s+0}')
+cargo_fail=$(grep -hoE '[0-9]+ failed;' "$LOGS"/cargo-test.log 2>/dev/null | awk '{s+=$1} END {print s+0}')
+vitest_pass=$(grep -hoE 'Tests +[0-9]+ passed' "$LOGS"/ui-unit-tests--vitest-.log 2>/dev/null | grep -oE '[0-9]+' | tail -n1)
+vitest_fail=$(grep -hoE 'Tests +[0-9]+ failed' "$LOGS"/ui-unit-tests--vitest-.log 2>/dev/null | grep -oE '[0-9]+' | tail -n1)
+e2e_log="$(ls "$LOGS"/end-to-end-tests*.log 2>/dev/null | head -n1)"
+e2e_pass=$(grep -hoE '^# pass [0-9]+' "$e2e_log" 2>/dev/null | grep -oE '[0-9]+' | tail -n1)
+e2e_fail=$(grep -hoE '^# fail [0-9]+' "$e2e_log" 2>/dev/null | grep -oE '[0-9]+' | tail -n1)
+total_pass=$(( ${cargo_pass:-0} + ${vitest_pass:-0} + ${e2e_pass:-0} ))
+total_fail=$(( ${cargo_fail:-0} + ${vitest_fail:-0} + ${e2e_fail:-0} ))
+
+printf '\n\033[1m==> Summary\033[0m (logs in artifacts/logs, screenshots in artifacts/screenshots)\n'
+for i in "${!names[@]}"; do
+  printf '  %-46s %-28s %5ss\n' "${names[$i]}" "${results[$i]}" "${times[$i]}"
+done
+printf '  %-46s %s\n' "Rust tests" "${cargo_pass:-0} passed, ${cargo_fail:-0} failed"
+printf '  %-46s %s\n' "UI component tests" "${vitest_pass:-0} passed, ${vitest_fail:-0} failed"
+printf '  %-46s %s\n' "End-to-end tests" "${e2e_pass:-0} passed, ${e2e_fail:-0} failed"
+printf '  %-46s %ss\n' "Total time" "$((SECONDS - START))"
+echo "tests: ${total_pass} passed, ${total_fail} failed"
+exit "$failed"
