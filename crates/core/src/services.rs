@@ -1,0 +1,317 @@
+//! ECS services of a cluster: listing and the detail page (deployments, events, tasks).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::CoreError;
+use crate::sessions::Session;
+use crate::tasks::{self, DesiredStatus, TaskSummary};
+use crate::{arn_name, describe_in_batches, rfc3339};
+
+/// DescribeServices accepts at most 10 services a call.
+const DESCRIBE_SERVICES_BATCH: usize = 10;
+
+/// The state of a service's newest deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LastDeployment {
+    /// `IN_PROGRESS`, `COMPLETED` or `FAILED` (null for services without a rollout state).
+    pub rollout_state: Option<String>,
+    /// `PRIMARY`, `ACTIVE` or `INACTIVE`.
+    pub status: String,
+    /// When the deployment last changed (RFC 3339).
+    pub updated_at: Option<String>,
+}
+
+/// One service as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceSummary {
+    /// Service name.
+    pub name: String,
+    /// Service ARN.
+    pub arn: String,
+    /// `ACTIVE`, `DRAINING` or `INACTIVE`.
+    pub status: String,
+    /// Desired task count.
+    pub desired: i32,
+    /// Running task count.
+    pub running: i32,
+    /// Pending task count.
+    pub pending: i32,
+    /// `FARGATE`, `EC2`, `EXTERNAL`, or the first capacity provider; null if unknown.
+    pub launch_type: Option<String>,
+    /// Task definition as `family:revision`.
+    pub task_definition: String,
+    /// Task definition revision number (0 if unknown).
+    pub task_definition_revision: i32,
+    /// The primary deployment, if any.
+    pub last_deployment: Option<LastDeployment>,
+}
+
+/// One deployment of a service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentInfo {
+    /// Deployment id (`ecs-svc/...`).
+    pub id: String,
+    /// `PRIMARY`, `ACTIVE` or `INACTIVE`.
+    pub status: String,
+    /// Task definition as `family:revision`.
+    pub task_definition: String,
+    /// Task definition revision number.
+    pub task_definition_revision: i32,
+    /// Desired task count.
+    pub desired: i32,
+    /// Running task count.
+    pub running: i32,
+    /// Pending task count.
+    pub pending: i32,
+    /// Tasks that failed to start in this deployment.
+    pub failed_tasks: i32,
+    /// `IN_PROGRESS`, `COMPLETED` or `FAILED`.
+    pub rollout_state: Option<String>,
+    /// Why the rollout is in its state.
+    pub rollout_state_reason: Option<String>,
+    /// Launch type of the deployment.
+    pub launch_type: Option<String>,
+    /// Created (RFC 3339).
+    pub created_at: Option<String>,
+    /// Last updated (RFC 3339).
+    pub updated_at: Option<String>,
+}
+
+/// One service event ("has reached a steady state", ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceEventInfo {
+    /// Event id.
+    pub id: String,
+    /// When it happened (RFC 3339).
+    pub created_at: Option<String>,
+    /// The event text.
+    pub message: String,
+}
+
+/// A load balancer target group a service registers with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LoadBalancerInfo {
+    /// Target group ARN.
+    pub target_group_arn: Option<String>,
+    /// Target group name (from its ARN).
+    pub target_group_name: Option<String>,
+    /// Classic load balancer name, if any.
+    pub load_balancer_name: Option<String>,
+    /// Container receiving traffic.
+    pub container_name: Option<String>,
+    /// Container port receiving traffic.
+    pub container_port: Option<i32>,
+}
+
+/// The service page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceDetail {
+    /// The list row of this service.
+    pub summary: ServiceSummary,
+    /// Deployments, primary first.
+    pub deployments: Vec<DeploymentInfo>,
+    /// Events, newest first.
+    pub events: Vec<ServiceEventInfo>,
+    /// Tasks the service wants running.
+    pub tasks: Vec<TaskSummary>,
+    /// Target groups and containers behind load balancers.
+    pub load_balancers: Vec<LoadBalancerInfo>,
+    /// Deployment minimum healthy percent.
+    pub minimum_healthy_percent: Option<i32>,
+    /// Deployment maximum percent.
+    pub maximum_percent: Option<i32>,
+}
+
+/// Splits a task definition ARN (or `family:rev`) into `family:rev` and the revision number.
+pub fn task_definition_label(arn: &str) -> (String, i32) {
+    let label = arn.rsplit('/').next().unwrap_or(arn).to_string();
+    let revision = label
+        .rsplit_once(':')
+        .and_then(|(_, rev)| rev.parse::<i32>().ok())
+        .unwrap_or(0);
+    (label, revision)
+}
+
+/// The launch type, or else the first capacity provider, of a service or deployment.
+fn launch_label(
+    launch_type: Option<&aws_sdk_ecs::types::LaunchType>,
+    strategy: &[aws_sdk_ecs::types::CapacityProviderStrategyItem],
+) -> Option<String> {
+    launch_type
+        .map(|l| l.as_str().to_string())
+        .or_else(|| strategy.first().map(|s| s.capacity_provider().to_string()))
+}
+
+/// Maps an SDK service to its list row.
+fn summary(service: &aws_sdk_ecs::types::Service) -> ServiceSummary {
+    let arn = service.service_arn().unwrap_or_default().to_string();
+    let (task_definition, task_definition_revision) =
+        task_definition_label(service.task_definition().unwrap_or_default());
+    let last_deployment = service
+        .deployments()
+        .iter()
+        .find(|d| d.status() == Some("PRIMARY"))
+        .or_else(|| service.deployments().first())
+        .map(|d| LastDeployment {
+            rollout_state: d.rollout_state().map(|r| r.as_str().to_string()),
+            status: d.status().unwrap_or_default().to_string(),
+            updated_at: rfc3339(d.updated_at().or(d.created_at())),
+        });
+    ServiceSummary {
+        name: service
+            .service_name()
+            .map(str::to_string)
+            .unwrap_or_else(|| arn_name(&arn)),
+        arn,
+        status: service.status().unwrap_or_default().to_string(),
+        desired: service.desired_count(),
+        running: service.running_count(),
+        pending: service.pending_count(),
+        launch_type: launch_label(service.launch_type(), service.capacity_provider_strategy()),
+        task_definition,
+        task_definition_revision,
+        last_deployment,
+    }
+}
+
+/// Maps an SDK deployment.
+fn deployment(d: &aws_sdk_ecs::types::Deployment) -> DeploymentInfo {
+    let (task_definition, task_definition_revision) =
+        task_definition_label(d.task_definition().unwrap_or_default());
+    DeploymentInfo {
+        id: d.id().unwrap_or_default().to_string(),
+        status: d.status().unwrap_or_default().to_string(),
+        task_definition,
+        task_definition_revision,
+        desired: d.desired_count(),
+        running: d.running_count(),
+        pending: d.pending_count(),
+        failed_tasks: d.failed_tasks(),
+        rollout_state: d.rollout_state().map(|r| r.as_str().to_string()),
+        rollout_state_reason: d.rollout_state_reason().map(str::to_string),
+        launch_type: launch_label(d.launch_type(), d.capacity_provider_strategy()),
+        created_at: rfc3339(d.created_at()),
+        updated_at: rfc3339(d.updated_at()),
+    }
+}
+
+/// Every service of `cluster`, sorted by name (all pages, 10 per describe, 4 describes at once).
+pub async fn list_services(
+    session: &Session,
+    cluster: &str,
+) -> Result<Vec<ServiceSummary>, CoreError> {
+    let arns: Vec<String> = session
+        .ecs
+        .list_services()
+        .cluster(cluster)
+        .max_results(100)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(session.error("ecs:ListServices"))?;
+    let mut services = describe_in_batches(arns, DESCRIBE_SERVICES_BATCH, |batch| async move {
+        let out = session
+            .ecs
+            .describe_services()
+            .cluster(cluster)
+            .set_services(Some(batch))
+            .send()
+            .await
+            .map_err(session.error("ecs:DescribeServices"))?;
+        Ok(out.services().iter().map(summary).collect::<Vec<_>>())
+    })
+    .await?;
+    services.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(services)
+}
+
+/// The service page of `service` in `cluster`.
+pub async fn get_service(
+    session: &Session,
+    cluster: &str,
+    service: &str,
+) -> Result<ServiceDetail, CoreError> {
+    let out = session
+        .ecs
+        .describe_services()
+        .cluster(cluster)
+        .services(service)
+        .send()
+        .await
+        .map_err(session.error("ecs:DescribeServices"))?;
+    let Some(found) = out.services().first() else {
+        return Err(CoreError::NotFound(format!(
+            "The service {service} was not found in cluster {cluster}."
+        )));
+    };
+    let mut deployments: Vec<DeploymentInfo> = found.deployments().iter().map(deployment).collect();
+    // Primary first, then newest first.
+    deployments.sort_by(|a, b| {
+        (b.status == "PRIMARY")
+            .cmp(&(a.status == "PRIMARY"))
+            .then_with(|| b.created_at.cmp(&a.created_at))
+    });
+    let mut events: Vec<ServiceEventInfo> = found
+        .events()
+        .iter()
+        .map(|e| ServiceEventInfo {
+            id: e.id().unwrap_or_default().to_string(),
+            created_at: rfc3339(e.created_at()),
+            message: e.message().unwrap_or_default().to_string(),
+        })
+        .collect();
+    // RFC 3339 UTC strings of one format sort like the times they name.
+    events.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    let load_balancers = found
+        .load_balancers()
+        .iter()
+        .map(|lb| LoadBalancerInfo {
+            target_group_arn: lb.target_group_arn().map(str::to_string),
+            target_group_name: lb
+                .target_group_arn()
+                .and_then(|arn| arn.split('/').nth(1))
+                .map(str::to_string),
+            load_balancer_name: lb.load_balancer_name().map(str::to_string),
+            container_name: lb.container_name().map(str::to_string),
+            container_port: lb.container_port(),
+        })
+        .collect();
+    let config = found.deployment_configuration();
+    let summary = summary(found);
+    let tasks = tasks::list_tasks(session, cluster, &summary.name, DesiredStatus::Running).await?;
+    Ok(ServiceDetail {
+        minimum_healthy_percent: config.and_then(|c| c.minimum_healthy_percent()),
+        maximum_percent: config.and_then(|c| c.maximum_percent()),
+        summary,
+        deployments,
+        events,
+        tasks,
+        load_balancers,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn task_definition_revision_is_parsed_from_arn() {
+        assert_eq!(
+            task_definition_label(
+                "arn:aws-us-gov:ecs:us-gov-east-1:210987654321:task-definition/coe-etl-prod:3"
+            ),
+            ("coe-etl-prod:3".to_string(), 3)
+        );
+        assert_eq!(task_definition_label("web:12"), ("web:12".to_string(), 12));
+        assert_eq!(task_definition_label(""), (String::new(), 0));
+    }
+}

@@ -1,0 +1,461 @@
+//! Sessions: partition + profile + account + region -> SDK clients built once, and the registry
+//! that keeps several of them open at once.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use serde::{Deserialize, Serialize};
+use tokio::sync::RwLock;
+use ts_rs::TS;
+
+use crate::clusters::{self, ClusterSummary};
+use crate::error::CoreError;
+use crate::partitions::{partition_of, partition_of_arn, Partition};
+use crate::profiles;
+use crate::services::{self, ServiceDetail, ServiceSummary};
+use crate::tasks::{self, DesiredStatus, TaskDetail, TaskSummary};
+
+/// Where a session's credentials and endpoint come from.
+#[derive(Clone)]
+pub enum SessionSource {
+    /// A profile of the AWS config file; the SDK resolves static keys, cached SSO tokens,
+    /// credential_process and assume-role, and honours `AWS_ENDPOINT_URL*`.
+    Profile {
+        /// Profile name.
+        name: String,
+    },
+    /// The SDK's default chain without a profile (environment variables first).
+    Environment,
+    /// Fixed keys against a fixed endpoint (the simulator in tests and the demo).
+    Explicit {
+        /// Name shown as the session's profile.
+        label: String,
+        /// Access key id.
+        access_key_id: String,
+        /// Secret access key.
+        secret_access_key: String,
+        /// Session token, for temporary keys.
+        session_token: Option<String>,
+        /// Endpoint every service is reached at, e.g. `http://127.0.0.1:4566`.
+        endpoint_url: String,
+    },
+}
+
+impl std::fmt::Debug for SessionSource {
+    // Hand-written so the secret key never reaches a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SessionSource::Profile { name } => write!(f, "Profile({name})"),
+            SessionSource::Environment => write!(f, "Environment"),
+            SessionSource::Explicit {
+                label,
+                endpoint_url,
+                ..
+            } => write!(f, "Explicit({label} at {endpoint_url})"),
+        }
+    }
+}
+
+impl SessionSource {
+    /// A profile source.
+    pub fn profile(name: impl Into<String>) -> Self {
+        SessionSource::Profile { name: name.into() }
+    }
+
+    /// Static keys against one endpoint.
+    pub fn explicit(
+        label: impl Into<String>,
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+        endpoint_url: impl Into<String>,
+    ) -> Self {
+        SessionSource::Explicit {
+            label: label.into(),
+            access_key_id: access_key_id.into(),
+            secret_access_key: secret_access_key.into(),
+            session_token: None,
+            endpoint_url: endpoint_url.into(),
+        }
+    }
+
+    /// The name shown as the session's profile and used as its id.
+    pub fn label(&self) -> String {
+        match self {
+            SessionSource::Profile { name } => name.clone(),
+            SessionSource::Environment => "environment".to_string(),
+            SessionSource::Explicit { label, .. } => label.clone(),
+        }
+    }
+}
+
+/// An open session as the UI sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    /// Stable id used by every other command.
+    pub id: String,
+    /// Profile (or label) the session was opened from.
+    pub profile: String,
+    /// Partition of the session; it never calls a region of another partition.
+    pub partition: Partition,
+    /// AWS account id from sts GetCallerIdentity.
+    pub account_id: String,
+    /// Account name when the config file gives one.
+    pub account_name: Option<String>,
+    /// Caller ARN from sts GetCallerIdentity.
+    pub arn: String,
+    /// Current region.
+    pub region: String,
+}
+
+/// A validated session with its SDK clients (cheap to clone, built once per region).
+#[derive(Debug, Clone)]
+pub struct Session {
+    info: SessionInfo,
+    source: SessionSource,
+    endpoint: String,
+    /// ECS client.
+    pub ecs: aws_sdk_ecs::Client,
+    /// CloudWatch client.
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    /// CloudWatch Logs client.
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    /// Elastic Load Balancing v2 client.
+    pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    /// STS client.
+    pub sts: aws_sdk_sts::Client,
+}
+
+/// The SDK clients of one region.
+struct Clients {
+    endpoint: String,
+    ecs: aws_sdk_ecs::Client,
+    cloudwatch: aws_sdk_cloudwatch::Client,
+    logs: aws_sdk_cloudwatchlogs::Client,
+    elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    sts: aws_sdk_sts::Client,
+}
+
+/// Loads the shared SDK config of `source` in `region`.
+async fn load_config(source: &SessionSource, region: &str) -> SdkConfig {
+    // Short connect timeout so an unreachable endpoint fails fast with a clear message.
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .operation_attempt_timeout(Duration::from_secs(30))
+        .build();
+    let loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .timeout_config(timeouts);
+    let loader = match source {
+        SessionSource::Profile { name } => loader.profile_name(name),
+        SessionSource::Environment => loader,
+        SessionSource::Explicit {
+            access_key_id,
+            secret_access_key,
+            session_token,
+            endpoint_url,
+            ..
+        } => loader
+            .credentials_provider(Credentials::new(
+                access_key_id,
+                secret_access_key,
+                session_token.clone(),
+                None,
+                "ecsdesk-explicit",
+            ))
+            .endpoint_url(endpoint_url),
+    };
+    loader.load().await
+}
+
+/// Builds every client from one SDK config.
+async fn build_clients(source: &SessionSource, region: &str) -> Clients {
+    let config = load_config(source, region).await;
+    let endpoint = config
+        .endpoint_url()
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("the {region} service endpoints"));
+    Clients {
+        endpoint,
+        ecs: aws_sdk_ecs::Client::new(&config),
+        cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
+        logs: aws_sdk_cloudwatchlogs::Client::new(&config),
+        elbv2: aws_sdk_elasticloadbalancingv2::Client::new(&config),
+        sts: aws_sdk_sts::Client::new(&config),
+    }
+}
+
+impl Session {
+    /// Opens a session from `source`, in `region` or the profile's region, validated with
+    /// sts GetCallerIdentity.
+    pub async fn open(source: SessionSource, region: Option<String>) -> Result<Session, CoreError> {
+        let profile_section = match &source {
+            SessionSource::Profile { name } => {
+                let file = profiles::load()?;
+                let Some(section) = file.profile(name).cloned() else {
+                    let path = profiles::config_file_path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|| "~/.aws/config".to_string());
+                    return Err(CoreError::NotFound(format!(
+                        "There is no profile named \"{name}\" in {path}."
+                    )));
+                };
+                Some(section)
+            }
+            _ => None,
+        };
+        let profile_region = profile_section
+            .as_ref()
+            .and_then(|s| s.get("region"))
+            .map(str::to_string)
+            .or_else(|| match &source {
+                SessionSource::Environment => std::env::var("AWS_REGION")
+                    .or_else(|_| std::env::var("AWS_DEFAULT_REGION"))
+                    .ok(),
+                _ => None,
+            });
+        // The profile's own region fixes the partition; a requested region must belong to it.
+        let partition = match (&profile_region, &region) {
+            (Some(own), _) => partition_of(own),
+            (None, Some(asked)) => partition_of(asked),
+            (None, None) => Some(Partition::Aws),
+        }
+        .ok_or_else(|| {
+            CoreError::InvalidInput(format!(
+                "The region {} is not in a partition ECS Desk serves.",
+                profile_region
+                    .as_deref()
+                    .or(region.as_deref())
+                    .unwrap_or("?")
+            ))
+        })?;
+        let region = region
+            .or(profile_region)
+            .unwrap_or_else(|| partition.default_region().to_string());
+        partition.check_region(&region)?;
+
+        let clients = build_clients(&source, &region).await;
+        let identity = clients
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| CoreError::from_sdk(e, "sts:GetCallerIdentity", &clients.endpoint))?;
+        let arn = identity.arn().unwrap_or_default().to_string();
+        if let Some(arn_partition) = partition_of_arn(&arn) {
+            if arn_partition != partition {
+                return Err(CoreError::InvalidInput(format!(
+                    "These credentials belong to {} but the region {region} is in {}.",
+                    arn_partition.label(),
+                    partition.label()
+                )));
+            }
+        }
+        let account_name = profile_section.as_ref().and_then(|s| {
+            s.get("ecsdesk_account_name")
+                .or_else(|| s.get("account_name"))
+                .map(str::to_string)
+        });
+        let info = SessionInfo {
+            id: source.label(),
+            profile: source.label(),
+            partition,
+            account_id: identity.account().unwrap_or_default().to_string(),
+            account_name,
+            arn,
+            region,
+        };
+        Ok(Session::assemble(info, source, clients))
+    }
+
+    /// Puts a session together from its parts.
+    fn assemble(info: SessionInfo, source: SessionSource, clients: Clients) -> Session {
+        Session {
+            info,
+            source,
+            endpoint: clients.endpoint,
+            ecs: clients.ecs,
+            cloudwatch: clients.cloudwatch,
+            logs: clients.logs,
+            elbv2: clients.elbv2,
+            sts: clients.sts,
+        }
+    }
+
+    /// The same session in another region of its partition (clients rebuilt, identity kept).
+    pub async fn in_region(&self, region: &str) -> Result<Session, CoreError> {
+        self.info.partition.check_region(region)?;
+        let clients = build_clients(&self.source, region).await;
+        let info = SessionInfo {
+            region: region.to_string(),
+            ..self.info.clone()
+        };
+        Ok(Session::assemble(info, self.source.clone(), clients))
+    }
+
+    /// What the UI shows about this session.
+    pub fn info(&self) -> &SessionInfo {
+        &self.info
+    }
+
+    /// Where requests go, for error messages.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// Maps an SDK error of IAM action `action`.
+    pub fn error<E>(
+        &self,
+        action: &str,
+    ) -> impl Fn(
+        aws_smithy_runtime_api::client::result::SdkError<
+            E,
+            aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+        >,
+    ) -> CoreError
+           + '_
+    where
+        E: aws_smithy_types::error::metadata::ProvideErrorMetadata
+            + std::error::Error
+            + Send
+            + Sync
+            + 'static,
+    {
+        let action = action.to_string();
+        move |err| CoreError::from_sdk(err, &action, &self.endpoint)
+    }
+}
+
+/// All open sessions, shared by the whole app (cheap to clone).
+#[derive(Debug, Clone, Default)]
+pub struct SessionRegistry {
+    sessions: Arc<RwLock<HashMap<String, Arc<Session>>>>,
+}
+
+impl SessionRegistry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Opens (or re-opens) the session of a config-file profile.
+    pub async fn open_session(
+        &self,
+        profile: &str,
+        region: Option<String>,
+    ) -> Result<SessionInfo, CoreError> {
+        self.open(SessionSource::profile(profile), region).await
+    }
+
+    /// Opens a session from any source; a session with the same id is replaced.
+    pub async fn open(
+        &self,
+        source: SessionSource,
+        region: Option<String>,
+    ) -> Result<SessionInfo, CoreError> {
+        let session = Session::open(source, region).await?;
+        let info = session.info().clone();
+        self.sessions
+            .write()
+            .await
+            .insert(info.id.clone(), Arc::new(session));
+        Ok(info)
+    }
+
+    /// Every open session, sorted by id.
+    pub async fn list_sessions(&self) -> Vec<SessionInfo> {
+        let mut infos: Vec<SessionInfo> = self
+            .sessions
+            .read()
+            .await
+            .values()
+            .map(|s| s.info().clone())
+            .collect();
+        infos.sort_by(|a, b| a.id.cmp(&b.id));
+        infos
+    }
+
+    /// The session with `id`.
+    pub async fn get(&self, id: &str) -> Result<Arc<Session>, CoreError> {
+        self.sessions.read().await.get(id).cloned().ok_or_else(|| {
+            CoreError::NotFound(format!(
+                "The session \"{id}\" is not open any more. Choose an account again."
+            ))
+        })
+    }
+
+    /// Moves session `id` to `region`; only that session's clients are rebuilt.
+    pub async fn set_session_region(
+        &self,
+        id: &str,
+        region: &str,
+    ) -> Result<SessionInfo, CoreError> {
+        let current = self.get(id).await?;
+        let moved = current.in_region(region).await?;
+        let info = moved.info().clone();
+        self.sessions
+            .write()
+            .await
+            .insert(id.to_string(), Arc::new(moved));
+        Ok(info)
+    }
+
+    /// Closes session `id`.
+    pub async fn close_session(&self, id: &str) -> Result<(), CoreError> {
+        match self.sessions.write().await.remove(id) {
+            Some(_) => Ok(()),
+            None => Err(CoreError::NotFound(format!(
+                "The session \"{id}\" is not open."
+            ))),
+        }
+    }
+
+    /// Clusters of session `id`'s current region.
+    pub async fn list_clusters(&self, id: &str) -> Result<Vec<ClusterSummary>, CoreError> {
+        clusters::list_clusters(&*self.get(id).await?).await
+    }
+
+    /// Services of `cluster`.
+    pub async fn list_services(
+        &self,
+        id: &str,
+        cluster: &str,
+    ) -> Result<Vec<ServiceSummary>, CoreError> {
+        services::list_services(&*self.get(id).await?, cluster).await
+    }
+
+    /// One service with deployments, events and tasks.
+    pub async fn get_service(
+        &self,
+        id: &str,
+        cluster: &str,
+        service: &str,
+    ) -> Result<ServiceDetail, CoreError> {
+        services::get_service(&*self.get(id).await?, cluster, service).await
+    }
+
+    /// Tasks of `service` with the given desired status.
+    pub async fn list_tasks(
+        &self,
+        id: &str,
+        cluster: &str,
+        service: &str,
+        desired_status: DesiredStatus,
+    ) -> Result<Vec<TaskSummary>, CoreError> {
+        tasks::list_tasks(&*self.get(id).await?, cluster, service, desired_status).await
+    }
+
+    /// One task with its containers.
+    pub async fn get_task(
+        &self,
+        id: &str,
+        cluster: &str,
+        task: &str,
+    ) -> Result<TaskDetail, CoreError> {
+        tasks::get_task(&*self.get(id).await?, cluster, task).await
+    }
+}

@@ -1,0 +1,229 @@
+//! ECS tasks of a service: listing and the task page (containers, exit codes, stop reasons).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::CoreError;
+use crate::services::task_definition_label;
+use crate::sessions::Session;
+use crate::{arn_name, describe_in_batches, rfc3339};
+
+/// DescribeTasks accepts at most 100 tasks a call.
+const DESCRIBE_TASKS_BATCH: usize = 100;
+
+/// Which tasks to list: the ones ECS keeps running, or the recently stopped ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DesiredStatus {
+    /// Tasks that should be running (includes pending ones).
+    Running,
+    /// Tasks that were stopped (ECS keeps them for about an hour).
+    Stopped,
+}
+
+impl DesiredStatus {
+    /// The SDK value.
+    fn sdk(self) -> aws_sdk_ecs::types::DesiredStatus {
+        match self {
+            DesiredStatus::Running => aws_sdk_ecs::types::DesiredStatus::Running,
+            DesiredStatus::Stopped => aws_sdk_ecs::types::DesiredStatus::Stopped,
+        }
+    }
+}
+
+/// One task as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskSummary {
+    /// Task id (last part of the ARN).
+    pub id: String,
+    /// Task ARN.
+    pub arn: String,
+    /// `PROVISIONING`, `PENDING`, `RUNNING`, `STOPPED`...
+    pub last_status: String,
+    /// `RUNNING` or `STOPPED`.
+    pub desired_status: String,
+    /// `HEALTHY`, `UNHEALTHY` or `UNKNOWN`; null when the task has no health check data.
+    pub health_status: Option<String>,
+    /// Started (RFC 3339).
+    pub started_at: Option<String>,
+    /// Stopped (RFC 3339).
+    pub stopped_at: Option<String>,
+    /// `EssentialContainerExited`, `TaskFailedToStart`, `UserInitiated`...
+    pub stop_code: Option<String>,
+    /// Why the task stopped, in ECS's words.
+    pub stopped_reason: Option<String>,
+    /// Task definition as `family:revision`.
+    pub task_definition: String,
+    /// Private IPv4 address.
+    pub private_ip: Option<String>,
+    /// `FARGATE`, `EC2`...
+    pub launch_type: Option<String>,
+}
+
+/// One container of a task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerInfo {
+    /// Container name.
+    pub name: String,
+    /// Image reference.
+    pub image: Option<String>,
+    /// `PENDING`, `RUNNING`, `STOPPED`.
+    pub last_status: Option<String>,
+    /// Exit code once stopped.
+    pub exit_code: Option<i32>,
+    /// Why the container stopped.
+    pub reason: Option<String>,
+    /// `HEALTHY`, `UNHEALTHY` or `UNKNOWN`.
+    pub health_status: Option<String>,
+}
+
+/// The task page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskDetail {
+    /// The list row of this task.
+    pub summary: TaskSummary,
+    /// Containers.
+    pub containers: Vec<ContainerInfo>,
+    /// Created (RFC 3339).
+    pub created_at: Option<String>,
+    /// Image pull started (RFC 3339).
+    pub pull_started_at: Option<String>,
+    /// Stopping started (RFC 3339).
+    pub stopping_at: Option<String>,
+    /// Task CPU units, e.g. `256`.
+    pub cpu: Option<String>,
+    /// Task memory MiB, e.g. `512`.
+    pub memory: Option<String>,
+    /// Availability zone.
+    pub availability_zone: Option<String>,
+    /// Task group, e.g. `service:coe-etl-prod-Service`.
+    pub group: Option<String>,
+}
+
+/// The private IPv4 address from the ENI attachment or a container's network interface.
+fn private_ip(task: &aws_sdk_ecs::types::Task) -> Option<String> {
+    task.attachments()
+        .iter()
+        .flat_map(|a| a.details())
+        .find(|kv| kv.name() == Some("privateIPv4Address"))
+        .and_then(|kv| kv.value())
+        .or_else(|| {
+            task.containers()
+                .iter()
+                .flat_map(|c| c.network_interfaces())
+                .find_map(|n| n.private_ipv4_address())
+        })
+        .map(str::to_string)
+}
+
+/// Maps an SDK task to its list row.
+fn summary(task: &aws_sdk_ecs::types::Task) -> TaskSummary {
+    let arn = task.task_arn().unwrap_or_default().to_string();
+    TaskSummary {
+        id: arn_name(&arn),
+        last_status: task.last_status().unwrap_or_default().to_string(),
+        desired_status: task.desired_status().unwrap_or_default().to_string(),
+        health_status: task.health_status().map(|h| h.as_str().to_string()),
+        started_at: rfc3339(task.started_at()),
+        stopped_at: rfc3339(task.stopped_at()),
+        stop_code: task.stop_code().map(|c| c.as_str().to_string()),
+        stopped_reason: task.stopped_reason().map(str::to_string),
+        task_definition: task_definition_label(task.task_definition_arn().unwrap_or_default()).0,
+        private_ip: private_ip(task),
+        launch_type: task
+            .launch_type()
+            .map(|l| l.as_str().to_string())
+            .or_else(|| task.capacity_provider_name().map(str::to_string)),
+        arn,
+    }
+}
+
+/// Maps an SDK task to the task page.
+fn detail(task: &aws_sdk_ecs::types::Task) -> TaskDetail {
+    TaskDetail {
+        summary: summary(task),
+        containers: task
+            .containers()
+            .iter()
+            .map(|c| ContainerInfo {
+                name: c.name().unwrap_or_default().to_string(),
+                image: c.image().map(str::to_string),
+                last_status: c.last_status().map(str::to_string),
+                exit_code: c.exit_code(),
+                reason: c.reason().map(str::to_string),
+                health_status: c.health_status().map(|h| h.as_str().to_string()),
+            })
+            .collect(),
+        created_at: rfc3339(task.created_at()),
+        pull_started_at: rfc3339(task.pull_started_at()),
+        stopping_at: rfc3339(task.stopping_at()),
+        cpu: task.cpu().map(str::to_string),
+        memory: task.memory().map(str::to_string),
+        availability_zone: task.availability_zone().map(str::to_string),
+        group: task.group().map(str::to_string),
+    }
+}
+
+/// Tasks of `service` with `desired_status`, newest first (all pages, 100 per describe).
+pub async fn list_tasks(
+    session: &Session,
+    cluster: &str,
+    service: &str,
+    desired_status: DesiredStatus,
+) -> Result<Vec<TaskSummary>, CoreError> {
+    let arns: Vec<String> = session
+        .ecs
+        .list_tasks()
+        .cluster(cluster)
+        .service_name(service)
+        .desired_status(desired_status.sdk())
+        .max_results(100)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(session.error("ecs:ListTasks"))?;
+    let mut tasks = describe_in_batches(arns, DESCRIBE_TASKS_BATCH, |batch| async move {
+        let out = session
+            .ecs
+            .describe_tasks()
+            .cluster(cluster)
+            .set_tasks(Some(batch))
+            .send()
+            .await
+            .map_err(session.error("ecs:DescribeTasks"))?;
+        Ok(out.tasks().iter().map(summary).collect::<Vec<_>>())
+    })
+    .await?;
+    // Newest first; tasks not started yet (null) come first, then by id for a stable order.
+    tasks.sort_by(|a, b| {
+        let key = |t: &TaskSummary| t.started_at.clone().unwrap_or_else(|| "~".to_string());
+        key(b).cmp(&key(a)).then_with(|| a.id.cmp(&b.id))
+    });
+    Ok(tasks)
+}
+
+/// The task page of `task` (id or ARN) in `cluster`.
+pub async fn get_task(
+    session: &Session,
+    cluster: &str,
+    task: &str,
+) -> Result<TaskDetail, CoreError> {
+    let out = session
+        .ecs
+        .describe_tasks()
+        .cluster(cluster)
+        .tasks(task)
+        .send()
+        .await
+        .map_err(session.error("ecs:DescribeTasks"))?;
+    out.tasks().first().map(detail).ok_or_else(|| {
+        CoreError::NotFound(format!(
+            "The task {task} was not found in cluster {cluster}. Stopped tasks disappear after about an hour."
+        ))
+    })
+}
