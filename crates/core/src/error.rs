@@ -114,6 +114,40 @@ pub enum CoreError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The SSO sign-in has ended (or never happened) and cannot be renewed without the user.
+    #[error("Your sign-in to {session} has ended. Sign in again to continue ({detail}).")]
+    SignInRequired {
+        /// The sso-session name.
+        session: String,
+        /// Why, for the details view.
+        detail: String,
+    },
+    /// The user cancelled the operation.
+    #[error("{0}")]
+    Cancelled(String),
+    /// The OS keyring (Secret Service, Keychain, Credential Manager) could not be used.
+    #[error("ECS Desk keeps sign-in secrets in the system keyring, which is not available: {0}. Unlock or start your keyring and try again.")]
+    Keyring(String),
+    /// A file ECS Desk keeps (SSO token cache, favourites) is malformed.
+    #[error("The file {} has a problem on line {line}: {message}. Sign in again to replace it, or fix or delete the file.", path.display())]
+    FileFormat {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A file could not be read or written.
+    #[error("Could not {action} {}: {source}", path.display())]
+    FileIo {
+        /// The file.
+        path: PathBuf,
+        /// What was being done (read, write, replace...).
+        action: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
     /// A bug or an unexpected state inside ECS Desk.
     #[error("Something went wrong inside ECS Desk: {0}")]
     Internal(String),
@@ -146,6 +180,10 @@ impl CoreError {
             CoreError::NotFound(_) => "NotFound",
             CoreError::InvalidInput(_) => "InvalidInput",
             CoreError::Config { .. } | CoreError::ConfigIo { .. } => "ConfigError",
+            CoreError::SignInRequired { .. } => "SignInRequired",
+            CoreError::Cancelled(_) => "Cancelled",
+            CoreError::Keyring(_) => "KeyringUnavailable",
+            CoreError::FileFormat { .. } | CoreError::FileIo { .. } => "ConfigError",
             CoreError::Internal(_) => "Internal",
         }
     }

@@ -9,6 +9,7 @@ pub mod partitions;
 pub mod profiles;
 pub mod services;
 pub mod sessions;
+pub mod sso;
 pub mod tasks;
 
 use std::future::Future;

@@ -89,15 +89,18 @@ pub struct SsoConfig {
 impl SsoConfig {
     /// The session called `name`.
     pub fn session(&self, name: &str) -> Result<&SsoSession, CoreError> {
-        self.sessions.iter().find(|s| s.name == name).ok_or_else(|| {
-            CoreError::NotFound(format!(
-                "There is no sso-session named \"{name}\" in {}.",
-                self.path
-                    .as_deref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| "the AWS config file".to_string())
-            ))
-        })
+        self.sessions
+            .iter()
+            .find(|s| s.name == name)
+            .ok_or_else(|| {
+                CoreError::NotFound(format!(
+                    "There is no sso-session named \"{name}\" in {}.",
+                    self.path
+                        .as_deref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|| "the AWS config file".to_string())
+                ))
+            })
     }
 }
 
@@ -159,7 +162,9 @@ pub fn parse_sso_config(text: &str, path: &Path) -> Result<SsoConfig, CoreError>
             problem(
                 "sso-session",
                 name,
-                format!("[sso-session {name}] has sso_region = {region}, which is not an AWS region"),
+                format!(
+                    "[sso-session {name}] has sso_region = {region}, which is not an AWS region"
+                ),
             )
         })?;
         sessions.push(SsoSession {
@@ -293,7 +298,10 @@ pub fn check_start_url(start_url: &str) -> Result<(), CoreError> {
             "\"{start_url}\" is not an SSO start URL. It looks like https://my-portal.awsapps.com/start or https://start.us-gov-home.awsapps.com/directory/my-id."
         ))
     };
-    if start_url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if start_url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+    {
         return Err(bad());
     }
     let url = url::Url::parse(start_url).map_err(|_| bad())?;
@@ -362,7 +370,10 @@ mod tests {
         let corp = cfg.session("corp").unwrap();
         assert_eq!(corp.start_url, "https://corp.awsapps.com/start");
         assert_eq!(corp.partition, Partition::Aws);
-        assert_eq!(corp.registration_scopes, vec!["sso:account:access", "other:scope"]);
+        assert_eq!(
+            corp.registration_scopes,
+            vec!["sso:account:access", "other:scope"]
+        );
         assert!(!corp.legacy);
         let old = cfg.session("https://old.awsapps.com/start").unwrap();
         assert!(old.legacy);
@@ -385,7 +396,9 @@ mod tests {
         assert!(msg.contains("sso_start_url"), "{msg}");
 
         let text = "[profile a]\nsso_session = ghost\n";
-        let msg = parse_sso_config(text, Path::new("/c")).unwrap_err().to_string();
+        let msg = parse_sso_config(text, Path::new("/c"))
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains("line 1") && msg.contains("ghost"), "{msg}");
     }
 

@@ -131,11 +131,13 @@ fn existing_mode(path: &Path) -> Option<u32> {
 /// Reads `path` as text; `Ok(None)` when it does not exist.
 pub(crate) fn read_optional(path: &Path) -> Result<Option<String>, CoreError> {
     match std::fs::read(path) {
-        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| CoreError::FileFormat {
-            path: path.to_path_buf(),
-            line: 1,
-            message: "the file is not UTF-8 text".to_string(),
-        }),
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| CoreError::FileFormat {
+                path: path.to_path_buf(),
+                line: 1,
+                message: "the file is not UTF-8 text".to_string(),
+            }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(io_error(path, "read", e)),
     }
@@ -188,7 +190,10 @@ mod tests {
         let link = dir.path().join("link");
         std::os::unix::fs::symlink(&real, &link).unwrap();
         write_atomically(&link, b"b", 0o600, false).unwrap();
-        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
         assert_eq!(std::fs::read(&real).unwrap(), b"b");
     }
 }
