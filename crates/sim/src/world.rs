@@ -273,6 +273,29 @@ pub struct Service {
     pub created_at: f64,
     /// (time, running, healthy targets) samples whenever they changed, for metrics.
     pub history: Vec<(f64, i64, i64)>,
+    /// Cluster ARN.
+    pub cluster_arn: String,
+    /// Engine bookkeeping (timers, back-off, last completed deployment).
+    pub scheduler: Scheduler,
+}
+
+/// The service scheduler's own state, kept by `engine`.
+#[derive(Debug, Clone, Default)]
+pub struct Scheduler {
+    /// When the scheduler must look at the service again (launch back-off, new work).
+    pub wake_at: Option<f64>,
+    /// Earliest time the next task may be launched (restart throttling after failures).
+    pub launch_not_before: f64,
+    /// Tasks in a row that stopped without ever becoming healthy.
+    pub consecutive_failures: u32,
+    /// Whether the service is in steady state (COMPLETED, running = desired, all healthy).
+    pub steady: bool,
+    /// When the next periodic "has reached a steady state." event is due.
+    pub next_steady_event: Option<f64>,
+    /// The last deployment that COMPLETED: (deployment id, task definition ARN); rollback target.
+    pub last_completed: Option<(String, String)>,
+    /// Rollouts the scenario's history starts at given times: (time, task definition ARN).
+    pub planned_updates: Vec<(f64, String)>,
 }
 
 /// A service's load balancer attachment.
@@ -349,6 +372,16 @@ pub struct TaskDefinition {
     pub registered_at: f64,
     /// CPU architecture (`X86_64` / `ARM64`).
     pub cpu_architecture: String,
+    /// How tasks of this revision behave (None = healthy).
+    pub behaviour: Option<Behaviour>,
+    /// `FARGATE` and/or `EC2`.
+    pub requires_compatibilities: Vec<String>,
+    /// Task execution role ARN.
+    pub execution_role_arn: Option<String>,
+    /// Task role ARN.
+    pub task_role_arn: Option<String>,
+    /// Region code (awslogs-region).
+    pub region: String,
 }
 
 /// A container definition.
@@ -368,6 +401,10 @@ pub struct ContainerDefinition {
     pub log_group: Option<String>,
     /// awslogs-stream-prefix.
     pub log_stream_prefix: Option<String>,
+    /// Container CPU units.
+    pub cpu: i64,
+    /// Container memory reservation MiB.
+    pub memory_reservation: Option<i64>,
 }
 
 /// A task.
@@ -413,6 +450,22 @@ pub struct Task {
     pub next_transition: Option<f64>,
     /// Container instance ARN (EC2 launch type).
     pub container_instance_arn: Option<String>,
+    /// Cluster ARN.
+    pub cluster_arn: String,
+    /// `service:NAME`.
+    pub group: String,
+    /// Task CPU units (string in the API).
+    pub cpu: String,
+    /// Task memory MiB (string in the API).
+    pub memory: String,
+    /// What this task does (from its task definition revision).
+    pub behaviour: Behaviour,
+    /// Next lifecycle phase change (engine bookkeeping).
+    pub due_phase: Option<f64>,
+    /// When the task turns HEALTHY (engine bookkeeping).
+    pub due_health: Option<f64>,
+    /// When its essential container exits on its own (crash, OOM; engine bookkeeping).
+    pub due_exit: Option<f64>,
 }
 
 /// A container of a task.
@@ -447,6 +500,10 @@ pub struct LoadBalancer {
     pub listener_ports: Vec<i64>,
     /// Created.
     pub created_at: f64,
+    /// VPC id.
+    pub vpc_id: String,
+    /// Availability zones it spans.
+    pub availability_zones: Vec<String>,
 }
 
 /// A target group.
@@ -468,6 +525,10 @@ pub struct TargetGroup {
     pub deregistration_delay: f64,
     /// Registered targets.
     pub targets: Vec<Target>,
+    /// VPC id.
+    pub vpc_id: String,
+    /// `ip` (awsvpc tasks) or `instance`.
+    pub target_type: String,
 }
 
 /// A registered target.
@@ -487,6 +548,8 @@ pub struct Target {
     pub since: f64,
     /// Task id behind the target.
     pub task_id: String,
+    /// When the target changes state next (health check verdict, end of draining).
+    pub next_transition: Option<f64>,
 }
 
 /// A CloudWatch alarm.
