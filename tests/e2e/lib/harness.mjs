@@ -125,8 +125,7 @@ export async function startDriver(sim) {
     AWS_SHARED_CREDENTIALS_FILE: creds,
     AWS_ENDPOINT_URL: sim.endpoint,
     AWS_EC2_METADATA_DISABLED: "true",
-    // Xvfb has no GPU: software rendering keeps WebKitGTK from drawing a blank window.
-    WEBKIT_DISABLE_DMABUF_RENDERER: "1",
+    // Xvfb has no GPU. (WEBKIT_DISABLE_DMABUF_RENDERER would make WebDriver screenshots hang.)
     LIBGL_ALWAYS_SOFTWARE: "1",
   });
   const port = await freePort();

@@ -90,7 +90,7 @@ export function Header({ route }: { route: Route }) {
         </button>
       </nav>
       <div className="appbar-right">
-        {active !== undefined && <RegionSwitcher session={active} testId="header-region" />}
+        {active !== undefined && <RegionSwitcher session={active} testId="header-region" compact />}
       </div>
       {close.isError && (
         <div className="appbar-error">

@@ -5,10 +5,17 @@ import { navigate } from "../route";
 import { ErrorPanel } from "./ErrorPanel";
 
 /** A region picker for an open session, offering only its partition's regions. */
-export function RegionSwitcher({ session, testId = "region-switcher", label = "Region" }: {
+export function RegionSwitcher({
+  session,
+  testId = "region-switcher",
+  label = "Region",
+  compact = false,
+}: {
   session: SessionInfo;
   testId?: string;
   label?: string;
+  /** Region codes only, for the narrow app bar. */
+  compact?: boolean;
 }) {
   const partitions = usePartitions();
   const client = useQueryClient();
@@ -38,8 +45,8 @@ export function RegionSwitcher({ session, testId = "region-switcher", label = "R
           data-testid={testId}
         >
           {regions.map((r) => (
-            <option key={r.code} value={r.code}>
-              {r.code} — {r.name}
+            <option key={r.code} value={r.code} title={r.name}>
+              {compact ? r.code : `${r.code} — ${r.name}`}
             </option>
           ))}
         </select>

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { SessionInfo, TaskSummary } from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
-import { ListToolbar, UpdatedAgo } from "../components/ListToolbar";
+import { UpdatedAgo } from "../components/ListToolbar";
 import { EmptyState, SkeletonRows } from "../components/Skeleton";
 import { StatusPill } from "../components/Status";
 import { formatTime, matchesFilter, revisionOf, shortTaskDefinition, taskIdOf } from "../format";
@@ -168,17 +168,18 @@ export function Service({ session, cluster, service }: { session: SessionInfo; c
 
       <section className="card" aria-labelledby="tasks-title">
         <h2 id="tasks-title">Tasks</h2>
-        <ListToolbar
-          filter={taskFilter}
-          onFilter={setTaskFilter}
-          filterLabel="Filter tasks"
-          updatedAt={detail.dataUpdatedAt}
-          fetching={detail.isFetching || stopped.isFetching}
-          onRefresh={() => {
-            void detail.refetch();
-            if (showStopped) void stopped.refetch();
-          }}
-        >
+        <div className="toolbar">
+          <input
+            type="search"
+            className="filter"
+            value={taskFilter}
+            onChange={(e) => {
+              setTaskFilter(e.target.value);
+            }}
+            placeholder="Filter tasks"
+            aria-label="Filter tasks"
+            data-testid="tasks-filter"
+          />
           <label className="toggle">
             <input
               type="checkbox"
@@ -190,7 +191,7 @@ export function Service({ session, cluster, service }: { session: SessionInfo; c
             />
             Show stopped tasks
           </label>
-        </ListToolbar>
+        </div>
         <h3>Running</h3>
         {d.tasks.length === 0 ? (
           <EmptyState testId="empty-tasks" title="No task is running for this service." />

@@ -144,7 +144,7 @@ export function SignIn() {
                 </p>
               )}
               <label className="field">
-                <span className="label-text">Region ({partition?.label ?? profile.partition})</span>
+                <span className="label-text">Region in {partition?.label ?? profile.partition}</span>
                 <select
                   value={region}
                   onChange={(e) => {

@@ -2,7 +2,7 @@ import type { SessionInfo } from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
 import { UpdatedAgo } from "../components/ListToolbar";
 import { EmptyState, SkeletonRows } from "../components/Skeleton";
-import { StatusPill } from "../components/Status";
+import { StatusPill, statusLabel } from "../components/Status";
 import { formatTime, matchesFilter, revisionOf, shortTaskDefinition } from "../format";
 import { useStickyState } from "../hooks";
 import { useTaskDetail } from "../queries";
@@ -63,7 +63,7 @@ export function Task({ session, cluster, taskId }: { session: SessionInfo; clust
         <div>
           <dt>Status</dt>
           <dd>
-            {s.lastStatus} <span className="muted">(desired {s.desiredStatus})</span>
+            {statusLabel(s.lastStatus)} <span className="muted">(desired: {statusLabel(s.desiredStatus)})</span>
           </dd>
         </div>
         <div>
@@ -99,7 +99,7 @@ export function Task({ session, cluster, taskId }: { session: SessionInfo; clust
           <dt>Stop code</dt>
           <dd data-testid="task-stop-code">{s.stopCode ?? "—"}</dd>
         </div>
-        <div className="wide">
+        <div>
           <dt>Stopped reason</dt>
           <dd data-testid="task-stopped-reason">{s.stoppedReason ?? "—"}</dd>
         </div>
