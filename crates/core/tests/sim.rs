@@ -1,0 +1,472 @@
+//! The core against the real simulator, started in-process on a loopback port.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use ecsdesk_core::{
+    CoreError, DesiredStatus, Partition, ServiceSummary, SessionInfo, SessionRegistry,
+    SessionSource,
+};
+use ecsdesk_sim::{SimConfig, SimHandle};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const GOV_KEY: &str = "AKIASIMGOVPROD000001";
+const GOV_SECRET: &str = "simGovProdSecret0000000000000000000000001";
+const COM_KEY: &str = "AKIASIMCOMSTAGE00001";
+const COM_SECRET: &str = "simComStageSecret000000000000000000000001";
+
+/// Starts a simulator with `scenario`.
+async fn sim(scenario: &str) -> SimHandle {
+    ecsdesk_sim::start(SimConfig {
+        port: 0,
+        scenario: scenario.into(),
+        speed: 1.0,
+    })
+    .await
+    .expect("simulator starts")
+}
+
+/// The GovCloud demo account's operator keys against `endpoint`.
+fn gov(endpoint: &str) -> SessionSource {
+    SessionSource::explicit("demo-govcloud", GOV_KEY, GOV_SECRET, endpoint)
+}
+
+/// The commercial demo account's operator keys against `endpoint`.
+fn commercial(endpoint: &str) -> SessionSource {
+    SessionSource::explicit("demo-commercial", COM_KEY, COM_SECRET, endpoint)
+}
+
+/// Opens both demo sessions in their default regions.
+async fn both(endpoint: &str) -> (SessionRegistry, SessionInfo, SessionInfo) {
+    let registry = SessionRegistry::new();
+    let g = registry
+        .open(gov(endpoint), Some("us-gov-east-1".into()))
+        .await
+        .expect("gov session opens");
+    let c = registry
+        .open(commercial(endpoint), None)
+        .await
+        .expect("commercial session opens");
+    (registry, g, c)
+}
+
+/// GET `path` on the simulator's control API, as JSON.
+async fn control_get(sim: &SimHandle, path: &str) -> serde_json::Value {
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", sim.port()))
+        .await
+        .expect("connect to simulator");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.expect("read");
+    let text = String::from_utf8_lossy(&raw);
+    let (head, body) = text.split_once("\r\n\r\n").expect("http response");
+    assert!(
+        head.starts_with("HTTP/1.1 200"),
+        "control API answered {head}"
+    );
+    serde_json::from_str(body).expect("json body")
+}
+
+/// The service called `name` in `list`.
+fn find<'a>(list: &'a [ServiceSummary], name: &str) -> &'a ServiceSummary {
+    list.iter().find(|s| s.name == name).unwrap_or_else(|| {
+        panic!(
+            "service {name} not in {:?}",
+            list.iter().map(|s| &s.name).collect::<Vec<_>>()
+        )
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_identify_both_demo_accounts() {
+    let sim = sim("demo").await;
+    let (registry, g, c) = both(&sim.endpoint()).await;
+    assert_eq!(g.account_id, "210987654321");
+    assert_eq!(g.partition, Partition::AwsUsGov);
+    assert_eq!(g.region, "us-gov-east-1");
+    assert!(g.arn.starts_with("arn:aws-us-gov:"), "{}", g.arn);
+    assert_eq!(c.account_id, "123456789012");
+    assert_eq!(c.partition, Partition::Aws);
+    assert_eq!(
+        c.region, "us-east-1",
+        "explicit source without region uses the partition default"
+    );
+    assert!(c.arn.starts_with("arn:aws:"), "{}", c.arn);
+
+    let ids: Vec<String> = registry
+        .list_sessions()
+        .await
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(ids, ["demo-commercial", "demo-govcloud"]);
+    registry
+        .close_session("demo-commercial")
+        .await
+        .expect("close");
+    assert_eq!(registry.list_sessions().await.len(), 1);
+    let err = registry.list_clusters("demo-commercial").await.unwrap_err();
+    assert_eq!(err.code(), "NotFound");
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clusters_of_both_accounts() {
+    let sim = sim("demo").await;
+    let (registry, g, c) = both(&sim.endpoint()).await;
+    let gov_clusters = registry.list_clusters(&g.id).await.expect("gov clusters");
+    let names: Vec<&str> = gov_clusters.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["coe-ecs-prod", "wft-ecs-prod"]);
+    let prod = &gov_clusters[0];
+    assert!(
+        prod.arn
+            .starts_with("arn:aws-us-gov:ecs:us-gov-east-1:210987654321:cluster/"),
+        "{}",
+        prod.arn
+    );
+    assert_eq!(prod.status, "ACTIVE");
+    assert_eq!(prod.active_services, 2);
+
+    let com_clusters = registry
+        .list_clusters(&c.id)
+        .await
+        .expect("commercial clusters");
+    let names: Vec<&str> = com_clusters.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["coe-ecs-staging"]);
+    assert_eq!(com_clusters[0].active_services, 4);
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn services_with_counts_and_revisions() {
+    let sim = sim("demo").await;
+    let (registry, g, c) = both(&sim.endpoint()).await;
+    let services = registry
+        .list_services(&g.id, "coe-ecs-prod")
+        .await
+        .expect("services");
+    let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["coe-api-prod-Service", "coe-etl-prod-Service"]);
+    let etl = find(&services, "coe-etl-prod-Service");
+    assert_eq!(etl.desired, 1);
+    assert_eq!(etl.status, "ACTIVE");
+    assert_eq!(etl.task_definition, "coe-etl-prod:3");
+    assert_eq!(etl.task_definition_revision, 3);
+    assert_eq!(etl.launch_type.as_deref(), Some("FARGATE"));
+    let last = etl.last_deployment.as_ref().expect("primary deployment");
+    assert_eq!(last.status, "PRIMARY");
+    assert!(
+        last.updated_at.as_deref().is_some_and(|t| t.ends_with('Z')),
+        "{last:?}"
+    );
+    assert_eq!(find(&services, "coe-api-prod-Service").desired, 2);
+
+    let staging = registry
+        .list_services(&c.id, "coe-ecs-staging")
+        .await
+        .expect("services");
+    let names: Vec<&str> = staging.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "api-staging-Service",
+            "reports-staging-Service",
+            "search-staging-Service",
+            "worker-staging-Service"
+        ]
+    );
+    assert_eq!(find(&staging, "api-staging-Service").desired, 2);
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_detail_and_task_detail() {
+    let sim = sim("demo").await;
+    let (registry, g, _) = both(&sim.endpoint()).await;
+    let detail = registry
+        .get_service(&g.id, "coe-ecs-prod", "coe-etl-prod-Service")
+        .await
+        .expect("service detail");
+    assert_eq!(detail.summary.name, "coe-etl-prod-Service");
+    assert!(!detail.deployments.is_empty());
+    assert_eq!(detail.deployments[0].status, "PRIMARY");
+    assert_eq!(detail.deployments[0].task_definition, "coe-etl-prod:3");
+    assert!(!detail.events.is_empty(), "a healthy service has events");
+    let times: Vec<&str> = detail
+        .events
+        .iter()
+        .map(|e| e.created_at.as_deref().expect("event time"))
+        .collect();
+    let mut sorted = times.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(times, sorted, "events newest first");
+    let tg = detail.load_balancers.first().expect("load balancer");
+    assert_eq!(tg.target_group_name.as_deref(), Some("coe-etl-prod-tg"));
+    assert!(tg
+        .target_group_arn
+        .as_deref()
+        .is_some_and(|a| a.starts_with("arn:aws-us-gov:elasticloadbalancing:")));
+    assert!(detail.minimum_healthy_percent.is_some());
+    assert!(detail.maximum_percent.is_some());
+
+    assert_eq!(
+        detail.tasks.len(),
+        1,
+        "desired 1, healthy: {:?}",
+        detail.tasks
+    );
+    let task = &detail.tasks[0];
+    assert_eq!(task.desired_status, "RUNNING");
+    assert_eq!(task.task_definition, "coe-etl-prod:3");
+    assert!(task.arn.ends_with(&task.id));
+
+    let full = registry
+        .get_task(&g.id, "coe-ecs-prod", &task.id)
+        .await
+        .expect("task detail");
+    assert_eq!(full.summary.id, task.id);
+    assert_eq!(full.summary.last_status, "RUNNING");
+    assert!(full.summary.started_at.is_some());
+    assert!(full.summary.private_ip.is_some(), "{:?}", full.summary);
+    assert!(!full.containers.is_empty());
+    assert!(full.containers.iter().all(|c| c.exit_code.is_none()));
+    assert_eq!(full.group.as_deref(), Some("service:coe-etl-prod-Service"));
+    assert!(full.cpu.is_some() && full.memory.is_some());
+
+    let missing = registry
+        .get_task(&g.id, "coe-ecs-prod", "0123456789abcdef0123456789abcdef")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(missing.code(), "NotFound" | "InvalidParameterException"),
+        "{missing:?}"
+    );
+    let missing = registry
+        .get_service(&g.id, "coe-ecs-prod", "no-such-Service")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(missing.code(), "NotFound" | "ServiceNotFoundException"),
+        "{missing:?}"
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failing_services_show_stop_codes_and_exit_codes() {
+    let sim = sim("demo").await;
+    let (registry, _, c) = both(&sim.endpoint()).await;
+    // The crash loop and the OOM kill stop tasks over (simulated) time; poll briefly.
+    let mut found: HashMap<&str, bool> = HashMap::new();
+    for _ in 0..40 {
+        for (service, needle) in [
+            ("worker-staging-Service", "exec format error"),
+            ("reports-staging-Service", "OutOfMemoryError"),
+        ] {
+            let stopped = registry
+                .list_tasks(&c.id, "coe-ecs-staging", service, DesiredStatus::Stopped)
+                .await
+                .expect("stopped tasks");
+            for t in &stopped {
+                assert_eq!(t.desired_status, "STOPPED");
+                let detail = registry
+                    .get_task(&c.id, "coe-ecs-staging", &t.id)
+                    .await
+                    .expect("stopped task detail");
+                let text = format!(
+                    "{:?} {:?}",
+                    detail.summary.stopped_reason, detail.containers
+                );
+                if text.contains(needle) {
+                    if service == "reports-staging-Service" {
+                        assert_eq!(
+                            detail.summary.stop_code.as_deref(),
+                            Some("EssentialContainerExited")
+                        );
+                        assert!(detail.containers.iter().any(|c| c.exit_code == Some(137)));
+                    } else {
+                        assert!(detail.containers.iter().any(|c| c.exit_code == Some(1)));
+                    }
+                    found.insert(service, true);
+                }
+            }
+        }
+        if found.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert_eq!(
+        found.len(),
+        2,
+        "stopped tasks with reasons found: {found:?}"
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_regions_are_empty_and_other_partitions_refused() {
+    let sim = sim("demo").await;
+    let (registry, g, c) = both(&sim.endpoint()).await;
+    let moved = registry
+        .set_session_region(&g.id, "us-gov-west-1")
+        .await
+        .expect("move within GovCloud");
+    assert_eq!(moved.region, "us-gov-west-1");
+    assert_eq!(moved.account_id, g.account_id);
+    assert!(registry
+        .list_clusters(&g.id)
+        .await
+        .expect("clusters")
+        .is_empty());
+    // Only the moved session changed.
+    assert_eq!(
+        registry.list_clusters(&c.id).await.expect("clusters").len(),
+        1
+    );
+
+    let refused = registry
+        .set_session_region(&g.id, "us-east-1")
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "InvalidInput");
+    assert!(refused.to_string().contains("Commercial"), "{refused}");
+    let session = registry.get(&g.id).await.expect("still open");
+    assert_eq!(
+        session.info().region,
+        "us-gov-west-1",
+        "a refused move changes nothing"
+    );
+
+    let refused = registry
+        .set_session_region(&c.id, "us-gov-east-1")
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "InvalidInput");
+
+    registry
+        .set_session_region(&c.id, "eu-west-1")
+        .await
+        .expect("move");
+    assert!(registry
+        .list_clusters(&c.id)
+        .await
+        .expect("clusters")
+        .is_empty());
+
+    // GovCloud keys used in a commercial region are refused before or by AWS.
+    let err = registry
+        .open(gov(&sim.endpoint()), Some("us-east-1".into()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.code(), "InvalidInput" | "ExpiredCredentials"),
+        "{err:?}"
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreachable_endpoint_is_reported_as_unreachable() {
+    // Bind then drop a listener so the port is very likely closed.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr").port()
+    };
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let err = SessionRegistry::new()
+        .open(gov(&endpoint), Some("us-gov-east-1".into()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "Unreachable", "{err:?}");
+    assert!(err.retryable());
+    let message = err.to_string();
+    assert!(message.contains(&endpoint), "{message}");
+    assert!(message.starts_with("Could not reach AWS"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_keys_are_reported_as_expired_credentials() {
+    let sim = sim("demo").await;
+    let source = SessionSource::explicit(
+        "bad",
+        "AKIANOTAREALKEY00000",
+        "notTheSecret",
+        sim.endpoint(),
+    );
+    let err = SessionRegistry::new()
+        .open(source, Some("us-gov-east-1".into()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "ExpiredCredentials", "{err:?}");
+    assert!(!err.retryable());
+    assert!(matches!(err, CoreError::ExpiredCredentials { .. }));
+    assert!(err.to_string().contains("sign-in has expired"), "{err}");
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_only_keys_can_list() {
+    let sim = sim("scale:1:3").await;
+    // The scale scenario adds a read-only user: the operator key with its last character `R`.
+    let source = SessionSource::explicit(
+        "ro",
+        "AKIASIMGOVPROD00000R",
+        format!("{GOV_SECRET}ReadOnly"),
+        sim.endpoint(),
+    );
+    let registry = SessionRegistry::new();
+    let info = registry
+        .open(source, Some("us-gov-east-1".into()))
+        .await
+        .expect("read-only session opens");
+    let clusters = registry.list_clusters(&info.id).await.expect("list");
+    assert_eq!(clusters.len(), 1);
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pagination_and_batched_describes_at_scale() {
+    let sim = sim("scale:3:250").await;
+    let registry = SessionRegistry::new();
+    let g = registry
+        .open(gov(&sim.endpoint()), Some("us-gov-east-1".into()))
+        .await
+        .expect("gov session");
+    let clusters = registry.list_clusters(&g.id).await.expect("clusters");
+    assert_eq!(clusters.len(), 3);
+    let mut total = 0;
+    for cluster in &clusters {
+        let services = registry
+            .list_services(&g.id, &cluster.name)
+            .await
+            .expect("services");
+        assert_eq!(services.len(), 250, "every page of {}", cluster.name);
+        let mut names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+        names.dedup();
+        assert_eq!(names.len(), 250, "no duplicates");
+        total += services.len();
+    }
+    assert_eq!(total, 750);
+
+    let calls = control_get(&sim, "/_sim/calls").await;
+    let count = |op: &str| {
+        calls
+            .get(op)
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0)
+    };
+    assert_eq!(
+        count("ecs:DescribeServices"),
+        3 * 25,
+        "10 services per call: {calls}"
+    );
+    assert_eq!(
+        count("ecs:ListServices"),
+        3 * 3,
+        "100 services per page: {calls}"
+    );
+    assert_eq!(count("ecs:DescribeClusters"), 1, "{calls}");
+    sim.shutdown().await;
+}

@@ -1,0 +1,24 @@
+//! Generates the Tauri context and the permissions of the app's own commands.
+
+/// Every command of the bridge; each gets an `allow-<command>` permission.
+const COMMANDS: &[&str] = &[
+    "list_profiles",
+    "list_partitions",
+    "open_session",
+    "list_sessions",
+    "set_session_region",
+    "close_session",
+    "list_clusters",
+    "list_services",
+    "get_service",
+    "list_tasks",
+    "get_task",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .unwrap_or_else(|err| panic!("tauri-build failed: {err:#}"));
+}

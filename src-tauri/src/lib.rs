@@ -1,0 +1,114 @@
+//! ECS Desk Tauri shell: app state, plugins and the command bridge. All logic is in ecsdesk-core.
+
+pub mod commands;
+
+use ecsdesk_core::SessionRegistry;
+use tauri::{Builder, Runtime};
+
+/// Adds the app's state, plugins and commands to `builder` (any runtime, so tests can mock it).
+pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
+    builder
+        .plugin(tauri_plugin_opener::init())
+        .manage(SessionRegistry::new())
+        .invoke_handler(tauri::generate_handler![
+            commands::list_profiles,
+            commands::list_partitions,
+            commands::open_session,
+            commands::list_sessions,
+            commands::set_session_region,
+            commands::close_session,
+            commands::list_clusters,
+            commands::list_services,
+            commands::get_service,
+            commands::list_tasks,
+            commands::get_task,
+        ])
+}
+
+/// Starts the desktop app.
+pub fn run() {
+    if let Err(err) = run_app(tauri::Builder::default()).run(tauri::generate_context!()) {
+        eprintln!("ECS Desk could not start: {err}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tauri::ipc::{CallbackFn, InvokeBody};
+    use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
+    use tauri::webview::InvokeRequest;
+    use tauri::WebviewWindowBuilder;
+
+    /// Builds the app on the mock runtime with the real context (capabilities included) and the
+    /// main window, as the UI would see it.
+    fn mock_app() -> (
+        tauri::App<tauri::test::MockRuntime>,
+        tauri::WebviewWindow<tauri::test::MockRuntime>,
+    ) {
+        let app = run_app(mock_builder())
+            .build(tauri::generate_context!())
+            .expect("mock app builds");
+        let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .expect("mock window builds");
+        (app, window)
+    }
+
+    /// An IPC request for `cmd` with JSON `args`.
+    fn request(cmd: &str, args: serde_json::Value) -> InvokeRequest {
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().expect("valid url"),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        }
+    }
+
+    #[test]
+    fn list_partitions_crosses_the_bridge() {
+        let (_app, window) = mock_app();
+        let response = get_ipc_response(&window, request("list_partitions", serde_json::json!({})))
+            .expect("list_partitions succeeds");
+        let value: serde_json::Value = response.deserialize().expect("json reply");
+        assert_eq!(value[0]["id"], "aws");
+        assert_eq!(value[1]["id"], "aws-us-gov");
+        assert_eq!(value[1]["defaultRegion"], "us-gov-east-1");
+    }
+
+    #[test]
+    fn errors_reach_the_ui_as_payloads() {
+        let (_app, window) = mock_app();
+        let err = get_ipc_response(
+            &window,
+            request("list_clusters", serde_json::json!({ "sessionId": "nope" })),
+        )
+        .expect_err("unknown session is an error");
+        assert_eq!(err["code"], "NotFound");
+        assert_eq!(err["retryable"], false);
+        assert!(err["message"].as_str().unwrap_or_default().contains("nope"));
+
+        let sessions = get_ipc_response(&window, request("list_sessions", serde_json::json!({})))
+            .expect("list_sessions succeeds");
+        let value: serde_json::Value = sessions.deserialize().expect("json reply");
+        assert_eq!(value, serde_json::json!([]));
+    }
+
+    #[test]
+    fn capabilities_deny_what_the_app_does_not_need() {
+        let (_app, window) = mock_app();
+        let denied = get_ipc_response(
+            &window,
+            request(
+                "plugin:opener|open_path",
+                serde_json::json!({ "path": "/etc/passwd" }),
+            ),
+        )
+        .expect_err("opening local paths is not allowed");
+        assert!(denied.to_string().contains("not allowed"), "{denied}");
+    }
+}
