@@ -392,7 +392,7 @@ impl SsoAuth {
             verification_uri: verification_uri.to_string(),
             verification_uri_complete: out.verification_uri_complete().map(str::to_string),
             expires_at: Utc::now() + chrono::Duration::seconds(expires_in),
-            interval_seconds: interval,
+            interval: Duration::from_secs(interval),
             auth: self.clone(),
             session: session.clone(),
             registration,
@@ -837,8 +837,8 @@ pub struct PendingDeviceLogin {
     pub verification_uri_complete: Option<String>,
     /// When the code expires.
     pub expires_at: DateTime<Utc>,
-    /// Seconds between polls, as the service asked.
-    pub interval_seconds: u64,
+    /// Time between polls, as the service asked (`interval`); `slow_down` answers lengthen it.
+    pub interval: Duration,
     auth: SsoAuth,
     session: SsoSession,
     registration: ClientRegistration,
@@ -864,14 +864,14 @@ impl PendingDeviceLogin {
         cancel: CancellationToken,
     ) -> Result<SsoSessionStatus, CoreError> {
         let clients = self.auth.clients(&self.session.region).await;
-        let mut interval = self.interval_seconds.max(1);
+        let mut interval = self.interval;
         loop {
             if Utc::now() >= self.expires_at {
                 return Err(code_expired(&self.session));
             }
             tokio::select! {
                 () = cancel.cancelled() => return Err(CoreError::Cancelled("The sign-in was cancelled.".into())),
-                () = tokio::time::sleep(Duration::from_secs(interval)) => {}
+                () = tokio::time::sleep(interval) => {}
             }
             let result = clients
                 .oidc
@@ -894,13 +894,13 @@ impl PendingDeviceLogin {
                 Err(err) => match err.code() {
                     Some("AuthorizationPendingException") => {
                         progress(LoginProgress::Waiting {
-                            interval_seconds: interval,
+                            interval_seconds: interval.as_secs(),
                         });
                     }
                     Some("SlowDownException") => {
-                        interval += SLOW_DOWN_SECONDS;
+                        interval += Duration::from_secs(SLOW_DOWN_SECONDS);
                         progress(LoginProgress::SlowDown {
-                            interval_seconds: interval,
+                            interval_seconds: interval.as_secs(),
                         });
                     }
                     Some("ExpiredTokenException") => return Err(code_expired(&self.session)),
