@@ -856,12 +856,14 @@ fn schedule(svc: &mut Service, env: &mut Env<'_>, t: f64) {
 }
 
 fn refresh_deployments(svc: &mut Service, env: &mut Env<'_>, t: f64) {
-    // Old deployments disappear once none of their tasks is left.
+    // Old deployments disappear once none of their tasks is left; a FAILED one stays listed
+    // until the deployment replacing it (the rollback) completes, as in the ECS console.
     let tasks = &svc.tasks;
     let mut keep_first = true;
     svc.deployments.retain(|d| {
         let first = std::mem::replace(&mut keep_first, false);
         first
+            || d.rollout_state == "FAILED"
             || tasks
                 .iter()
                 .any(|x| x.started_by == d.id && x.last_status != "STOPPED")
