@@ -27,6 +27,8 @@ async fn profiles_from_the_config_file_open_sessions() {
     ] {
         std::env::remove_var(var);
     }
+    // No SSO token cache of the real user is consulted.
+    std::env::set_var("HOME", dir.path());
     std::env::set_var("AWS_CONFIG_FILE", &config);
     std::env::set_var(
         "AWS_SHARED_CREDENTIALS_FILE",
