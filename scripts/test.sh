@@ -59,12 +59,13 @@ check_deb() {
 }
 
 e2e() {
-  # A private session bus with an unlocked keyring, and a virtual X server for the window.
-  dbus-run-session -- bash -c '
+  # A virtual X server for the window, and inside it a private session bus with an unlocked
+  # keyring (the bus's services then see the display too).
+  xvfb-run -a -s "-screen 0 1366x900x24" dbus-run-session -- bash -c '
     set -e
     eval "$(printf "" | gnome-keyring-daemon --unlock --components=secrets)"
     export GNOME_KEYRING_CONTROL
-    xvfb-run -a -s "-screen 0 1366x900x24" npm --prefix "$1/tests/e2e" test
+    npm --prefix "$1/tests/e2e" test
   ' _ "$ROOT"
 }
 

@@ -29,9 +29,18 @@ export function usePartitions() {
   return useQuery({ queryKey: ["partitions"], queryFn: api.listPartitions, staleTime: Infinity });
 }
 
+// The backend lists sessions in no particular order; tabs keep the order they were first seen in.
+const sessionOrder: string[] = [];
+
+/** Sessions in the order they were opened (first seen), so tabs never jump around. */
+export function inOpeningOrder(sessions: api.SessionInfo[]): api.SessionInfo[] {
+  for (const s of sessions) if (!sessionOrder.includes(s.id)) sessionOrder.push(s.id);
+  return [...sessions].sort((a, b) => sessionOrder.indexOf(a.id) - sessionOrder.indexOf(b.id));
+}
+
 /** Open sessions. */
 export function useSessions() {
-  return useQuery({ queryKey: ["sessions"], queryFn: api.listSessions });
+  return useQuery({ queryKey: ["sessions"], queryFn: api.listSessions, select: inOpeningOrder });
 }
 
 /** The open session with this id, once sessions are loaded. */

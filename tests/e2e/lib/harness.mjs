@@ -85,10 +85,10 @@ export async function startSim({ scenario = "demo", speed = 10 } = {}) {
     dir,
     configPath,
     endpoint,
-    /** POSTs to the simulator's control API (tests only). */
-    async control(pathname, body) {
+    /** Calls the simulator's control API (tests only): GET without a body, POST with one. */
+    async control(pathname, body, method = body === undefined ? "GET" : "POST") {
       const res = await fetch(`${endpoint}${pathname}`, {
-        method: body === undefined ? "GET" : "POST",
+        method,
         headers: { "content-type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
@@ -214,6 +214,13 @@ export async function choose(driver, id, value) {
 /** Saves a PNG of the window to artifacts/screenshots/NAME.png. */
 export async function screenshot(driver, name) {
   await mkdir(SCREENSHOTS, { recursive: true });
+  // WebKitGTK under Xvfb hands out the last painted frame: let two frames paint first.
+  await driver
+    .executeAsyncScript(
+      "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+    )
+    .catch(() => {});
+  await driver.sleep(300);
   const png = await driver.takeScreenshot();
   const file = path.join(SCREENSHOTS, `${name}.png`);
   await writeFile(file, Buffer.from(png, "base64"));

@@ -3,7 +3,7 @@
 // sessions (GovCloud and commercial) side by side.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { By } from "selenium-webdriver";
+import { By, Key } from "selenium-webdriver";
 import { choose, click, find, launchApp, screenshot, signIn, startDriver, startSim, tid, waitText, WAIT_MS } from "../lib/harness.mjs";
 
 let sim;
@@ -77,11 +77,7 @@ test("GovCloud walk: demo-govcloud → coe-ecs-prod → coe-etl-prod-Service →
     await filter.sendKeys("wft");
     await driver.wait(async () => (await driver.findElements(tid("cluster-row-coe-ecs-prod"))).length === 0, WAIT_MS);
     await find(driver, "cluster-row-wft-ecs-prod");
-    await filter.clear();
-    await driver.executeScript(
-      "const el = arguments[0]; const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set; set.call(el, ''); el.dispatchEvent(new Event('input', { bubbles: true }));",
-      filter,
-    );
+    await filter.sendKeys(Key.BACK_SPACE, Key.BACK_SPACE, Key.BACK_SPACE);
     await find(driver, "cluster-row-coe-ecs-prod");
     await screenshot(driver, "03-clusters-govcloud");
 
@@ -185,5 +181,38 @@ test("a GovCloud and a commercial session side by side, switched in one click", 
     await click(driver, "session-tab", '[data-profile="demo-commercial"]');
     await find(driver, "service-row-api-staging-Service");
     assert.equal((await crumbs(driver)).cluster, "coe-ecs-staging");
+  });
+});
+
+test("an AWS error shows in the view where it happened, with Details and Retry, and the rest keeps working", async () => {
+  await withApp("error", async (driver) => {
+    await signIn(driver, "demo-govcloud");
+    await find(driver, "cluster-row-coe-ecs-prod");
+    // Every ListServices call now fails with a 500, even after the SDK's own retries.
+    await sim.control("/_sim/faults", { operation: "ListServices", kind: "error500", count: 1000 });
+    try {
+      await click(driver, "cluster-link-coe-ecs-prod");
+      const view = await find(driver, "services-view");
+      const panel = await find(driver, "error-panel", "", 90_000);
+      assert.ok(await view.findElement(tid("error-panel")), "the error is inside the services view");
+      const message = await (await find(driver, "error-message")).getText();
+      assert.ok(message.trim().length > 10, `a message in plain words, got ${JSON.stringify(message)}`);
+      await panel.findElement(By.css("summary")).click();
+      const code = await waitText(driver, "error-code", /\S/);
+      assert.doesNotMatch(code, /^Internal$/, "the AWS code, not a generic one");
+      await screenshot(driver, "10-error-in-view");
+
+      // The rest of the app still works: the clusters list loads.
+      await click(driver, "crumb-region");
+      await find(driver, "cluster-row-wft-ecs-prod");
+      await click(driver, "cluster-link-coe-ecs-prod");
+      await find(driver, "error-panel", "", 90_000);
+    } finally {
+      await sim.control("/_sim/faults", undefined, "DELETE");
+    }
+    // Retry recovers once AWS answers again.
+    await click(driver, "retry-button");
+    await find(driver, "service-row-coe-etl-prod-Service");
+    assert.equal((await driver.findElements(tid("error-panel"))).length, 0);
   });
 });
