@@ -427,6 +427,16 @@ async fn two_partitions_signed_in_at_once() {
     assert_eq!(a.partition, Partition::Aws);
     assert_eq!(b.partition, Partition::AwsUsGov);
     assert_ne!(fx.cache.token_path(&com), fx.cache.token_path(&gov));
+    let config = ecsdesk_core::sso::SsoConfig {
+        path: None,
+        sessions: vec![com.clone(), gov.clone()],
+        profiles: Vec::new(),
+    };
+    let statuses = fx.auth.statuses(&config);
+    assert!(statuses
+        .iter()
+        .all(|s| s.signed_in && s.expires_at.is_some()));
+    assert_eq!(statuses[1].partition, Partition::AwsUsGov);
     let gov_token = fx.cache.read_token(&gov).unwrap().unwrap();
     assert_eq!(gov_token.region, "us-gov-west-1");
     assert_eq!(

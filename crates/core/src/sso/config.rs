@@ -123,6 +123,16 @@ pub fn config_path() -> Result<PathBuf, CoreError> {
     })
 }
 
+/// Reads the SSO settings of the user's config file (`AWS_CONFIG_FILE` or `~/.aws/config`).
+pub fn load_sso_config() -> Result<SsoConfig, CoreError> {
+    read_sso_config(&config_path()?)
+}
+
+/// The sso-session `name` of the user's config file (legacy ones by start URL).
+pub fn find_session(name: &str) -> Result<SsoSession, CoreError> {
+    load_sso_config()?.session(name).cloned()
+}
+
 /// Reads the SSO settings of the config file at `path` (a missing file has none).
 pub fn read_sso_config(path: &Path) -> Result<SsoConfig, CoreError> {
     let text = files::read_optional(path)?.unwrap_or_default();

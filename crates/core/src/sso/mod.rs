@@ -29,13 +29,32 @@ pub mod portal;
 pub mod secrets;
 
 pub use cache::{CachedToken, ClientRegistration, TokenCache};
-pub use config::{add_sso_session, read_sso_config, SsoConfig, SsoProfile, SsoSession};
+pub use config::{
+    add_sso_session, find_session, load_sso_config, read_sso_config, sso_partition, SsoConfig,
+    SsoProfile, SsoSession,
+};
 pub use oidc::{
     AccessToken, LoginMethod, LoginProgress, PendingDeviceLogin, PendingPkceLogin, SsoAuth,
     SsoSessionStatus,
 };
 pub use portal::{AccountInfo, Portal, RoleCredentialsProvider, RoleInfo};
 pub use secrets::{KeyringStore, MemoryStore, Secret, SecretKind, SecretStore};
+
+/// Writes the TypeScript declaration of every sign-in type that crosses the bridge into `dir`.
+pub fn export_bindings(dir: &std::path::Path) -> Result<(), crate::CoreError> {
+    use ts_rs::TS;
+    let fail = |e: ts_rs::ExportError| {
+        crate::CoreError::Internal(format!("exporting TypeScript bindings: {e}"))
+    };
+    SsoSession::export_all_to(dir).map_err(fail)?;
+    SsoProfile::export_all_to(dir).map_err(fail)?;
+    LoginMethod::export_all_to(dir).map_err(fail)?;
+    LoginProgress::export_all_to(dir).map_err(fail)?;
+    SsoSessionStatus::export_all_to(dir).map_err(fail)?;
+    AccountInfo::export_all_to(dir).map_err(fail)?;
+    RoleInfo::export_all_to(dir).map_err(fail)?;
+    Ok(())
+}
 
 /// Environment variable with the SSO OIDC endpoint override (as the AWS SDKs read it).
 const ENV_OIDC_ENDPOINT: &str = "AWS_ENDPOINT_URL_SSO_OIDC";
@@ -94,6 +113,26 @@ impl SsoEndpoints {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bindings_export_every_bridge_type() {
+        let dir = tempfile::tempdir().unwrap();
+        export_bindings(dir.path()).unwrap();
+        for name in [
+            "SsoSession",
+            "SsoProfile",
+            "LoginMethod",
+            "LoginProgress",
+            "SsoSessionStatus",
+            "AccountInfo",
+            "RoleInfo",
+        ] {
+            assert!(dir.path().join(format!("{name}.ts")).exists(), "{name}");
+        }
+        let progress = std::fs::read_to_string(dir.path().join("LoginProgress.ts")).unwrap();
+        assert!(progress.contains("\"kind\": \"deviceCode\""), "{progress}");
+        assert!(progress.contains("userCode"), "{progress}");
+    }
 
     #[test]
     fn endpoints_default_to_the_region_and_honour_overrides() {

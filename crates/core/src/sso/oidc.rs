@@ -555,6 +555,16 @@ impl SsoAuth {
         Ok(status_of(session, token.as_ref()))
     }
 
+    /// The sign-in state of every session of `config`, for the session list (a session whose
+    /// cache file is unreadable shows as signed out; signing in replaces the file).
+    pub fn statuses(&self, config: &crate::sso::SsoConfig) -> Vec<SsoSessionStatus> {
+        config
+            .sessions
+            .iter()
+            .map(|s| self.status(s).unwrap_or_else(|_| status_of(s, None)))
+            .collect()
+    }
+
     /// A valid access token of `session`, refreshed first when less than 5 minutes are left.
     /// [`CoreError::SignInRequired`] when there is none and it cannot be refreshed.
     pub async fn access_token(&self, session: &SsoSession) -> Result<AccessToken, CoreError> {
