@@ -900,10 +900,16 @@ fn refresh_deployments(svc: &mut Service, env: &mut Env<'_>, t: f64) {
         .iter()
         .filter(|x| x.desired_status == "RUNNING")
         .count() as i64;
+    // Tasks still stopping (draining, deprovisioning) keep the service out of steady state.
+    let settled = svc
+        .tasks
+        .iter()
+        .all(|x| x.last_status == "STOPPED" || is_healthy(svc, env, x));
     let steady = primary.rollout_state == "COMPLETED"
         && svc.deployments.len() == 1
         && healthy == desired
-        && active == desired;
+        && active == desired
+        && settled;
     if steady && !svc.scheduler.steady {
         let msg = format!("(service {}) has reached a steady state.", svc.name);
         push_event(svc, env, t, msg);
