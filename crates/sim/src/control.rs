@@ -89,6 +89,15 @@ pub async fn handle(
             let approved = crate::oidc::approve_all(&mut w);
             reply_json(200, json!({"ok": true, "approved": approved}))
         }
+        ("POST", "sso/expire-tokens") => {
+            let now = w.clock.now();
+            let expired = w.oidc.expire_access_tokens(now);
+            reply_json(200, json!({"ok": true, "expired": expired}))
+        }
+        ("POST", "sso/revoke-refresh") => {
+            let revoked = w.oidc.revoke_refresh_tokens();
+            reply_json(200, json!({"ok": true, "revoked": revoked}))
+        }
         _ => reply_json(
             404,
             json!({"error": format!("no control route {method} /_sim/{rest}")}),

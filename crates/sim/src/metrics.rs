@@ -91,12 +91,22 @@ pub enum Kind {
     HealthyHosts,
     /// AWS/ApplicationELB UnHealthyHostCount.
     UnhealthyHosts,
+    /// ECS/ContainerInsights RunningTaskCount.
+    RunningTasks,
+    /// ECS/ContainerInsights DesiredTaskCount.
+    DesiredTasks,
 }
 
 /// ECS metric names.
 pub const ECS_METRICS: &[(&str, Kind)] = &[
     ("CPUUtilization", Kind::Cpu),
     ("MemoryUtilization", Kind::Memory),
+];
+
+/// Container Insights service metric names.
+pub const INSIGHTS_METRICS: &[(&str, Kind)] = &[
+    ("RunningTaskCount", Kind::RunningTasks),
+    ("DesiredTaskCount", Kind::DesiredTasks),
 ];
 
 /// Application Load Balancer metric names.
@@ -183,8 +193,13 @@ pub fn resolve<'a>(region: &'a Region, metric: &MetricId) -> Option<Series<'a>> 
             .map(|(_, v)| v.as_str())
     };
     let (kind, services) = match metric.namespace.as_str() {
-        "AWS/ECS" => {
-            let kind = ECS_METRICS
+        "AWS/ECS" | "ECS/ContainerInsights" => {
+            let names = if metric.namespace == "AWS/ECS" {
+                ECS_METRICS
+            } else {
+                INSIGHTS_METRICS
+            };
+            let kind = names
                 .iter()
                 .find(|(n, _)| *n == metric.name)
                 .map(|(_, k)| *k)?;
@@ -278,6 +293,20 @@ pub fn list(region: &Region) -> Vec<MetricId> {
             for s in &cluster.services {
                 out.push(metric(
                     "AWS/ECS",
+                    name,
+                    vec![("ClusterName", &cluster.name), ("ServiceName", &s.name)],
+                ));
+            }
+        }
+        for (name, _) in INSIGHTS_METRICS {
+            out.push(metric(
+                "ECS/ContainerInsights",
+                name,
+                vec![("ClusterName", &cluster.name)],
+            ));
+            for s in &cluster.services {
+                out.push(metric(
+                    "ECS/ContainerInsights",
                     name,
                     vec![("ClusterName", &cluster.name), ("ServiceName", &s.name)],
                 ));
@@ -505,6 +534,19 @@ fn service_minute(s: &Service, kind: Kind, t: f64, now: f64) -> Option<Sample> {
                 }
             }
         }
+        Kind::RunningTasks | Kind::DesiredTasks => {
+            let v = if kind == Kind::RunningTasks {
+                running
+            } else {
+                s.desired_count
+            } as f64;
+            Some(Sample {
+                value: v,
+                min: v,
+                max: v,
+                count: 1.0,
+            })
+        }
         Kind::HealthyHosts | Kind::UnhealthyHosts => {
             if s.load_balancers.is_empty() {
                 return None;
@@ -587,7 +629,7 @@ impl Series<'_> {
             Kind::ResponseTime if weight > 0.0 => total.value /= weight,
             _ => {}
         }
-        if !self.kind.is_gauge() || matches!(self.kind, Kind::HealthyHosts | Kind::UnhealthyHosts) {
+        if !matches!(self.kind, Kind::Cpu | Kind::Memory | Kind::ResponseTime) {
             total.count = 1.0;
         }
         Some(total)
