@@ -695,3 +695,53 @@ async fn a_malformed_cache_file_is_reported_and_kept_until_a_new_sign_in() {
     assert!(fx.auth.status(&session).unwrap().signed_in);
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_browser_sign_in_can_be_cancelled_and_closes_its_listener() {
+    let sim = sim("demo").await;
+    let fx = Fixture::new(&sim);
+    let pending = fx.auth.begin_pkce_login(&commercial()).await.unwrap();
+    let port = url::Url::parse(&pending.redirect_uri)
+        .unwrap()
+        .port()
+        .unwrap();
+    let cancel = CancellationToken::new();
+    cancel.cancel();
+    let sink = |_p: LoginProgress| {};
+    let err = pending.complete(&sink, cancel).await.unwrap_err();
+    assert_eq!(err.code(), "Cancelled");
+    assert!(tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err());
+    assert!(!fx.cache.token_path(&commercial()).exists());
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_token_for_another_start_url_is_not_used() {
+    let sim = sim("demo").await;
+    let fx = Fixture::new(&sim);
+    let session = commercial();
+    fx.pkce_login(&session).await;
+    // Same name, re-pointed at another instance: the old token does not count.
+    let moved = ecsdesk_core::sso::SsoSession::new(
+        "ecsdesk-demo",
+        "https://elsewhere.awsapps.com/start",
+        "us-east-1",
+    )
+    .unwrap();
+    assert!(!fx.auth.status(&moved).unwrap().signed_in);
+    assert_eq!(
+        fx.auth.access_token(&moved).await.unwrap_err().code(),
+        "SignInRequired"
+    );
+    // A trailing slash is the same start URL.
+    let slash = ecsdesk_core::sso::SsoSession::new(
+        "ecsdesk-demo",
+        "https://ecsdesk-demo.awsapps.com/start/",
+        "us-east-1",
+    )
+    .unwrap();
+    assert!(fx.auth.status(&slash).unwrap().signed_in);
+    sim.shutdown().await;
+}

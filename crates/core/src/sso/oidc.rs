@@ -425,7 +425,7 @@ impl SsoAuth {
                 return Ok(Some(reg));
             }
         }
-        let Ok(Some(token)) = self.inner.cache.read_token(session) else {
+        let Ok(Some(token)) = self.cached_token(session) else {
             return Ok(None);
         };
         let (Some(client_id), Some(expires_at)) = (token.client_id, token.registration_expires_at)
@@ -549,9 +549,18 @@ impl SsoAuth {
             .flatten()
     }
 
+    /// The cached token of `session`, if it is for the session's start URL and region (a token
+    /// left by an older configuration of the same name does not count).
+    fn cached_token(&self, session: &SsoSession) -> Result<Option<CachedToken>, CoreError> {
+        let token = self.inner.cache.read_token(session)?;
+        Ok(token.filter(|t| {
+            same_start_url(&t.start_url, &session.start_url) && t.region == session.region
+        }))
+    }
+
     /// The sign-in state of `session` from the cache (no network).
     pub fn status(&self, session: &SsoSession) -> Result<SsoSessionStatus, CoreError> {
-        let token = self.inner.cache.read_token(session)?;
+        let token = self.cached_token(session)?;
         Ok(status_of(session, token.as_ref()))
     }
 
@@ -571,9 +580,7 @@ impl SsoAuth {
         let lock = self.refresh_lock(&session.name);
         let _guard = lock.lock().await;
         let token = self
-            .inner
-            .cache
-            .read_token(session)?
+            .cached_token(session)?
             .ok_or_else(|| not_signed_in(session))?;
         let window = chrono::Duration::from_std(REFRESH_WINDOW).unwrap_or_default();
         if token.expires_at - Utc::now() > window {
@@ -590,9 +597,7 @@ impl SsoAuth {
         let lock = self.refresh_lock(&session.name);
         let _guard = lock.lock().await;
         let token = self
-            .inner
-            .cache
-            .read_token(session)?
+            .cached_token(session)?
             .ok_or_else(|| not_signed_in(session))?;
         self.refresh_locked(session, token).await?;
         self.status(session)
@@ -717,6 +722,9 @@ impl SsoAuth {
                     .await;
             }
         }
+        // Files first: a keyring that cannot be reached must not keep the user signed in.
+        self.inner.cache.delete_token(session)?;
+        self.inner.cache.delete_registration(session)?;
         let name = session.name.clone();
         secrets::blocking(&self.inner.secrets, move |store| {
             for kind in SecretKind::ALL {
@@ -724,11 +732,19 @@ impl SsoAuth {
             }
             Ok(())
         })
-        .await?;
-        self.inner.cache.delete_token(session)?;
-        self.inner.cache.delete_registration(session)?;
-        Ok(())
+        .await
     }
+}
+
+/// Start URLs compare without a trailing `/` or `#/` (the portal accepts both forms).
+fn same_start_url(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.trim_end_matches('/')
+            .trim_end_matches('#')
+            .trim_end_matches('/')
+            .to_string()
+    };
+    norm(a) == norm(b)
 }
 
 /// The error for a session with no cached token.
