@@ -34,6 +34,8 @@ pub const EVENTS_KEPT: usize = 100;
 pub const HISTORY_KEPT: usize = 10_000;
 /// Log streams kept per log group; older ones are dropped so long runs stay bounded.
 pub const STREAMS_KEPT: usize = 2_000;
+/// How long a target stays unhealthy before the scheduler replaces its task.
+pub const UNHEALTHY_REPLACE_SECS: f64 = 15.0;
 /// Longest restart back-off after repeated start failures.
 pub const MAX_BACKOFF_SECS: f64 = 300.0;
 
@@ -596,7 +598,15 @@ fn step_targets(svc: &mut Service, env: &mut Env<'_>, t: f64) {
                 && tasks.iter().any(|task| task.id == x.task_id))
         });
         for target in &mut tg.targets {
-            if target.state != "initial" || !target.next_transition.is_some_and(|d| d <= t) {
+            if !target.next_transition.is_some_and(|d| d <= t) {
+                continue;
+            }
+            if target.state == "unhealthy" {
+                // The scheduler now replaces the task (see `schedule_once`).
+                target.next_transition = None;
+                continue;
+            }
+            if target.state != "initial" {
                 continue;
             }
             let Some(task) = tasks.iter().find(|task| task.id == target.task_id) else {
@@ -606,6 +616,7 @@ fn step_targets(svc: &mut Service, env: &mut Env<'_>, t: f64) {
             target.since = t;
             if task.behaviour == Behaviour::FailingHealthCheck {
                 target.state = "unhealthy".into();
+                target.next_transition = Some(t + UNHEALTHY_REPLACE_SECS);
                 target.reason = Some("Target.ResponseCodeMismatch".into());
                 target.description = Some("Health checks failed with these codes: [502]".into());
                 messages.push(format!(
@@ -634,6 +645,20 @@ fn target_state<'e>(svc: &Service, env: &'e Env<'_>, task_id: &str) -> Option<&'
             .iter()
             .find(|x| x.task_id == task_id)
             .map(|x| x.state.as_str())
+    })
+}
+
+/// Whether a task's target has been unhealthy long enough for the scheduler to replace it.
+fn replace_unhealthy(svc: &Service, env: &Env<'_>, task_id: &str) -> bool {
+    svc.load_balancers.iter().any(|lb| {
+        env.target_groups
+            .iter()
+            .find(|g| g.arn == lb.target_group_arn)
+            .is_some_and(|g| {
+                g.targets.iter().any(|x| {
+                    x.task_id == task_id && x.state == "unhealthy" && x.next_transition.is_none()
+                })
+            })
     })
 }
 
@@ -937,7 +962,7 @@ fn schedule_once(svc: &mut Service, env: &mut Env<'_>, t: f64) -> bool {
     let failing: Vec<usize> = (0..svc.tasks.len())
         .filter(|&i| {
             svc.tasks[i].desired_status == "RUNNING"
-                && target_state(svc, env, &svc.tasks[i].id) == Some("unhealthy")
+                && replace_unhealthy(svc, env, &svc.tasks[i].id)
         })
         .collect();
     for i in failing {

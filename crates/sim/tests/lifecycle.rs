@@ -21,10 +21,20 @@ struct Clients {
     elb: aws_sdk_elasticloadbalancingv2::Client,
 }
 
+const LAB_KEY: (&str, &str) = (
+    "AKIASIMLAB0000000001",
+    "simLabSecret00000000000000000000000000001",
+);
+const LAB: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/behaviours.toml");
+
 async fn sim() -> SimHandle {
+    sim_of("demo").await
+}
+
+async fn sim_of(scenario: &str) -> SimHandle {
     start(SimConfig {
         port: 0,
-        scenario: "demo".into(),
+        scenario: scenario.into(),
         // Frozen in practice: the tests move the clock themselves.
         speed: 0.000_001,
     })
@@ -619,5 +629,128 @@ async fn a_jump_of_days_is_cheap_and_keeps_the_fleet_steady() {
         .count();
     assert!(steady >= 80, "periodic steady-state events: {steady}");
     assert!(svc.events().len() <= 100);
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn failing_health_checks_replace_tasks_and_roll_back_without_downtime() {
+    let h = sim_of(LAB).await;
+    let c = clients(&h, LAB_KEY, "us-west-2");
+    let (cluster, name) = ("lab", "web-Service");
+    let before = describe(&c, cluster, name).await;
+    assert_eq!(before.running_count(), 2);
+    let tg = before.load_balancers()[0]
+        .target_group_arn()
+        .unwrap_or_default()
+        .to_string();
+    let bad_id = c
+        .ecs
+        .update_service()
+        .cluster(cluster)
+        .service(name)
+        .task_definition("web")
+        .send()
+        .await
+        .expect("deploy web:2 (latest revision)")
+        .service
+        .expect("service")
+        .deployments()[0]
+        .id()
+        .unwrap_or_default()
+        .to_string();
+    let mut saw_unhealthy = false;
+    let mut rolled_back = None;
+    for step in 1..=100 {
+        advance(&h, 5.0).await;
+        let t = targets(&c, &tg).await;
+        let healthy = t
+            .iter()
+            .filter(|x| x.0 == TargetHealthStateEnum::Healthy)
+            .count();
+        assert!(
+            healthy >= 2,
+            "minimumHealthyPercent 100 keeps 2 healthy at step {step}: {t:?}"
+        );
+        saw_unhealthy |= t.iter().any(|x| {
+            x.0 == TargetHealthStateEnum::Unhealthy
+                && x.1.as_deref() == Some("Target.ResponseCodeMismatch")
+        });
+        let svc = describe(&c, cluster, name).await;
+        if svc.deployments().len() == 1
+            && svc.deployments()[0].id() != Some(bad_id.as_str())
+            && svc.deployments()[0].rollout_state() == Some(&DeploymentRolloutState::Completed)
+        {
+            rolled_back = Some(svc);
+            break;
+        }
+    }
+    assert!(
+        saw_unhealthy,
+        "the broken revision's targets went unhealthy"
+    );
+    let svc = rolled_back.expect("rolled back to web:1");
+    assert!(svc
+        .task_definition()
+        .is_some_and(|t| t.ends_with("task-definition/web:1")));
+    let msgs = messages(&svc);
+    assert!(msgs
+        .iter()
+        .any(|m| m.contains("failed ELB health checks in (target-group ")));
+    assert!(msgs
+        .iter()
+        .any(|m| m.contains("is unhealthy in (target-group ")
+            && m.ends_with("due to (reason Health checks failed with these codes: [502]).")));
+    assert!(msgs.contains(&format!(
+        "(service web-Service) (deployment {bad_id}) deployment failed: tasks failed to start."
+    )));
+    let stopped = task_arns(&c, cluster, name, DesiredStatus::Stopped).await;
+    let out = c
+        .ecs
+        .describe_tasks()
+        .cluster(cluster)
+        .set_tasks(Some(stopped))
+        .send()
+        .await
+        .expect("describe stopped");
+    assert!(out.tasks().iter().any(|t| {
+        t.stop_code().map(|s| s.as_str()) == Some("ServiceSchedulerInitiated")
+            && t.stopped_reason()
+                .is_some_and(|r| r.starts_with("Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:us-west-2:111122223333:targetgroup/web-tg/"))
+    }));
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_slow_starter_stays_initial_longer() {
+    let h = sim_of(LAB).await;
+    let c = clients(&h, LAB_KEY, "us-west-2");
+    let (cluster, name) = ("lab", "slow-Service");
+    let tg = describe(&c, cluster, name).await.load_balancers()[0]
+        .target_group_arn()
+        .unwrap_or_default()
+        .to_string();
+    c.ecs
+        .update_service()
+        .cluster(cluster)
+        .service(name)
+        .force_new_deployment(true)
+        .send()
+        .await
+        .expect("force new deployment");
+    // RUNNING at 20 s, then 20 s + 60 s of start-up before the target passes.
+    advance(&h, 70.0).await;
+    let t = targets(&c, &tg).await;
+    assert!(
+        t.iter().any(|x| x.0 == TargetHealthStateEnum::Initial),
+        "{t:?}"
+    );
+    assert_eq!(describe(&c, cluster, name).await.deployments().len(), 2);
+    advance(&h, 60.0).await;
+    let svc = describe(&c, cluster, name).await;
+    assert_eq!(svc.deployments().len(), 1);
+    assert_eq!(
+        svc.deployments()[0].rollout_state(),
+        Some(&DeploymentRolloutState::Completed)
+    );
     h.shutdown().await;
 }
