@@ -268,7 +268,8 @@ fn step(svc: &mut Service, env: &mut Env<'_>, t: f64) {
 /// Record a service event (newest first, capped like ECS).
 pub fn push_event(svc: &mut Service, env: &mut Env<'_>, t: f64, message: String) {
     let n = env.next();
-    let h = stable_hex(&format!("{}/event/{n}", svc.arn), 32);
+    // Event ids are many; a cheap mix of the sequence number keeps start-up fast.
+    let h = format!("{:016x}{:016x}", splitmix(n), splitmix(n ^ 0x5eed));
     svc.events.insert(
         0,
         ServiceEvent {
@@ -285,6 +286,14 @@ pub fn push_event(svc: &mut Service, env: &mut Env<'_>, t: f64, message: String)
         },
     );
     svc.events.truncate(EVENTS_KEPT);
+}
+
+/// SplitMix64: a fast, well-spread 64-bit mix for ids.
+fn splitmix(n: u64) -> u64 {
+    let mut z = n.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 /// The behaviour of a task definition's tasks.

@@ -617,7 +617,7 @@ impl Scenario {
         }
         Ok(Scenario {
             name: name.to_string(),
-            history_days: 0.5,
+            history_days: 8.0,
             accounts,
             sso: demo.sso,
         })
