@@ -1,0 +1,93 @@
+//! STS GetCallerIdentity through the unmodified aws-sdk-sts client (awsQuery), for the demo's
+//! static IAM user keys in both partitions, and the errors for bad keys.
+
+use aws_sdk_sts::error::ProvideErrorMetadata;
+use ecsdesk_sim::{start, SimConfig, SimHandle};
+
+async fn sim() -> SimHandle {
+    start(SimConfig {
+        port: 0,
+        scenario: "demo".into(),
+        speed: 1.0,
+    })
+    .await
+    .expect("simulator starts")
+}
+
+fn client(h: &SimHandle, key: (&str, &str), region: &str) -> aws_sdk_sts::Client {
+    let creds = aws_credential_types::Credentials::new(key.0, key.1, None, None, "test");
+    aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::Config::builder()
+            .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
+            .credentials_provider(creds)
+            .region(aws_sdk_sts::config::Region::new(region.to_string()))
+            .endpoint_url(h.endpoint())
+            .build(),
+    )
+}
+
+#[tokio::test]
+async fn static_keys_identify_their_users_in_both_partitions() {
+    let h = sim().await;
+    let gov = client(
+        &h,
+        (
+            "AKIASIMGOVPROD000001",
+            "simGovProdSecret0000000000000000000000001",
+        ),
+        "us-gov-east-1",
+    )
+    .get_caller_identity()
+    .send()
+    .await
+    .expect("gov identity");
+    assert_eq!(gov.account(), Some("210987654321"));
+    assert_eq!(
+        gov.arn(),
+        Some("arn:aws-us-gov:iam::210987654321:user/demo-govcloud")
+    );
+    assert!(gov.user_id().unwrap_or_default().starts_with("AIDA"));
+    let com = client(
+        &h,
+        (
+            "AKIASIMCOMSTAGE00001",
+            "simComStageSecret000000000000000000000001",
+        ),
+        "us-east-1",
+    )
+    .get_caller_identity()
+    .send()
+    .await
+    .expect("commercial identity");
+    assert_eq!(com.account(), Some("123456789012"));
+    assert!(com
+        .arn()
+        .unwrap_or_default()
+        .starts_with("arn:aws:iam::123456789012:user/"));
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn unknown_keys_and_wrong_partitions_are_refused() {
+    let h = sim().await;
+    let err = client(&h, ("AKIANOSUCHKEY0000000", "x"), "us-east-1")
+        .get_caller_identity()
+        .send()
+        .await
+        .expect_err("unknown key");
+    assert_eq!(err.code(), Some("InvalidClientTokenId"));
+    let err = client(
+        &h,
+        (
+            "AKIASIMGOVPROD000001",
+            "simGovProdSecret0000000000000000000000001",
+        ),
+        "us-east-1",
+    )
+    .get_caller_identity()
+    .send()
+    .await
+    .expect_err("GovCloud key in a commercial region");
+    assert_eq!(err.code(), Some("InvalidClientTokenId"));
+    h.shutdown().await;
+}
