@@ -1,0 +1,279 @@
+"""The simulator against clients we did not write: boto3 and the AWS CLI (run by run.sh).
+
+run.sh starts ecsdesk-sim with the demo scenario and exports SIM_ENDPOINT, AWS_ENDPOINT_URL,
+AWS_CONFIG_FILE (profiles demo-govcloud / demo-commercial with the demo's static keys) and AWS_CLI.
+"""
+
+import datetime
+import json
+import os
+import subprocess
+import urllib.request
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+ENDPOINT = os.environ["SIM_ENDPOINT"]
+GOV = dict(
+    aws_access_key_id="AKIASIMGOVPROD000001",
+    aws_secret_access_key="simGovProdSecret0000000000000000000000001",
+    region_name="us-gov-east-1",
+)
+COM = dict(
+    aws_access_key_id="AKIASIMCOMSTAGE00001",
+    aws_secret_access_key="simComStageSecret000000000000000000000001",
+    region_name="us-east-1",
+)
+
+
+def client(service, creds):
+    return boto3.client(service, endpoint_url=ENDPOINT, **creds)
+
+
+def control(route, body=None):
+    req = urllib.request.Request(
+        f"{ENDPOINT}/_sim/{route}",
+        data=json.dumps(body or {}).encode(),
+        method="POST",
+        headers={"content-type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.loads(resp.read())
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def test_ecs_clusters_services_and_tasks():
+    ecs = client("ecs", GOV)
+    arns = ecs.list_clusters()["clusterArns"]
+    assert "arn:aws-us-gov:ecs:us-gov-east-1:210987654321:cluster/coe-ecs-prod" in arns
+    svc = ecs.describe_services(cluster="coe-ecs-prod", services=["coe-etl-prod-Service"])
+    service = svc["services"][0]
+    assert service["serviceName"] == "coe-etl-prod-Service"
+    assert service["desiredCount"] == 1
+    assert isinstance(service["createdAt"], datetime.datetime)
+    tasks = ecs.list_tasks(cluster="coe-ecs-prod", serviceName="coe-etl-prod-Service")
+    assert len(tasks["taskArns"]) == 1
+    paginated = [
+        arn
+        for page in ecs.get_paginator("list_services").paginate(cluster="coe-ecs-prod", PaginationConfig={"PageSize": 1})
+        for arn in page["serviceArns"]
+    ]
+    assert len(paginated) == 2
+
+
+def test_cloudwatch_get_metric_data_in_whatever_protocol_boto3_speaks():
+    cw = client("cloudwatch", COM)
+    end = now()
+    out = cw.get_metric_data(
+        MetricDataQueries=[
+            {
+                "Id": "cpu",
+                "MetricStat": {
+                    "Metric": {
+                        "Namespace": "AWS/ECS",
+                        "MetricName": "CPUUtilization",
+                        "Dimensions": [
+                            {"Name": "ClusterName", "Value": "coe-ecs-staging"},
+                            {"Name": "ServiceName", "Value": "search-staging-Service"},
+                        ],
+                    },
+                    "Period": 300,
+                    "Stat": "Average",
+                },
+            },
+            {
+                "Id": "mem",
+                "Label": "memory",
+                "MetricStat": {
+                    "Metric": {
+                        "Namespace": "AWS/ECS",
+                        "MetricName": "MemoryUtilization",
+                        "Dimensions": [{"Name": "ClusterName", "Value": "coe-ecs-staging"}],
+                    },
+                    "Period": 3600,
+                    "Stat": "Maximum",
+                },
+            },
+        ],
+        StartTime=end - datetime.timedelta(days=1),
+        EndTime=end,
+    )
+    results = {r["Id"]: r for r in out["MetricDataResults"]}
+    cpu = results["cpu"]
+    assert cpu["StatusCode"] == "Complete"
+    assert 287 <= len(cpu["Values"]) <= 289
+    assert all(v > 80 for v in cpu["Values"])
+    assert cpu["Timestamps"][0] > cpu["Timestamps"][-1]
+    assert isinstance(cpu["Timestamps"][0], datetime.datetime)
+    assert results["mem"]["Label"] == "memory"
+    assert 24 <= len(results["mem"]["Values"]) <= 25
+
+    with pytest.raises(ClientError) as err:
+        cw.get_metric_statistics(
+            Namespace="AWS/ECS",
+            MetricName="CPUUtilization",
+            StartTime=end - datetime.timedelta(hours=1),
+            EndTime=end,
+            Period=61,
+            Statistics=["Average"],
+        )
+    assert err.value.response["Error"]["Code"] == "InvalidParameterValue"
+    alarms = cw.describe_alarms(StateValue="ALARM")["MetricAlarms"]
+    assert any(a["AlarmName"] == "search-staging-Service-high-cpu" for a in alarms)
+
+
+def test_logs_filter_log_events():
+    logs = client("logs", COM)
+    out = logs.filter_log_events(logGroupName="/ecs/worker-staging", filterPattern='"exec format error"')
+    assert out["events"]
+    assert all("exec format error" in e["message"] for e in out["events"])
+    end = int(now().timestamp() * 1000)
+    errors = [
+        e
+        for page in logs.get_paginator("filter_log_events").paginate(
+            logGroupName="/ecs/api-staging", filterPattern="ERROR", startTime=end - 86_400_000, endTime=end
+        )
+        for e in page["events"]
+    ]
+    assert errors and all("ERROR" in e["message"] for e in errors)
+    with pytest.raises(ClientError) as err:
+        logs.filter_log_events(logGroupName="/ecs/nope")
+    assert err.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_elbv2_target_health():
+    elb = client("elbv2", GOV)
+    groups = elb.describe_target_groups(Names=["coe-etl-prod-tg"])["TargetGroups"]
+    health = elb.describe_target_health(TargetGroupArn=groups[0]["TargetGroupArn"])
+    states = [d["TargetHealth"]["State"] for d in health["TargetHealthDescriptions"]]
+    assert states == ["healthy"]
+
+
+def test_sts_get_caller_identity():
+    who = client("sts", GOV).get_caller_identity()
+    assert who["Account"] == "210987654321"
+    assert who["Arn"] == "arn:aws-us-gov:iam::210987654321:user/demo-govcloud"
+    with pytest.raises(ClientError) as err:
+        client("sts", dict(COM, aws_access_key_id="AKIANOSUCHKEY0000000")).get_caller_identity()
+    assert err.value.response["Error"]["Code"] == "InvalidClientTokenId"
+
+
+def test_sso_list_accounts_with_a_device_flow_token():
+    oidc = boto3.client("sso-oidc", endpoint_url=ENDPOINT, region_name="us-east-1")
+    reg = oidc.register_client(clientName="boto3-test", clientType="public")
+    auth = oidc.start_device_authorization(
+        clientId=reg["clientId"],
+        clientSecret=reg["clientSecret"],
+        startUrl="https://ecsdesk-demo.awsapps.com/start",
+    )
+    with pytest.raises(ClientError) as err:
+        oidc.create_token(
+            clientId=reg["clientId"],
+            clientSecret=reg["clientSecret"],
+            grantType="urn:ietf:params:oauth:grant-type:device_code",
+            deviceCode=auth["deviceCode"],
+        )
+    assert err.value.response["Error"]["Code"] == "AuthorizationPendingException"
+    assert control("sso/approve")["approved"] >= 1
+    import time
+
+    time.sleep(1.1)
+    token = oidc.create_token(
+        clientId=reg["clientId"],
+        clientSecret=reg["clientSecret"],
+        grantType="urn:ietf:params:oauth:grant-type:device_code",
+        deviceCode=auth["deviceCode"],
+    )
+    sso = boto3.client("sso", endpoint_url=ENDPOINT, region_name="us-east-1")
+    accounts = sso.list_accounts(accessToken=token["accessToken"])["accountList"]
+    assert [a["accountId"] for a in accounts] == ["123456789012"]
+    roles = sso.list_account_roles(accessToken=token["accessToken"], accountId="123456789012")["roleList"]
+    assert sorted(r["roleName"] for r in roles) == ["OperatorAccess", "ReadOnlyAccess"]
+    creds = sso.get_role_credentials(
+        accessToken=token["accessToken"], accountId="123456789012", roleName="ReadOnlyAccess"
+    )["roleCredentials"]
+    who = boto3.client(
+        "sts",
+        endpoint_url=ENDPOINT,
+        region_name="us-east-1",
+        aws_access_key_id=creds["accessKeyId"],
+        aws_secret_access_key=creds["secretAccessKey"],
+        aws_session_token=creds["sessionToken"],
+    ).get_caller_identity()
+    assert "assumed-role/AWSReservedSSO_ReadOnlyAccess_" in who["Arn"]
+
+
+def aws(*args, profile):
+    out = subprocess.run(
+        [os.environ["AWS_CLI"], *args, "--profile", profile, "--output", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=os.environ,
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_aws_cli_ecs_describe_services():
+    out = aws(
+        "ecs",
+        "describe-services",
+        "--cluster",
+        "coe-ecs-prod",
+        "--services",
+        "coe-etl-prod-Service",
+        "coe-api-prod-Service",
+        profile="demo-govcloud",
+    )
+    assert sorted(s["serviceName"] for s in out["services"]) == ["coe-api-prod-Service", "coe-etl-prod-Service"]
+
+
+def test_aws_cli_cloudwatch_get_metric_statistics():
+    end = now().replace(microsecond=0)
+    start = end - datetime.timedelta(hours=3)
+    out = aws(
+        "cloudwatch",
+        "get-metric-statistics",
+        "--namespace",
+        "AWS/ECS",
+        "--metric-name",
+        "CPUUtilization",
+        "--dimensions",
+        "Name=ClusterName,Value=coe-ecs-prod",
+        "Name=ServiceName,Value=coe-etl-prod-Service",
+        "--start-time",
+        start.isoformat(),
+        "--end-time",
+        end.isoformat(),
+        "--period",
+        "300",
+        "--statistics",
+        "Average",
+        "Maximum",
+        profile="demo-govcloud",
+    )
+    assert out["Label"] == "CPUUtilization"
+    assert 36 <= len(out["Datapoints"]) <= 37
+    assert all(0 < d["Average"] < 70 and d["Maximum"] >= d["Average"] for d in out["Datapoints"])
+
+
+def test_aws_cli_logs_filter_log_events():
+    end = int(now().timestamp() * 1000)
+    out = aws(
+        "logs",
+        "filter-log-events",
+        "--log-group-name",
+        "/ecs/api-staging",
+        "--filter-pattern",
+        "ERROR",
+        "--start-time",
+        str(end - 86_400_000),
+        profile="demo-commercial",
+    )
+    assert out["events"]
+    assert all("ERROR" in e["message"] for e in out["events"])
