@@ -1205,4 +1205,45 @@ mod demo_tests {
         assert!(!errors.is_empty());
         assert!(errors.len() * 50 < total, "{} of {total}", errors.len());
     }
+
+    #[test]
+    fn an_hour_of_twenty_streams_is_searched_in_one_page() {
+        let mut w = demo();
+        let group = w
+            .accounts
+            .iter_mut()
+            .flat_map(|a| a.regions.iter_mut())
+            .flat_map(|r| r.log_groups.iter_mut())
+            .find(|g| g.name == "/ecs/api-staging")
+            .expect("group");
+        let base = group
+            .streams
+            .iter()
+            .find(|s| s.stopped_at.is_none())
+            .cloned()
+            .expect("running stream");
+        group.streams.clear();
+        for i in 0..20 {
+            let mut s = base.clone();
+            s.name = format!("ecs/api/{i:032x}");
+            group.streams.push(s);
+        }
+        let now = (w.clock.now() * 1000.0) as i64;
+        let input = json!({"logGroupName": "/ecs/api-staging", "filterPattern": "ERROR",
+                           "startTime": now - 3_600_000, "endTime": now});
+        let started = std::time::Instant::now();
+        let v = run(&mut w, "FilterLogEvents", input).expect("search");
+        eprintln!(
+            "FilterLogEvents ERROR over 1 hour x 20 streams: {:?} ({} matches)",
+            started.elapsed(),
+            messages(&v).len()
+        );
+        assert!(v.get("nextToken").is_none());
+        assert_eq!(v["searchedLogStreams"].as_array().map(Vec::len), Some(20));
+        assert!(v["searchedLogStreams"]
+            .as_array()
+            .expect("streams")
+            .iter()
+            .all(|s| s["searchedCompletely"] == json!(true)));
+    }
 }
