@@ -13,6 +13,15 @@ const COMMANDS: &[&str] = &[
     "get_service",
     "list_tasks",
     "get_task",
+    "list_sso_sessions",
+    "add_sso_session",
+    "sso_login_start",
+    "sso_login_cancel",
+    "sso_logout",
+    "list_sso_accounts",
+    "list_sso_roles",
+    "set_favourite",
+    "open_sso_session",
 ];
 
 fn main() {

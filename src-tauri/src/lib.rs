@@ -1,15 +1,23 @@
 //! ECS Desk Tauri shell: app state, plugins and the command bridge. All logic is in ecsdesk-core.
 
 pub mod commands;
+pub mod sso;
 
-use ecsdesk_core::SessionRegistry;
-use tauri::{Builder, Runtime};
+use ecsdesk_core::{SessionRegistry, SignIn};
+use tauri::{Builder, Manager, Runtime};
 
 /// Adds the app's state, plugins and commands to `builder` (any runtime, so tests can mock it).
 pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
         .plugin(tauri_plugin_opener::init())
         .manage(SessionRegistry::new())
+        .setup(|app| {
+            // Account lists and favourites live in the app's data folder; tokens in the AWS CLI
+            // cache and the OS keyring.
+            let data_dir = app.path().app_data_dir()?;
+            app.manage(SignIn::from_env(data_dir));
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::list_profiles,
             commands::list_partitions,
@@ -22,6 +30,15 @@ pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::get_service,
             commands::list_tasks,
             commands::get_task,
+            sso::list_sso_sessions,
+            sso::add_sso_session,
+            sso::sso_login_start,
+            sso::sso_login_cancel,
+            sso::sso_logout,
+            sso::list_sso_accounts,
+            sso::list_sso_roles,
+            sso::set_favourite,
+            sso::open_sso_session,
         ])
 }
 

@@ -275,6 +275,14 @@ fn from_code(code: String, message: String, action: &str, server_error: bool) ->
 
 /// Maps a credentials provider failure.
 fn credentials_error(err: &CredentialsError) -> CoreError {
+    // A provider that needs the user to sign in again (IAM Identity Center) says so, so the UI
+    // can ask for a sign-in instead of showing a dead end.
+    if let Some(CoreError::SignInRequired { session, detail }) = find_in_chain::<CoreError>(err) {
+        return CoreError::SignInRequired {
+            session: session.clone(),
+            detail: detail.clone(),
+        };
+    }
     let detail = chain_text(err);
     match err {
         CredentialsError::CredentialsNotLoaded(_) => CoreError::ExpiredCredentials { detail },

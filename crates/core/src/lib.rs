@@ -9,6 +9,7 @@ pub mod partitions;
 pub mod profiles;
 pub mod services;
 pub mod sessions;
+pub mod signin;
 pub mod sso;
 pub mod tasks;
 
@@ -28,7 +29,8 @@ pub use services::{
     DeploymentInfo, LastDeployment, LoadBalancerInfo, ServiceDetail, ServiceEventInfo,
     ServiceSummary,
 };
-pub use sessions::{Session, SessionInfo, SessionRegistry, SessionSource};
+pub use sessions::{sso_session_id, Session, SessionInfo, SessionRegistry, SessionSource};
+pub use signin::{LoginStarted, SignIn};
 pub use tasks::{ContainerInfo, DesiredStatus, TaskDetail, TaskSummary};
 
 /// How many describe calls of one listing run at the same time (kind to API rate limits).
@@ -86,6 +88,8 @@ pub fn export_bindings(dir: &Path) -> Result<(), CoreError> {
     TaskSummary::export_all_to(dir).map_err(fail)?;
     ContainerInfo::export_all_to(dir).map_err(fail)?;
     TaskDetail::export_all_to(dir).map_err(fail)?;
+    LoginStarted::export_all_to(dir).map_err(fail)?;
+    sso::export_bindings(dir)?;
     write_index(dir)
 }
 

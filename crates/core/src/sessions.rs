@@ -17,6 +17,7 @@ use crate::error::CoreError;
 use crate::partitions::{partition_of, partition_of_arn, Partition};
 use crate::profiles;
 use crate::services::{self, ServiceDetail, ServiceSummary};
+use crate::sso::{RoleCredentialsProvider, SsoSession};
 use crate::tasks::{self, DesiredStatus, TaskDetail, TaskSummary};
 
 /// Where a session's credentials and endpoint come from.
@@ -43,6 +44,23 @@ pub enum SessionSource {
         /// Endpoint every service is reached at, e.g. `http://127.0.0.1:4566`.
         endpoint_url: String,
     },
+    /// A role of an account reached through IAM Identity Center: credentials come from
+    /// GetRoleCredentials of the signed-in sso-session; endpoints follow `AWS_ENDPOINT_URL*`.
+    Sso {
+        /// The sso-session signed in to (its region fixes the partition).
+        session: Box<SsoSession>,
+        /// 12-digit account id.
+        account_id: String,
+        /// Account name from ListAccounts.
+        account_name: Option<String>,
+        /// Role (permission set) name, e.g. `OperatorAccess`.
+        role_name: String,
+        /// Fetches and caches the role credentials.
+        provider: Box<RoleCredentialsProvider>,
+        /// Endpoint every service is reached at (the simulator); `None` follows the
+        /// environment (`AWS_ENDPOINT_URL*`) or AWS.
+        endpoint_url: Option<String>,
+    },
 }
 
 impl std::fmt::Debug for SessionSource {
@@ -56,6 +74,7 @@ impl std::fmt::Debug for SessionSource {
                 endpoint_url,
                 ..
             } => write!(f, "Explicit({label} at {endpoint_url})"),
+            SessionSource::Sso { .. } => write!(f, "Sso({})", self.label()),
         }
     }
 }
@@ -88,8 +107,21 @@ impl SessionSource {
             SessionSource::Profile { name } => name.clone(),
             SessionSource::Environment => "environment".to_string(),
             SessionSource::Explicit { label, .. } => label.clone(),
+            // One session per (sso-session, account, role): the same role of the same account
+            // reached through two portals stays two sessions.
+            SessionSource::Sso {
+                session,
+                account_id,
+                role_name,
+                ..
+            } => sso_session_id(&session.name, account_id, role_name),
         }
     }
+}
+
+/// The session id of `role_name` in `account_id` through sso-session `session`.
+pub fn sso_session_id(session: &str, account_id: &str, role_name: &str) -> String {
+    format!("{session}/{account_id}/{role_name}")
 }
 
 /// An open session as the UI sees it.
@@ -110,6 +142,14 @@ pub struct SessionInfo {
     pub arn: String,
     /// Current region.
     pub region: String,
+    /// The sso-session the session signed in through (absent for other sources).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub sso_session: Option<String>,
+    /// The role taken through IAM Identity Center (absent for other sources).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub role_name: Option<String>,
 }
 
 /// A validated session with its SDK clients (cheap to clone, built once per region).
@@ -168,6 +208,17 @@ async fn load_config(source: &SessionSource, region: &str) -> SdkConfig {
                 "ecsdesk-explicit",
             ))
             .endpoint_url(endpoint_url),
+        SessionSource::Sso {
+            provider,
+            endpoint_url,
+            ..
+        } => {
+            let loader = loader.credentials_provider(RoleCredentialsProvider::clone(provider));
+            match endpoint_url {
+                Some(url) => loader.endpoint_url(url),
+                None => loader,
+            }
+        }
     };
     loader.load().await
 }
@@ -218,8 +269,14 @@ impl Session {
                     .ok(),
                 _ => None,
             });
+        // An Identity Center instance only serves accounts of its own partition.
+        let sso_partition = match &source {
+            SessionSource::Sso { session, .. } => Some(session.partition),
+            _ => None,
+        };
         // The profile's own region fixes the partition; a requested region must belong to it.
         let partition = match (&profile_region, &region) {
+            _ if sso_partition.is_some() => sso_partition,
             (Some(own), _) => partition_of(own),
             (None, Some(asked)) => partition_of(asked),
             (None, None) => Some(Partition::Aws),
@@ -255,11 +312,20 @@ impl Session {
                 )));
             }
         }
-        let account_name = profile_section.as_ref().and_then(|s| {
-            s.get("ecsdesk_account_name")
-                .or_else(|| s.get("account_name"))
-                .map(str::to_string)
-        });
+        let account_name = match &source {
+            SessionSource::Sso { account_name, .. } => account_name.clone(),
+            _ => profile_section.as_ref().and_then(|s| {
+                s.get("ecsdesk_account_name")
+                    .or_else(|| s.get("account_name"))
+                    .map(str::to_string)
+            }),
+        };
+        let (sso_session, role_name) = match &source {
+            SessionSource::Sso {
+                session, role_name, ..
+            } => (Some(session.name.clone()), Some(role_name.clone())),
+            _ => (None, None),
+        };
         let info = SessionInfo {
             id: source.label(),
             profile: source.label(),
@@ -268,6 +334,8 @@ impl Session {
             account_name,
             arn,
             region,
+            sso_session,
+            role_name,
         };
         Ok(Session::assemble(info, source, clients))
     }
@@ -402,6 +470,21 @@ impl SessionRegistry {
             .await
             .insert(id.to_string(), Arc::new(moved));
         Ok(info)
+    }
+
+    /// Closes every session signed in through sso-session `session` (after its sign-out);
+    /// returns their ids.
+    pub async fn close_sso_sessions(&self, session: &str) -> Vec<String> {
+        let mut sessions = self.sessions.write().await;
+        let ids: Vec<String> = sessions
+            .iter()
+            .filter(|(_, s)| s.info().sso_session.as_deref() == Some(session))
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in &ids {
+            sessions.remove(id);
+        }
+        ids
     }
 
     /// Closes session `id`.

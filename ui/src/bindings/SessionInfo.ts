@@ -32,4 +32,12 @@ arn: string,
 /**
  * Current region.
  */
-region: string, };
+region: string, 
+/**
+ * The sso-session the session signed in through (absent for other sources).
+ */
+ssoSession?: string, 
+/**
+ * The role taken through IAM Identity Center (absent for other sources).
+ */
+roleName?: string, };

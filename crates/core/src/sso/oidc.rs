@@ -118,6 +118,12 @@ pub enum LoginProgress {
         /// The new state of the session.
         status: SsoSessionStatus,
     },
+    /// The sign-in stopped without success; `error.code` is `Cancelled`, `SignInRequired` (code
+    /// expired, refused) or another error code.
+    Failed {
+        /// What went wrong.
+        error: crate::error::ErrorPayload,
+    },
 }
 
 /// Sign-in state of one sso-session, for the header countdown.

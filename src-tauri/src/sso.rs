@@ -1,0 +1,132 @@
+//! The sign-in bridge (IAM Identity Center): one-line delegations to `ecsdesk_core::SignIn`.
+
+use std::sync::Arc;
+
+use ecsdesk_core::sso::{AccountInfo, LoginMethod, LoginProgress, RoleInfo, SsoSessionStatus};
+use ecsdesk_core::{ErrorPayload, LoginStarted, SessionInfo, SessionRegistry, SignIn};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_opener::OpenerExt;
+
+/// The result every command returns to the UI.
+type Reply<T> = Result<T, ErrorPayload>;
+
+/// sso-sessions of the AWS config with their sign-in state and expiry.
+#[tauri::command]
+pub async fn list_sso_sessions(signin: State<'_, SignIn>) -> Reply<Vec<SsoSessionStatus>> {
+    signin.list_sso_sessions().await.map_err(ErrorPayload::from)
+}
+
+/// Adds an sso-session (start URL + SSO region) to the AWS config; the partition is inferred.
+#[tauri::command]
+pub async fn add_sso_session(
+    signin: State<'_, SignIn>,
+    name: Option<String>,
+    start_url: String,
+    region: String,
+) -> Reply<SsoSessionStatus> {
+    signin
+        .add_sso_session(name.as_deref(), &start_url, &region)
+        .map_err(ErrorPayload::from)
+}
+
+/// Starts a sign-in; progress goes to `channel`, the system browser opens the URL.
+#[tauri::command]
+pub async fn sso_login_start<R: Runtime>(
+    app: AppHandle<R>,
+    signin: State<'_, SignIn>,
+    session: String,
+    method: LoginMethod,
+    channel: Channel<LoginProgress>,
+) -> Reply<LoginStarted> {
+    signin
+        .login_start(
+            &session,
+            method,
+            // A closed window drops the progress; the sign-in itself still completes.
+            Arc::new(move |p| {
+                let _ = channel.send(p);
+            }),
+            &|url| {
+                app.opener()
+                    .open_url(url, None::<&str>)
+                    .map_err(|e| e.to_string())
+            },
+        )
+        .await
+        .map_err(ErrorPayload::from)
+}
+
+/// Cancels the sign-in in progress; false when none was running.
+#[tauri::command]
+pub async fn sso_login_cancel(signin: State<'_, SignIn>, session: String) -> Reply<bool> {
+    Ok(signin.login_cancel(&session))
+}
+
+/// Signs out (sso Logout, cache and keyring cleared); returns the ids of the sessions closed.
+#[tauri::command]
+pub async fn sso_logout(
+    signin: State<'_, SignIn>,
+    registry: State<'_, SessionRegistry>,
+    session: String,
+) -> Reply<Vec<String>> {
+    signin
+        .logout(&registry, &session)
+        .await
+        .map_err(ErrorPayload::from)
+}
+
+/// Accounts of the portal, favourites first; `refresh` skips the cache.
+#[tauri::command]
+pub async fn list_sso_accounts(
+    signin: State<'_, SignIn>,
+    session: String,
+    refresh: bool,
+) -> Reply<Vec<AccountInfo>> {
+    signin
+        .list_accounts(&session, refresh)
+        .await
+        .map_err(ErrorPayload::from)
+}
+
+/// Roles the user may take in an account.
+#[tauri::command]
+pub async fn list_sso_roles(
+    signin: State<'_, SignIn>,
+    session: String,
+    account_id: String,
+) -> Reply<Vec<RoleInfo>> {
+    signin
+        .list_roles(&session, &account_id)
+        .await
+        .map_err(ErrorPayload::from)
+}
+
+/// Marks an account as a favourite (or not); returns the favourite account ids.
+#[tauri::command]
+pub async fn set_favourite(
+    signin: State<'_, SignIn>,
+    session: String,
+    account_id: String,
+    favourite: bool,
+) -> Reply<Vec<String>> {
+    signin
+        .set_favourite(&session, &account_id, favourite)
+        .map_err(ErrorPayload::from)
+}
+
+/// Opens a session for a role of an account through a signed-in sso-session.
+#[tauri::command]
+pub async fn open_sso_session(
+    signin: State<'_, SignIn>,
+    registry: State<'_, SessionRegistry>,
+    session: String,
+    account_id: String,
+    role_name: String,
+    region: Option<String>,
+) -> Reply<SessionInfo> {
+    signin
+        .open_session(&registry, &session, &account_id, &role_name, region)
+        .await
+        .map_err(ErrorPayload::from)
+}
