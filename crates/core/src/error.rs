@@ -151,6 +151,27 @@ pub enum CoreError {
     /// A bug or an unexpected state inside ECS Desk.
     #[error("Something went wrong inside ECS Desk: {0}")]
     Internal(String),
+    /// AWS refused an action because the caller's role lacks `action` (explained per action).
+    #[error("Your {principal} may view but not {verb}: it lacks {action}.")]
+    ActionDenied {
+        /// The AWS error code as returned.
+        code: String,
+        /// "role ReadOnlyAccess", "IAM user jane"...
+        principal: String,
+        /// What the user tried, e.g. "restart services".
+        verb: String,
+        /// The IAM action that was refused, e.g. `ecs:UpdateService`.
+        action: String,
+    },
+    /// ECS Desk refused to run an action (plan expired, service changed, protection, busy).
+    #[error("{message}")]
+    ActionRefused {
+        /// Stable code: `PlanExpired`, `PlanNotFound`, `ServiceChanged`, `ConfirmationMismatch`,
+        /// `Protected`, `ActionInProgress`.
+        code: &'static str,
+        /// Why, in plain words.
+        message: String,
+    },
 }
 
 /// The plain-words message for an access-denied error on `action`.
@@ -185,6 +206,8 @@ impl CoreError {
             CoreError::Keyring(_) => "KeyringUnavailable",
             CoreError::FileFormat { .. } | CoreError::FileIo { .. } => "ConfigError",
             CoreError::Internal(_) => "Internal",
+            CoreError::ActionDenied { code, .. } => code,
+            CoreError::ActionRefused { code, .. } => code,
         }
     }
 

@@ -3,10 +3,13 @@
 //! Every type that crosses the bridge to the UI derives `ts_rs::TS`; [`export_bindings`] writes
 //! them as TypeScript into `ui/src/bindings/` (checked by the `bindings_are_fresh` test).
 
+pub mod actions;
+pub mod audit;
 pub mod clusters;
 pub mod error;
 pub mod partitions;
 pub mod profiles;
+pub mod protection;
 pub mod services;
 pub mod sessions;
 pub mod signin;
@@ -21,6 +24,9 @@ use aws_smithy_types::DateTime;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use ts_rs::TS;
 
+pub use actions::{
+    ActionCenter, ActionPlan, ActionRequest, ActionStatus, ExecuteStarted, WatchUpdate,
+};
 pub use clusters::ClusterSummary;
 pub use error::{CoreError, ErrorPayload};
 pub use partitions::{list_partitions, partition_of, Partition, PartitionInfo, RegionInfo};
@@ -88,6 +94,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), CoreError> {
     TaskSummary::export_all_to(dir).map_err(fail)?;
     ContainerInfo::export_all_to(dir).map_err(fail)?;
     TaskDetail::export_all_to(dir).map_err(fail)?;
+    actions::export_bindings(dir)?;
     LoginStarted::export_all_to(dir).map_err(fail)?;
     sso::export_bindings(dir)?;
     write_index(dir)

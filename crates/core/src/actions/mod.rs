@@ -1,0 +1,1464 @@
+//! Guarded actions: plan → confirm → execute → watch to a verdict → audit.
+//!
+//! No path fires an action without a plan: [`ActionCenter::execute`] takes a plan id, checks the
+//! typed confirmation and the protection level again, re-reads the service and refuses if it
+//! changed, holds a per-service lock so only one action runs at a time, appends the audit line
+//! (synced) and only then reports success; the watch then streams progress to a sink.
+
+pub mod plan;
+pub mod snapshot;
+pub mod watch;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
+
+use crate::audit::{AuditEntry, AuditEvent, AuditFilter, AuditLog, AuditRecord};
+use crate::error::CoreError;
+use crate::partitions::Partition;
+use crate::protection::{
+    EffectiveProtection, ProtectionLevel, ProtectionSettings, ProtectionStore,
+};
+use crate::services::ServiceEventInfo;
+use crate::sessions::{Session, SessionRegistry};
+use snapshot::ServiceSnapshot;
+use watch::{WatchMemory, WatchTargetSpec};
+
+/// An action on a service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ActionRequest {
+    /// Restart: UpdateService forceNewDeployment (same task definition, fresh tasks).
+    ForceNewDeployment,
+    /// StopTask on one task, with the reason ECS keeps.
+    StopTask {
+        /// Task id or ARN.
+        task: String,
+        /// Why, in the user's words.
+        reason: String,
+    },
+    /// UpdateService desiredCount.
+    SetDesiredCount {
+        /// The new desired count.
+        desired: i32,
+    },
+    /// UpdateService taskDefinition `family:revision` (never registers a task definition).
+    Rollback {
+        /// The revision to run.
+        revision: i32,
+    },
+}
+
+impl ActionRequest {
+    /// The action's name in the audit log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ActionRequest::ForceNewDeployment => "forceNewDeployment",
+            ActionRequest::StopTask { .. } => "stopTask",
+            ActionRequest::SetDesiredCount { .. } => "setDesiredCount",
+            ActionRequest::Rollback { .. } => "rollback",
+        }
+    }
+
+    /// The IAM action it needs.
+    pub fn iam_action(&self) -> &'static str {
+        match self {
+            ActionRequest::StopTask { .. } => "ecs:StopTask",
+            _ => "ecs:UpdateService",
+        }
+    }
+
+    /// What the user tried, for the access-denied sentence.
+    fn verb(&self) -> &'static str {
+        match self {
+            ActionRequest::ForceNewDeployment => "restart services",
+            ActionRequest::StopTask { .. } => "stop tasks",
+            ActionRequest::SetDesiredCount { .. } => "scale services",
+            ActionRequest::Rollback { .. } => "roll back services",
+        }
+    }
+
+    /// The parameters for the audit log.
+    fn parameters(&self) -> serde_json::Value {
+        match self {
+            ActionRequest::ForceNewDeployment => serde_json::json!({}),
+            ActionRequest::StopTask { task, reason } => {
+                serde_json::json!({ "task": task, "reason": reason })
+            }
+            ActionRequest::SetDesiredCount { desired } => serde_json::json!({ "desired": desired }),
+            ActionRequest::Rollback { revision } => serde_json::json!({ "revision": revision }),
+        }
+    }
+}
+
+/// How risky an action is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum RiskLevel {
+    /// No downtime, no capacity loss.
+    Safe,
+    /// Less capacity for a while, or a different version.
+    Caution,
+    /// Downtime expected.
+    Danger,
+}
+
+/// How the user confirms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ConfirmationKind {
+    /// One click in a clear dialog.
+    Click,
+    /// Typing the service name.
+    TypedName,
+}
+
+/// A safer way to the same goal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanAlternative {
+    /// The action to plan instead.
+    pub action: ActionRequest,
+    /// Button label.
+    pub label: String,
+    /// Why it is better.
+    pub why: String,
+}
+
+/// A plan the user reviews before confirming.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionPlan {
+    /// The token `execute_action` must present.
+    pub plan_id: String,
+    /// Planned at (RFC 3339).
+    pub created_at: String,
+    /// The plan may not be executed after this (RFC 3339).
+    pub expires_at: String,
+    /// Session the plan belongs to.
+    pub session_id: String,
+    /// Partition.
+    pub partition: Partition,
+    /// "Commercial" or "GovCloud (US)".
+    pub partition_label: String,
+    /// Account id.
+    pub account_id: String,
+    /// Account name, when known.
+    pub account_name: Option<String>,
+    /// Who acts (SSO user, IAM user or caller ARN).
+    pub user: String,
+    /// The role acted with; null for IAM users.
+    pub role: Option<String>,
+    /// Region.
+    pub region: String,
+    /// Cluster.
+    pub cluster: String,
+    /// Service.
+    pub service: String,
+    /// The action.
+    pub action: ActionRequest,
+    /// Short title.
+    pub title: String,
+    /// What ECS will do, step by step.
+    pub steps: Vec<String>,
+    /// Risk level.
+    pub risk: RiskLevel,
+    /// The risk in one sentence.
+    pub risk_sentence: String,
+    /// The service is expected to be down for a while.
+    pub downtime_expected: bool,
+    /// Things worth knowing about the service now.
+    pub notes: Vec<String>,
+    /// A safer way, if there is one.
+    pub alternative: Option<PlanAlternative>,
+    /// Protection of the cluster/account.
+    pub protection: EffectiveProtection,
+    /// How to confirm.
+    pub confirmation: ConfirmationKind,
+    /// What to type when the confirmation is typed (the service name).
+    pub confirm_text: String,
+    /// Why the action cannot run at all (read-only protection); null if it can.
+    pub blocked_reason: Option<String>,
+    /// Desired count now.
+    pub desired: i32,
+    /// Running tasks now.
+    pub running: i32,
+    /// Task definition now (`family:revision`).
+    pub task_definition: String,
+    /// The plan in one sentence (kept in the audit log).
+    pub summary: String,
+}
+
+/// The answer to `execute_action`: the call was accepted and audited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecuteStarted {
+    /// The plan.
+    pub plan_id: String,
+    /// The deployment the action started, if any.
+    pub deployment_id: Option<String>,
+    /// When (RFC 3339).
+    pub started_at: String,
+}
+
+/// A load balancer target during a watch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WatchTarget {
+    /// Target id (IP or instance id).
+    pub id: String,
+    /// Port.
+    pub port: Option<i32>,
+    /// `initial`, `healthy`, `unhealthy`, `draining`...
+    pub state: String,
+    /// Reason code.
+    pub reason: Option<String>,
+    /// The task behind it, if known.
+    pub task_id: Option<String>,
+    /// The task was started by this action.
+    pub is_new: bool,
+}
+
+/// How a watched action ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum VerdictOutcome {
+    /// ECS reached a steady state with the change.
+    Completed,
+    /// The change failed (and was not rolled back).
+    Failed,
+    /// The change failed and ECS rolled back to the previous version.
+    RolledBack,
+    /// No verdict within the time limit.
+    TimedOut,
+    /// The user stopped watching (the action itself goes on in ECS).
+    StoppedWatching,
+    /// The service could not be read any more.
+    Error,
+}
+
+impl VerdictOutcome {
+    /// The outcome's name in the audit log.
+    fn name(self) -> &'static str {
+        match self {
+            VerdictOutcome::Completed => "completed",
+            VerdictOutcome::Failed => "failed",
+            VerdictOutcome::RolledBack => "rolledBack",
+            VerdictOutcome::TimedOut => "timedOut",
+            VerdictOutcome::StoppedWatching => "stoppedWatching",
+            VerdictOutcome::Error => "error",
+        }
+    }
+}
+
+/// The end of a watch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Verdict {
+    /// Outcome.
+    pub outcome: VerdictOutcome,
+    /// One sentence.
+    pub headline: String,
+    /// More detail (why tasks failed, downtime seen).
+    pub detail: String,
+    /// The deployment the action started.
+    pub deployment_id: Option<String>,
+    /// When (RFC 3339).
+    pub finished_at: String,
+    /// Seconds from execution to verdict.
+    pub elapsed_secs: u64,
+    /// A moment with no healthy load balancer target was seen.
+    pub zero_healthy_seen: bool,
+}
+
+/// One progress report of a watch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WatchUpdate {
+    /// The plan.
+    pub plan_id: String,
+    /// Service name.
+    pub service: String,
+    /// When (RFC 3339).
+    pub at: String,
+    /// Seconds since execution.
+    pub elapsed_secs: u64,
+    /// What is happening, in plain words.
+    pub phase: String,
+    /// Desired count.
+    pub desired: i32,
+    /// New tasks running.
+    pub new_running: i32,
+    /// New tasks running and healthy.
+    pub new_healthy: i32,
+    /// Old tasks still running.
+    pub old_running: i32,
+    /// Tasks draining or stopping.
+    pub old_draining: i32,
+    /// New tasks that failed to start.
+    pub failed_tasks: i32,
+    /// Healthy load balancer targets.
+    pub healthy_targets: i32,
+    /// All load balancer targets.
+    pub total_targets: i32,
+    /// The service is behind a load balancer.
+    pub has_load_balancer: bool,
+    /// Targets.
+    pub targets: Vec<WatchTarget>,
+    /// Rollout state of the action's deployment.
+    pub rollout_state: Option<String>,
+    /// Service events since the action, newest first.
+    pub events: Vec<ServiceEventInfo>,
+    /// Set on the last update.
+    pub verdict: Option<Verdict>,
+}
+
+/// The latest action of a service, for a page opened later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionStatus {
+    /// The plan executed.
+    pub plan: ActionPlan,
+    /// The execution.
+    pub started: ExecuteStarted,
+    /// The latest progress.
+    pub last_update: Option<WatchUpdate>,
+    /// The verdict, once over.
+    pub verdict: Option<Verdict>,
+}
+
+/// A task definition revision for the rollback picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RevisionInfo {
+    /// `family:revision`.
+    pub task_definition: String,
+    /// Revision number.
+    pub revision: i32,
+    /// The service runs this one now.
+    pub current: bool,
+    /// The first container's image.
+    pub image: Option<String>,
+    /// Registered at (RFC 3339).
+    pub registered_at: Option<String>,
+}
+
+/// Which protection rule to change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ProtectionScope {
+    /// The whole account.
+    Account,
+    /// One cluster of the account.
+    Cluster,
+}
+
+/// Protection as the service page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProtectionView {
+    /// Account id.
+    pub account_id: String,
+    /// Cluster.
+    pub cluster: String,
+    /// What applies to the service.
+    pub effective: EffectiveProtection,
+    /// The account's own rule.
+    pub account_level: Option<ProtectionLevel>,
+    /// The cluster's own rule.
+    pub cluster_level: Option<ProtectionLevel>,
+}
+
+/// Timing of plans and watches.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionConfig {
+    /// A plan may be executed for this long.
+    pub plan_ttl: Duration,
+    /// Time between readings during a watch.
+    pub poll: Duration,
+    /// A watch gives up after this long.
+    pub limit: Duration,
+    /// New tasks failing this many times end the watch as failed.
+    pub failed_task_limit: i32,
+}
+
+impl Default for ActionConfig {
+    fn default() -> Self {
+        ActionConfig {
+            plan_ttl: Duration::from_secs(300),
+            poll: Duration::from_secs(3),
+            limit: Duration::from_secs(20 * 60),
+            failed_task_limit: 3,
+        }
+    }
+}
+
+/// Receives watch updates (the shell forwards them to a Tauri channel).
+pub type WatchSink = Arc<dyn Fn(WatchUpdate) + Send + Sync>;
+
+/// A plan waiting for confirmation or being executed.
+struct StoredPlan {
+    plan: ActionPlan,
+    fingerprint: Fingerprint,
+    created: Instant,
+    executing: bool,
+}
+
+/// What must not change between plan and execution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Fingerprint {
+    task_definition: String,
+    desired: i32,
+    primary: Option<String>,
+    task_running: Option<bool>,
+}
+
+impl Fingerprint {
+    fn of(snap: &ServiceSnapshot, action: &ActionRequest) -> Fingerprint {
+        let task_running = match action {
+            ActionRequest::StopTask { task, .. } => {
+                let id = task.rsplit('/').next().unwrap_or(task);
+                Some(
+                    snap.tasks
+                        .iter()
+                        .any(|t| t.id == id && t.desired_status == "RUNNING"),
+                )
+            }
+            _ => None,
+        };
+        Fingerprint {
+            task_definition: snap.task_definition.clone(),
+            desired: snap.desired,
+            primary: snap.primary().map(|p| p.id.clone()),
+            task_running,
+        }
+    }
+
+    /// What differs, in words.
+    fn changes(&self, now: &Fingerprint) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.task_definition != now.task_definition {
+            out.push(format!(
+                "the task definition is now {} (was {})",
+                now.task_definition, self.task_definition
+            ));
+        }
+        if self.desired != now.desired {
+            out.push(format!(
+                "the desired count is now {} (was {})",
+                now.desired, self.desired
+            ));
+        }
+        if self.primary != now.primary {
+            out.push("another deployment started".to_string());
+        }
+        if self.task_running != now.task_running {
+            out.push("the task is no longer running".to_string());
+        }
+        out
+    }
+}
+
+/// Shared state of the action center.
+struct Inner {
+    audit: AuditLog,
+    protection: ProtectionStore,
+    protection_lock: Mutex<()>,
+    export_dir: PathBuf,
+    config: ActionConfig,
+    plans: Mutex<HashMap<String, StoredPlan>>,
+    /// Service key -> plan id of the action in flight.
+    in_flight: Mutex<HashMap<String, String>>,
+    /// Service key -> its latest executed action.
+    latest: Mutex<HashMap<String, ActionStatus>>,
+    /// Plan id -> cancels its watch.
+    watches: Mutex<HashMap<String, CancellationToken>>,
+}
+
+/// Locks a std mutex; a poisoned lock only means a panic elsewhere, the map is still usable.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Releases the per-service lock when dropped (also if the watch task panics).
+struct FlightGuard {
+    inner: Arc<Inner>,
+    key: String,
+}
+
+impl Drop for FlightGuard {
+    fn drop(&mut self) {
+        lock(&self.inner.in_flight).remove(&self.key);
+    }
+}
+
+/// Plans, executes, watches and audits actions; cheap to clone.
+#[derive(Clone)]
+pub struct ActionCenter {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for ActionCenter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ActionCenter({})", self.inner.audit.path().display())
+    }
+}
+
+/// The user and role of a caller ARN: SSO and assumed roles give role + session name, IAM users
+/// their name.
+pub fn identity_of(arn: &str) -> (String, Option<String>) {
+    let resource = arn.splitn(6, ':').nth(5).unwrap_or_default();
+    if let Some(rest) = resource.strip_prefix("assumed-role/") {
+        let mut parts = rest.splitn(2, '/');
+        let role = parts.next().unwrap_or_default();
+        let user = parts.next().unwrap_or(arn);
+        // IAM Identity Center roles are named AWSReservedSSO_<permission set>_<hex>.
+        let role = match role.strip_prefix("AWSReservedSSO_") {
+            Some(r) => r.rsplit_once('_').map_or(r, |(set, _)| set),
+            None => role,
+        };
+        (user.to_string(), Some(role.to_string()))
+    } else if let Some(user) = resource.strip_prefix("user/") {
+        (user.rsplit('/').next().unwrap_or(user).to_string(), None)
+    } else {
+        (arn.to_string(), None)
+    }
+}
+
+/// Now as RFC 3339 (seconds, UTC).
+fn now_text() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The key of the per-service lock.
+fn service_key(plan: &ActionPlan) -> String {
+    format!(
+        "{}/{}/{}/{}/{}",
+        plan.partition.id(),
+        plan.account_id,
+        plan.region,
+        plan.cluster,
+        plan.service
+    )
+}
+
+impl ActionCenter {
+    /// Keeps `audit.jsonl` and `protection.json` in `data_dir`; CSV exports go to `export_dir`.
+    pub fn new(data_dir: &Path, export_dir: &Path) -> Self {
+        Self::with_config(data_dir, export_dir, ActionConfig::default())
+    }
+
+    /// Like [`ActionCenter::new`] with other timings (tests).
+    pub fn with_config(data_dir: &Path, export_dir: &Path, config: ActionConfig) -> Self {
+        ActionCenter {
+            inner: Arc::new(Inner {
+                audit: AuditLog::new(data_dir.join("audit.jsonl")),
+                protection: ProtectionStore::new(data_dir.join("protection.json")),
+                protection_lock: Mutex::new(()),
+                export_dir: export_dir.to_path_buf(),
+                config,
+                plans: Mutex::new(HashMap::new()),
+                in_flight: Mutex::new(HashMap::new()),
+                latest: Mutex::new(HashMap::new()),
+                watches: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// The audit log.
+    pub fn audit(&self) -> &AuditLog {
+        &self.inner.audit
+    }
+
+    /// Plans `action` on `service` of `cluster` in session `session_id`.
+    pub async fn plan(
+        &self,
+        registry: &SessionRegistry,
+        session_id: &str,
+        cluster: &str,
+        service: &str,
+        action: ActionRequest,
+    ) -> Result<ActionPlan, CoreError> {
+        let session = registry.get(session_id).await?;
+        let snap = snapshot::read(&session, cluster, service, false).await?;
+        let revisions = snapshot::revisions(&session, snap.family()).await?;
+        let body = plan::plan(&snap, &action, &revisions)?;
+        let info = session.info();
+        let protection = self
+            .load_protection()?
+            .effective(&info.account_id, cluster, &snap.name);
+        let blocked_reason = (protection.level == ProtectionLevel::ReadOnly).then(|| {
+            format!(
+                "{} Actions are turned off here; change the protection to run them.",
+                protection.reason
+            )
+        });
+        let confirmation =
+            if protection.level != ProtectionLevel::Confirm || body.risk != RiskLevel::Safe {
+                ConfirmationKind::TypedName
+            } else {
+                ConfirmationKind::Click
+            };
+        let (user, role) = identity_of(&info.arn);
+        let created = chrono::Utc::now();
+        let ttl = chrono::Duration::from_std(self.inner.config.plan_ttl)
+            .unwrap_or_else(|_| chrono::Duration::minutes(5));
+        let mut id_bytes = [0u8; 16];
+        rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut id_bytes);
+        let plan = ActionPlan {
+            plan_id: hex::encode(id_bytes),
+            created_at: created.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            expires_at: (created + ttl).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            session_id: session_id.to_string(),
+            partition: info.partition,
+            partition_label: info.partition.label().to_string(),
+            account_id: info.account_id.clone(),
+            account_name: info.account_name.clone(),
+            user,
+            role,
+            region: info.region.clone(),
+            cluster: cluster.to_string(),
+            service: snap.name.clone(),
+            summary: format!("{}: {}", body.title, body.risk_sentence),
+            action: action.clone(),
+            title: body.title,
+            steps: body.steps,
+            risk: body.risk,
+            risk_sentence: body.risk_sentence,
+            downtime_expected: body.downtime_expected,
+            notes: body.notes,
+            alternative: body.alternative,
+            protection,
+            confirmation,
+            confirm_text: snap.name.clone(),
+            blocked_reason,
+            desired: snap.desired,
+            running: snap.running_tasks().count() as i32,
+            task_definition: snap.task_definition.clone(),
+        };
+        let mut plans = lock(&self.inner.plans);
+        let ttl = self.inner.config.plan_ttl;
+        plans.retain(|_, p| p.executing || p.created.elapsed() < ttl);
+        plans.insert(
+            plan.plan_id.clone(),
+            StoredPlan {
+                plan: plan.clone(),
+                fingerprint: Fingerprint::of(&snap, &action),
+                created: Instant::now(),
+                executing: false,
+            },
+        );
+        Ok(plan)
+    }
+
+    /// The audit line of `plan` with `event`, `result` and `message`.
+    fn record(
+        plan: &ActionPlan,
+        caller_arn: &str,
+        event: AuditEvent,
+        result: &str,
+        message: Option<String>,
+        deployment_id: Option<String>,
+    ) -> AuditRecord {
+        AuditRecord {
+            time: now_text(),
+            event,
+            plan_id: plan.plan_id.clone(),
+            user: plan.user.clone(),
+            caller_arn: caller_arn.to_string(),
+            partition: plan.partition.id().to_string(),
+            account_id: plan.account_id.clone(),
+            role: plan.role.clone(),
+            region: plan.region.clone(),
+            cluster: plan.cluster.clone(),
+            service: plan.service.clone(),
+            action: plan.action.name().to_string(),
+            parameters: plan.action.parameters(),
+            plan_summary: plan.summary.clone(),
+            result: result.to_string(),
+            message,
+            deployment_id,
+        }
+    }
+
+    /// Audits a refusal and returns the error.
+    fn refuse(
+        &self,
+        plan: &ActionPlan,
+        caller_arn: &str,
+        code: &'static str,
+        message: String,
+    ) -> CoreError {
+        let record = Self::record(
+            plan,
+            caller_arn,
+            AuditEvent::Failed,
+            "refused",
+            Some(message.clone()),
+            None,
+        );
+        match self.inner.audit.append(&record) {
+            Ok(()) => CoreError::ActionRefused { code, message },
+            Err(e) => e,
+        }
+    }
+
+    /// Executes plan `plan_id` once the user typed `typed` (ignored for click confirmations);
+    /// progress goes to `sink` until the verdict.
+    pub async fn execute(
+        &self,
+        registry: &SessionRegistry,
+        plan_id: &str,
+        typed: Option<&str>,
+        sink: WatchSink,
+    ) -> Result<ExecuteStarted, CoreError> {
+        // 1. The plan: known, fresh, not already running, confirmed as asked.
+        let (plan, fingerprint) = {
+            let mut plans = lock(&self.inner.plans);
+            let Some(stored) = plans.get_mut(plan_id) else {
+                return Err(CoreError::ActionRefused {
+                    code: "PlanNotFound",
+                    message: "This plan is not known (it was used, cancelled or ECS Desk restarted). Review the action again.".to_string(),
+                });
+            };
+            if stored.executing {
+                return Err(CoreError::ActionRefused {
+                    code: "ActionInProgress",
+                    message: format!("This action on {} is already running.", stored.plan.service),
+                });
+            }
+            if stored.created.elapsed() >= self.inner.config.plan_ttl {
+                let plan = stored.plan.clone();
+                plans.remove(plan_id);
+                drop(plans);
+                let minutes = self.inner.config.plan_ttl.as_secs().div_ceil(60);
+                return Err(self.refuse(
+                    &plan,
+                    "",
+                    "PlanExpired",
+                    format!("This plan is more than {minutes} minutes old. Review the action again: the service may have changed."),
+                ));
+            }
+            if stored.plan.confirmation == ConfirmationKind::TypedName
+                && typed.map(str::trim) != Some(stored.plan.confirm_text.as_str())
+            {
+                return Err(CoreError::ActionRefused {
+                    code: "ConfirmationMismatch",
+                    message: format!(
+                        "Type the service name {} exactly to confirm.",
+                        stored.plan.confirm_text
+                    ),
+                });
+            }
+            stored.executing = true;
+            (stored.plan.clone(), stored.fingerprint.clone())
+        };
+        let result = self.execute_plan(registry, &plan, &fingerprint, sink).await;
+        let mut plans = lock(&self.inner.plans);
+        match &result {
+            // Used up: a plan runs once.
+            Ok(_) => {
+                plans.remove(plan_id);
+            }
+            // Refusals that a retry cannot fix use the plan up too; the others leave it to retry.
+            Err(e)
+                if matches!(
+                    e.code(),
+                    "ServiceChanged" | "Protected" | "AccessDeniedException" | "AccessDenied"
+                ) =>
+            {
+                plans.remove(plan_id);
+            }
+            Err(_) => {
+                if let Some(p) = plans.get_mut(plan_id) {
+                    p.executing = false;
+                }
+            }
+        }
+        result
+    }
+
+    /// Steps 2.. of [`ActionCenter::execute`], with the plan marked as executing.
+    async fn execute_plan(
+        &self,
+        registry: &SessionRegistry,
+        plan: &ActionPlan,
+        fingerprint: &Fingerprint,
+        sink: WatchSink,
+    ) -> Result<ExecuteStarted, CoreError> {
+        // 2. One action per service.
+        let key = service_key(plan);
+        {
+            let mut flights = lock(&self.inner.in_flight);
+            if let Some(other) = flights.get(&key) {
+                let what = lock(&self.inner.latest)
+                    .get(&key)
+                    .filter(|s| &s.plan.plan_id == other)
+                    .map(|s| s.plan.title.clone())
+                    .unwrap_or_else(|| "another action".to_string());
+                return Err(CoreError::ActionRefused {
+                    code: "ActionInProgress",
+                    message: format!(
+                        "{what} is still in progress on {}. Wait for its verdict, then try again.",
+                        plan.service
+                    ),
+                });
+            }
+            flights.insert(key.clone(), plan.plan_id.clone());
+        }
+        let guard = FlightGuard {
+            inner: self.inner.clone(),
+            key: key.clone(),
+        };
+
+        // 3. The same session, account and region as planned.
+        let session = registry.get(&plan.session_id).await?;
+        let info = session.info().clone();
+        if info.account_id != plan.account_id || info.region != plan.region {
+            return Err(self.refuse(
+                plan,
+                &info.arn,
+                "ServiceChanged",
+                format!(
+                    "The session now points at account {} in {}; the plan was for {} in {}. Review the action again.",
+                    info.account_id, info.region, plan.account_id, plan.region
+                ),
+            ));
+        }
+
+        // 4. Protection, read again: it may have changed since the plan.
+        let protection =
+            self.load_protection()?
+                .effective(&plan.account_id, &plan.cluster, &plan.service);
+        if protection.level == ProtectionLevel::ReadOnly {
+            return Err(self.refuse(
+                plan,
+                &info.arn,
+                "Protected",
+                format!("{} Actions are turned off here.", protection.reason),
+            ));
+        }
+        if protection.level == ProtectionLevel::TypedConfirm
+            && plan.confirmation != ConfirmationKind::TypedName
+        {
+            return Err(self.refuse(
+                plan,
+                &info.arn,
+                "Protected",
+                format!(
+                    "{} Review the action again to confirm it with the service name.",
+                    protection.reason
+                ),
+            ));
+        }
+
+        // 5. The service as it is now; refuse if it changed materially.
+        let before = snapshot::read(&session, &plan.cluster, &plan.service, true).await?;
+        let changes = fingerprint.changes(&Fingerprint::of(&before, &plan.action));
+        if !changes.is_empty() {
+            return Err(self.refuse(
+                plan,
+                &info.arn,
+                "ServiceChanged",
+                format!(
+                    "{} changed since you reviewed the plan: {}. Review the action again.",
+                    plan.service,
+                    changes.join("; ")
+                ),
+            ));
+        }
+
+        // 6. The call.
+        let deployment_id = match self.call(&session, plan).await {
+            Ok(d) => d,
+            Err(err) => {
+                let (event, result) = match err {
+                    CoreError::ActionDenied { .. } => (AuditEvent::Denied, "denied"),
+                    _ => (AuditEvent::Failed, "failed"),
+                };
+                let record =
+                    Self::record(plan, &info.arn, event, result, Some(err.to_string()), None);
+                self.inner.audit.append(&record)?;
+                return Err(err);
+            }
+        };
+
+        // 7. Audited and synced before anyone hears of success.
+        let started = ExecuteStarted {
+            plan_id: plan.plan_id.clone(),
+            deployment_id: deployment_id.clone(),
+            started_at: now_text(),
+        };
+        let record = Self::record(
+            plan,
+            &info.arn,
+            AuditEvent::Executed,
+            "started",
+            None,
+            deployment_id.clone(),
+        );
+        if let Err(e) = self.inner.audit.append(&record) {
+            // The change is made in AWS; say so rather than pretend it failed.
+            return Err(CoreError::Internal(format!(
+                "{} was started, but ECS Desk could not write the audit log: {e}",
+                plan.title
+            )));
+        }
+        lock(&self.inner.latest).insert(
+            key,
+            ActionStatus {
+                plan: plan.clone(),
+                started: started.clone(),
+                last_update: None,
+                verdict: None,
+            },
+        );
+
+        // 8. Watch to a verdict in the background; the lock goes with the watch.
+        let spec = WatchTargetSpec {
+            plan_id: plan.plan_id.clone(),
+            action: plan.action.clone(),
+            deployment_id,
+            baseline_tasks: before.tasks.iter().map(|t| t.id.clone()).collect(),
+            baseline_events: before.events.iter().map(|e| e.id.clone()).collect(),
+            failed_task_limit: self.inner.config.failed_task_limit,
+        };
+        let cancel = CancellationToken::new();
+        lock(&self.inner.watches).insert(plan.plan_id.clone(), cancel.clone());
+        let center = self.clone();
+        let plan = plan.clone();
+        let caller = info.arn.clone();
+        tokio::spawn(async move {
+            center
+                .watch(session, plan, caller, spec, sink, cancel, guard)
+                .await;
+        });
+        Ok(started)
+    }
+
+    /// Makes the AWS call of `plan`; returns the deployment it started, if any.
+    async fn call(
+        &self,
+        session: &Session,
+        plan: &ActionPlan,
+    ) -> Result<Option<String>, CoreError> {
+        let denied = |err: CoreError| match err {
+            CoreError::AccessDenied { code, action, .. } => {
+                let (user, role) = identity_of(&session.info().arn);
+                CoreError::ActionDenied {
+                    code,
+                    principal: match role {
+                        Some(r) => format!("role {r}"),
+                        None => format!("IAM user {user}"),
+                    },
+                    verb: plan.action.verb().to_string(),
+                    action,
+                }
+            }
+            other => other,
+        };
+        let update = || {
+            session
+                .ecs
+                .update_service()
+                .cluster(&plan.cluster)
+                .service(&plan.service)
+        };
+        let primary = |out: aws_sdk_ecs::operation::update_service::UpdateServiceOutput| {
+            out.service().and_then(|s| {
+                s.deployments()
+                    .iter()
+                    .find(|d| d.status() == Some("PRIMARY"))
+                    .and_then(|d| d.id())
+                    .map(str::to_string)
+            })
+        };
+        match &plan.action {
+            ActionRequest::ForceNewDeployment => update()
+                .force_new_deployment(true)
+                .send()
+                .await
+                .map(primary)
+                .map_err(session.error("ecs:UpdateService"))
+                .map_err(denied),
+            ActionRequest::SetDesiredCount { desired } => update()
+                .desired_count(*desired)
+                .send()
+                .await
+                .map(|_| None)
+                .map_err(session.error("ecs:UpdateService"))
+                .map_err(denied),
+            ActionRequest::Rollback { revision } => {
+                let family = plan
+                    .task_definition
+                    .rsplit_once(':')
+                    .map_or(plan.task_definition.as_str(), |(f, _)| f);
+                update()
+                    .task_definition(format!("{family}:{revision}"))
+                    .send()
+                    .await
+                    .map(primary)
+                    .map_err(session.error("ecs:UpdateService"))
+                    .map_err(denied)
+            }
+            ActionRequest::StopTask { task, reason } => {
+                // ECS keeps up to 255 characters; say who stopped it from where.
+                let full = format!("{} (ECS Desk, {})", reason.trim(), plan.user);
+                let full: String = full.chars().take(255).collect();
+                session
+                    .ecs
+                    .stop_task()
+                    .cluster(&plan.cluster)
+                    .task(task)
+                    .reason(full)
+                    .send()
+                    .await
+                    .map(|_| None)
+                    .map_err(session.error("ecs:StopTask"))
+                    .map_err(denied)
+            }
+        }
+    }
+
+    /// Follows the action until a verdict, then audits it and frees the service.
+    #[allow(clippy::too_many_arguments)]
+    async fn watch(
+        &self,
+        session: Arc<Session>,
+        plan: ActionPlan,
+        caller_arn: String,
+        spec: WatchTargetSpec,
+        sink: WatchSink,
+        cancel: CancellationToken,
+        guard: FlightGuard,
+    ) {
+        let config = self.inner.config;
+        let start = Instant::now();
+        let mut memory = WatchMemory::default();
+        let mut errors = 0;
+        let mut last: Option<WatchUpdate> = None;
+        let outcome = loop {
+            if start.elapsed() >= config.limit {
+                break (
+                    VerdictOutcome::TimedOut,
+                    format!(
+                        "No verdict after {} minutes: ECS is still working on {}.",
+                        config.limit.as_secs() / 60,
+                        plan.service
+                    ),
+                    "Check the service page; the action itself goes on in ECS.".to_string(),
+                );
+            }
+            match snapshot::read(&session, &plan.cluster, &plan.service, true).await {
+                Ok(snap) => {
+                    errors = 0;
+                    let (mut update, outcome) = watch::evaluate(&spec, &snap, &mut memory);
+                    update.elapsed_secs = start.elapsed().as_secs();
+                    if let Some(outcome) = outcome {
+                        last = Some(update);
+                        break outcome;
+                    }
+                    self.remember_update(&plan, &update);
+                    sink(update.clone());
+                    last = Some(update);
+                }
+                Err(err) => {
+                    errors += 1;
+                    if errors >= 5 {
+                        break (
+                            VerdictOutcome::Error,
+                            format!("ECS Desk lost track of {}.", plan.service),
+                            err.to_string(),
+                        );
+                    }
+                }
+            }
+            tokio::select! {
+                _ = cancel.cancelled() => break (
+                    VerdictOutcome::StoppedWatching,
+                    format!("You stopped watching {}.", plan.service),
+                    "The action itself goes on in ECS; the service page shows how it ends.".to_string(),
+                ),
+                _ = tokio::time::sleep(config.poll) => {}
+            }
+        };
+        let (outcome, headline, mut detail) = outcome;
+        if memory.zero_healthy_seen && outcome == VerdictOutcome::Completed {
+            let note = "There was a moment with no healthy target behind the load balancer.";
+            detail = if detail.is_empty() {
+                note.to_string()
+            } else {
+                format!("{detail} {note}")
+            };
+        } else if !memory.zero_healthy_seen
+            && outcome == VerdictOutcome::Completed
+            && last.as_ref().is_some_and(|u| u.has_load_balancer)
+            && plan.desired > 0
+        {
+            detail = "A healthy target served traffic the whole time.".to_string();
+        }
+        let verdict = Verdict {
+            outcome,
+            headline,
+            detail,
+            deployment_id: spec.deployment_id.clone(),
+            finished_at: now_text(),
+            elapsed_secs: start.elapsed().as_secs(),
+            zero_healthy_seen: memory.zero_healthy_seen,
+        };
+        let record = Self::record(
+            &plan,
+            &caller_arn,
+            AuditEvent::Verdict,
+            outcome.name(),
+            Some(if verdict.detail.is_empty() {
+                verdict.headline.clone()
+            } else {
+                format!("{} {}", verdict.headline, verdict.detail)
+            }),
+            spec.deployment_id.clone(),
+        );
+        // The verdict is shown even if the disk is full; the executed line is already there.
+        let _ = self.inner.audit.append(&record);
+        let mut update = last.unwrap_or_else(|| WatchUpdate {
+            plan_id: plan.plan_id.clone(),
+            service: plan.service.clone(),
+            at: now_text(),
+            elapsed_secs: 0,
+            phase: String::new(),
+            desired: plan.desired,
+            new_running: 0,
+            new_healthy: 0,
+            old_running: 0,
+            old_draining: 0,
+            failed_tasks: 0,
+            healthy_targets: 0,
+            total_targets: 0,
+            has_load_balancer: false,
+            targets: Vec::new(),
+            rollout_state: None,
+            events: Vec::new(),
+            verdict: None,
+        });
+        update.phase = verdict.headline.clone();
+        update.elapsed_secs = verdict.elapsed_secs;
+        update.verdict = Some(verdict.clone());
+        {
+            let key = service_key(&plan);
+            let mut latest = lock(&self.inner.latest);
+            if let Some(status) = latest.get_mut(&key) {
+                if status.plan.plan_id == plan.plan_id {
+                    status.last_update = Some(update.clone());
+                    status.verdict = Some(verdict);
+                }
+            }
+        }
+        lock(&self.inner.watches).remove(&plan.plan_id);
+        drop(guard);
+        sink(update);
+    }
+
+    /// Keeps the latest progress for pages opened later.
+    fn remember_update(&self, plan: &ActionPlan, update: &WatchUpdate) {
+        let key = service_key(plan);
+        if let Some(status) = lock(&self.inner.latest).get_mut(&key) {
+            if status.plan.plan_id == plan.plan_id {
+                status.last_update = Some(update.clone());
+            }
+        }
+    }
+
+    /// Cancels plan `plan_id`: an unexecuted plan is dropped and audited as cancelled; a running
+    /// watch stops (the action goes on in ECS).
+    pub async fn cancel(&self, registry: &SessionRegistry, plan_id: &str) -> Result<(), CoreError> {
+        if let Some(token) = lock(&self.inner.watches).get(plan_id) {
+            token.cancel();
+            return Ok(());
+        }
+        let stored = {
+            let mut plans = lock(&self.inner.plans);
+            match plans.get(plan_id) {
+                Some(p) if p.executing => {
+                    return Err(CoreError::ActionRefused {
+                        code: "ActionInProgress",
+                        message: "The action is being sent to AWS and can no longer be cancelled."
+                            .to_string(),
+                    })
+                }
+                Some(_) => plans.remove(plan_id),
+                None => None,
+            }
+        };
+        let Some(stored) = stored else {
+            return Err(CoreError::ActionRefused {
+                code: "PlanNotFound",
+                message: "This plan is not known any more; nothing was changed.".to_string(),
+            });
+        };
+        let caller = registry
+            .get(&stored.plan.session_id)
+            .await
+            .map(|s| s.info().arn.clone())
+            .unwrap_or_default();
+        let record = Self::record(
+            &stored.plan,
+            &caller,
+            AuditEvent::Cancelled,
+            "cancelled",
+            None,
+            None,
+        );
+        self.inner.audit.append(&record)
+    }
+
+    /// The latest executed action on `service` (progress or verdict), if any this run.
+    pub async fn status(
+        &self,
+        registry: &SessionRegistry,
+        session_id: &str,
+        cluster: &str,
+        service: &str,
+    ) -> Result<Option<ActionStatus>, CoreError> {
+        let session = registry.get(session_id).await?;
+        let info = session.info();
+        let key = format!(
+            "{}/{}/{}/{cluster}/{service}",
+            info.partition.id(),
+            info.account_id,
+            info.region
+        );
+        Ok(lock(&self.inner.latest).get(&key).cloned())
+    }
+
+    /// Audit entries matching `filter`, newest first.
+    pub fn list_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, CoreError> {
+        self.inner.audit.list(filter)
+    }
+
+    /// Writes the matching audit entries as CSV to `path`, or to a new file in the export folder;
+    /// returns the file written.
+    pub fn export_audit_csv(
+        &self,
+        filter: &AuditFilter,
+        path: Option<PathBuf>,
+    ) -> Result<PathBuf, CoreError> {
+        let path = match path {
+            Some(p) => p,
+            None => {
+                std::fs::create_dir_all(&self.inner.export_dir).map_err(|source| {
+                    CoreError::FileIo {
+                        path: self.inner.export_dir.clone(),
+                        action: "create".into(),
+                        source,
+                    }
+                })?;
+                self.inner.export_dir.join(format!(
+                    "ecsdesk-audit-{}.csv",
+                    chrono::Utc::now().format("%Y%m%d-%H%M%S")
+                ))
+            }
+        };
+        self.inner.audit.export_csv(filter, &path)?;
+        Ok(path)
+    }
+
+    /// The saved protection settings.
+    fn load_protection(&self) -> Result<ProtectionSettings, CoreError> {
+        self.inner.protection.load()
+    }
+
+    /// Protection of `service` in `cluster` of the session's account.
+    pub async fn get_protection(
+        &self,
+        registry: &SessionRegistry,
+        session_id: &str,
+        cluster: &str,
+        service: &str,
+    ) -> Result<ProtectionView, CoreError> {
+        let session = registry.get(session_id).await?;
+        let account = session.info().account_id.clone();
+        let settings = self.load_protection()?;
+        Ok(Self::view(&settings, &account, cluster, service))
+    }
+
+    /// Sets (or with `level` null clears) the rule of the session's account or of `cluster`.
+    pub async fn set_protection(
+        &self,
+        registry: &SessionRegistry,
+        session_id: &str,
+        cluster: &str,
+        service: &str,
+        scope: ProtectionScope,
+        level: Option<ProtectionLevel>,
+    ) -> Result<ProtectionView, CoreError> {
+        let session = registry.get(session_id).await?;
+        let account = session.info().account_id.clone();
+        let _guard = lock(&self.inner.protection_lock);
+        let mut settings = self.load_protection()?;
+        let rule_cluster = match scope {
+            ProtectionScope::Account => None,
+            ProtectionScope::Cluster => Some(cluster),
+        };
+        settings.set(&account, rule_cluster, level);
+        self.inner.protection.save(&settings)?;
+        Ok(Self::view(&settings, &account, cluster, service))
+    }
+
+    /// Builds the protection view.
+    fn view(
+        settings: &ProtectionSettings,
+        account: &str,
+        cluster: &str,
+        service: &str,
+    ) -> ProtectionView {
+        let rule = |c: Option<&str>| {
+            settings
+                .rules
+                .iter()
+                .find(|r| r.account_id == account && r.cluster.as_deref() == c)
+                .map(|r| r.level)
+        };
+        ProtectionView {
+            account_id: account.to_string(),
+            cluster: cluster.to_string(),
+            effective: settings.effective(account, cluster, service),
+            account_level: rule(None),
+            cluster_level: rule(Some(cluster)),
+        }
+    }
+
+    /// Active revisions of the service's task family, newest first (for the rollback picker).
+    pub async fn list_revisions(
+        &self,
+        registry: &SessionRegistry,
+        session_id: &str,
+        cluster: &str,
+        service: &str,
+    ) -> Result<Vec<RevisionInfo>, CoreError> {
+        let session = registry.get(session_id).await?;
+        let snap = snapshot::read(&session, cluster, service, false).await?;
+        let family = snap.family().to_string();
+        let current = snap.revision();
+        let revisions = snapshot::revisions(&session, &family).await?;
+        let mut out = Vec::new();
+        // Details for the newest few; older ones are listed by number only.
+        for (i, revision) in revisions.iter().enumerate() {
+            let name = format!("{family}:{revision}");
+            let (image, registered_at) = if i < 10 {
+                let d = session
+                    .ecs
+                    .describe_task_definition()
+                    .task_definition(&name)
+                    .send()
+                    .await
+                    .map_err(session.error("ecs:DescribeTaskDefinition"))?;
+                let td = d.task_definition();
+                (
+                    td.and_then(|t| t.container_definitions().first())
+                        .and_then(|c| c.image())
+                        .map(str::to_string),
+                    crate::rfc3339(td.and_then(|t| t.registered_at())),
+                )
+            } else {
+                (None, None)
+            };
+            out.push(RevisionInfo {
+                task_definition: name,
+                revision: *revision,
+                current: *revision == current,
+                image,
+                registered_at,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Writes the TypeScript declarations of the action, audit and protection bridge types.
+pub fn export_bindings(dir: &Path) -> Result<(), CoreError> {
+    use crate::audit::AuditEvent;
+    use crate::protection::{ProtectionRule, ProtectionSource};
+    let fail =
+        |e: ts_rs::ExportError| CoreError::Internal(format!("exporting TypeScript bindings: {e}"));
+    ActionRequest::export_all_to(dir).map_err(fail)?;
+    RiskLevel::export_all_to(dir).map_err(fail)?;
+    ConfirmationKind::export_all_to(dir).map_err(fail)?;
+    PlanAlternative::export_all_to(dir).map_err(fail)?;
+    ActionPlan::export_all_to(dir).map_err(fail)?;
+    ExecuteStarted::export_all_to(dir).map_err(fail)?;
+    WatchTarget::export_all_to(dir).map_err(fail)?;
+    VerdictOutcome::export_all_to(dir).map_err(fail)?;
+    Verdict::export_all_to(dir).map_err(fail)?;
+    WatchUpdate::export_all_to(dir).map_err(fail)?;
+    ActionStatus::export_all_to(dir).map_err(fail)?;
+    RevisionInfo::export_all_to(dir).map_err(fail)?;
+    ProtectionScope::export_all_to(dir).map_err(fail)?;
+    ProtectionView::export_all_to(dir).map_err(fail)?;
+    ProtectionLevel::export_all_to(dir).map_err(fail)?;
+    ProtectionRule::export_all_to(dir).map_err(fail)?;
+    ProtectionSource::export_all_to(dir).map_err(fail)?;
+    EffectiveProtection::export_all_to(dir).map_err(fail)?;
+    AuditEvent::export_all_to(dir).map_err(fail)?;
+    AuditRecord::export_all_to(dir).map_err(fail)?;
+    AuditFilter::export_all_to(dir).map_err(fail)?;
+    AuditEntry::export_all_to(dir).map_err(fail)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_from_sso_role_and_iam_user() {
+        let (user, role) = identity_of(
+            "arn:aws-us-gov:sts::210987654321:assumed-role/AWSReservedSSO_ReadOnlyAccess_0123abcd/jane@example.gov",
+        );
+        assert_eq!(user, "jane@example.gov");
+        assert_eq!(role.as_deref(), Some("ReadOnlyAccess"));
+        let (user, role) = identity_of("arn:aws:iam::123456789012:user/ops/demo-commercial");
+        assert_eq!(user, "demo-commercial");
+        assert_eq!(role, None);
+        let (user, role) = identity_of("arn:aws:sts::1:assumed-role/Deployer/session1");
+        assert_eq!(
+            (user.as_str(), role.as_deref()),
+            ("session1", Some("Deployer"))
+        );
+    }
+
+    #[test]
+    fn denied_sentence_names_role_and_permission() {
+        let err = CoreError::ActionDenied {
+            code: "AccessDeniedException".into(),
+            principal: "role ReadOnlyAccess".into(),
+            verb: ActionRequest::ForceNewDeployment.verb().into(),
+            action: "ecs:UpdateService".into(),
+        };
+        assert_eq!(
+            err.to_string(),
+            "Your role ReadOnlyAccess may view but not restart services: it lacks ecs:UpdateService."
+        );
+        assert_eq!(err.code(), "AccessDeniedException");
+    }
+
+    #[test]
+    fn requests_cross_the_bridge_tagged() {
+        let json = serde_json::to_value(ActionRequest::StopTask {
+            task: "abc".into(),
+            reason: "hung".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "stopTask", "task": "abc", "reason": "hung"})
+        );
+        let back: ActionRequest =
+            serde_json::from_value(serde_json::json!({"kind": "forceNewDeployment"})).unwrap();
+        assert_eq!(back, ActionRequest::ForceNewDeployment);
+    }
+}

@@ -1,0 +1,384 @@
+//! One reading of a service as actions see it: DescribeServices, its tasks (running and recently
+//! stopped, with the deployment that started each) and the health of its load balancer targets.
+
+use crate::error::CoreError;
+use crate::services::{task_definition_label, ServiceEventInfo};
+use crate::sessions::Session;
+use crate::{arn_name, describe_in_batches, rfc3339};
+
+/// DescribeTasks accepts at most 100 tasks a call.
+const DESCRIBE_TASKS_BATCH: usize = 100;
+
+/// One deployment of the service.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SnapDeployment {
+    /// Deployment id (`ecs-svc/...`).
+    pub id: String,
+    /// `PRIMARY`, `ACTIVE` or `INACTIVE`.
+    pub status: String,
+    /// `family:revision`.
+    pub task_definition: String,
+    /// `IN_PROGRESS`, `COMPLETED`, `FAILED` (none for services without rollout state).
+    pub rollout_state: Option<String>,
+    /// Why the rollout is in its state.
+    pub rollout_reason: Option<String>,
+    /// Desired tasks.
+    pub desired: i32,
+    /// Running tasks.
+    pub running: i32,
+    /// Pending tasks.
+    pub pending: i32,
+    /// Tasks that failed to start.
+    pub failed_tasks: i32,
+}
+
+/// One task of the service.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SnapTask {
+    /// Task id.
+    pub id: String,
+    /// `PROVISIONING` ... `RUNNING`, `DEACTIVATING`, `STOPPING`, `STOPPED`.
+    pub last_status: String,
+    /// `RUNNING` or `STOPPED`.
+    pub desired_status: String,
+    /// Task health (`HEALTHY`, `UNHEALTHY`, `UNKNOWN`).
+    pub health: Option<String>,
+    /// The deployment that started it (`ecs-svc/...`).
+    pub started_by: Option<String>,
+    /// Private IPv4 (the load balancer target id of awsvpc tasks).
+    pub private_ip: Option<String>,
+    /// `family:revision`.
+    pub task_definition: String,
+    /// Why it stopped.
+    pub stopped_reason: Option<String>,
+    /// The first container's exit code.
+    pub exit_code: Option<i32>,
+    /// The first container's stop reason.
+    pub container_reason: Option<String>,
+    /// Created (RFC 3339).
+    pub created_at: Option<String>,
+}
+
+impl SnapTask {
+    /// Running and meant to keep running.
+    pub fn is_running(&self) -> bool {
+        self.last_status == "RUNNING" && self.desired_status == "RUNNING"
+    }
+
+    /// Meant to run, not running yet.
+    pub fn is_starting(&self) -> bool {
+        self.desired_status == "RUNNING" && self.last_status != "RUNNING"
+    }
+
+    /// Being stopped (draining its connections or shutting down).
+    pub fn is_stopping(&self) -> bool {
+        self.desired_status == "STOPPED" && self.last_status != "STOPPED"
+    }
+}
+
+/// One load balancer target.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SnapTarget {
+    /// Target id (an IP for awsvpc tasks, an instance id otherwise).
+    pub id: String,
+    /// Port.
+    pub port: Option<i32>,
+    /// `initial`, `healthy`, `unhealthy`, `draining`, `unused`.
+    pub state: String,
+    /// Reason code such as `Elb.RegistrationInProgress`.
+    pub reason: Option<String>,
+}
+
+/// A service as read at one moment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceSnapshot {
+    /// Service name.
+    pub name: String,
+    /// `ACTIVE`, `DRAINING`, `INACTIVE`.
+    pub status: String,
+    /// Desired count.
+    pub desired: i32,
+    /// Running count.
+    pub running: i32,
+    /// Pending count.
+    pub pending: i32,
+    /// Deployment minimum healthy percent (ECS default 100).
+    pub min_pct: i32,
+    /// Deployment maximum percent (ECS default 200).
+    pub max_pct: i32,
+    /// Deployment circuit breaker on.
+    pub breaker: bool,
+    /// The circuit breaker rolls back.
+    pub breaker_rollback: bool,
+    /// `family:revision` of the service.
+    pub task_definition: String,
+    /// Deployments, primary first.
+    pub deployments: Vec<SnapDeployment>,
+    /// Events, newest first.
+    pub events: Vec<ServiceEventInfo>,
+    /// Tasks meant to run, then recently stopped ones.
+    pub tasks: Vec<SnapTask>,
+    /// The service is behind a load balancer target group.
+    pub has_load_balancer: bool,
+    /// Targets of its target groups.
+    pub targets: Vec<SnapTarget>,
+}
+
+impl ServiceSnapshot {
+    /// The primary deployment.
+    pub fn primary(&self) -> Option<&SnapDeployment> {
+        self.deployments
+            .iter()
+            .find(|d| d.status == "PRIMARY")
+            .or(self.deployments.first())
+    }
+
+    /// Tasks running and meant to keep running.
+    pub fn running_tasks(&self) -> impl Iterator<Item = &SnapTask> {
+        self.tasks.iter().filter(|t| t.is_running())
+    }
+
+    /// The task family.
+    pub fn family(&self) -> &str {
+        self.task_definition
+            .rsplit_once(':')
+            .map_or(self.task_definition.as_str(), |(f, _)| f)
+    }
+
+    /// The revision of the service's task definition.
+    pub fn revision(&self) -> i32 {
+        task_definition_label(&self.task_definition).1
+    }
+
+    /// The load balancer target state of `task` (matched by private IP), if any.
+    pub fn target_of(&self, task: &SnapTask) -> Option<&SnapTarget> {
+        let ip = task.private_ip.as_deref()?;
+        self.targets.iter().find(|t| t.id == ip)
+    }
+
+    /// Whether `task` is running and healthy (healthy target when behind a load balancer).
+    pub fn is_healthy(&self, task: &SnapTask) -> bool {
+        if !task.is_running() {
+            return false;
+        }
+        if self.has_load_balancer {
+            self.target_of(task).is_some_and(|t| t.state == "healthy")
+        } else {
+            task.health.as_deref() != Some("UNHEALTHY")
+        }
+    }
+
+    /// Healthy load balancer targets.
+    pub fn healthy_targets(&self) -> usize {
+        self.targets.iter().filter(|t| t.state == "healthy").count()
+    }
+}
+
+/// Maps an SDK task.
+fn snap_task(t: &aws_sdk_ecs::types::Task) -> SnapTask {
+    let ip = t
+        .attachments()
+        .iter()
+        .flat_map(|a| a.details())
+        .find(|kv| kv.name() == Some("privateIPv4Address"))
+        .and_then(|kv| kv.value())
+        .or_else(|| {
+            t.containers()
+                .iter()
+                .flat_map(|c| c.network_interfaces())
+                .find_map(|n| n.private_ipv4_address())
+        })
+        .map(str::to_string);
+    let first = t.containers().first();
+    SnapTask {
+        id: arn_name(t.task_arn().unwrap_or_default()),
+        last_status: t.last_status().unwrap_or_default().to_string(),
+        desired_status: t.desired_status().unwrap_or_default().to_string(),
+        health: t.health_status().map(|h| h.as_str().to_string()),
+        started_by: t.started_by().map(str::to_string),
+        private_ip: ip,
+        task_definition: task_definition_label(t.task_definition_arn().unwrap_or_default()).0,
+        stopped_reason: t.stopped_reason().map(str::to_string),
+        exit_code: first.and_then(|c| c.exit_code()),
+        container_reason: first.and_then(|c| c.reason()).map(str::to_string),
+        created_at: rfc3339(t.created_at()),
+    }
+}
+
+/// Tasks of `service` with `status` (all pages, 100 per describe).
+async fn tasks(
+    session: &Session,
+    cluster: &str,
+    service: &str,
+    status: aws_sdk_ecs::types::DesiredStatus,
+) -> Result<Vec<SnapTask>, CoreError> {
+    let arns: Vec<String> = session
+        .ecs
+        .list_tasks()
+        .cluster(cluster)
+        .service_name(service)
+        .desired_status(status)
+        .max_results(100)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(session.error("ecs:ListTasks"))?;
+    describe_in_batches(arns, DESCRIBE_TASKS_BATCH, |batch| async move {
+        let out = session
+            .ecs
+            .describe_tasks()
+            .cluster(cluster)
+            .set_tasks(Some(batch))
+            .send()
+            .await
+            .map_err(session.error("ecs:DescribeTasks"))?;
+        Ok(out.tasks().iter().map(snap_task).collect::<Vec<_>>())
+    })
+    .await
+}
+
+/// Reads `service` of `cluster`; stopped tasks only when `with_stopped` (the watch needs them to
+/// see draining tasks and why new tasks failed).
+pub async fn read(
+    session: &Session,
+    cluster: &str,
+    service: &str,
+    with_stopped: bool,
+) -> Result<ServiceSnapshot, CoreError> {
+    let out = session
+        .ecs
+        .describe_services()
+        .cluster(cluster)
+        .services(service)
+        .send()
+        .await
+        .map_err(session.error("ecs:DescribeServices"))?;
+    let Some(svc) = out.services().first() else {
+        return Err(CoreError::NotFound(format!(
+            "The service {service} was not found in cluster {cluster}."
+        )));
+    };
+    let name = svc.service_name().unwrap_or(service).to_string();
+    let mut deployments: Vec<SnapDeployment> = svc
+        .deployments()
+        .iter()
+        .map(|d| SnapDeployment {
+            id: d.id().unwrap_or_default().to_string(),
+            status: d.status().unwrap_or_default().to_string(),
+            task_definition: task_definition_label(d.task_definition().unwrap_or_default()).0,
+            rollout_state: d.rollout_state().map(|r| r.as_str().to_string()),
+            rollout_reason: d.rollout_state_reason().map(str::to_string),
+            desired: d.desired_count(),
+            running: d.running_count(),
+            pending: d.pending_count(),
+            failed_tasks: d.failed_tasks(),
+        })
+        .collect();
+    deployments.sort_by_key(|d| d.status != "PRIMARY");
+    let mut events: Vec<ServiceEventInfo> = svc
+        .events()
+        .iter()
+        .map(|e| ServiceEventInfo {
+            id: e.id().unwrap_or_default().to_string(),
+            created_at: rfc3339(e.created_at()),
+            message: e.message().unwrap_or_default().to_string(),
+        })
+        .collect();
+    events.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    let config = svc.deployment_configuration();
+    let breaker = config.and_then(|c| c.deployment_circuit_breaker());
+    let target_groups: Vec<String> = svc
+        .load_balancers()
+        .iter()
+        .filter_map(|lb| lb.target_group_arn().map(str::to_string))
+        .collect();
+
+    let mut all = tasks(
+        session,
+        cluster,
+        &name,
+        aws_sdk_ecs::types::DesiredStatus::Running,
+    )
+    .await?;
+    if with_stopped {
+        all.extend(
+            tasks(
+                session,
+                cluster,
+                &name,
+                aws_sdk_ecs::types::DesiredStatus::Stopped,
+            )
+            .await?,
+        );
+    }
+    let mut targets = Vec::new();
+    for tg in &target_groups {
+        let out = session
+            .elbv2
+            .describe_target_health()
+            .target_group_arn(tg)
+            .send()
+            .await
+            .map_err(session.error("elasticloadbalancing:DescribeTargetHealth"))?;
+        for d in out.target_health_descriptions() {
+            let Some(target) = d.target() else { continue };
+            let health = d.target_health();
+            targets.push(SnapTarget {
+                id: target.id().unwrap_or_default().to_string(),
+                port: target.port(),
+                state: health
+                    .and_then(|h| h.state())
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_else(|| "unknown".to_string()),
+                reason: health
+                    .and_then(|h| h.reason())
+                    .map(|r| r.as_str().to_string()),
+            });
+        }
+    }
+    Ok(ServiceSnapshot {
+        name,
+        status: svc.status().unwrap_or_default().to_string(),
+        desired: svc.desired_count(),
+        running: svc.running_count(),
+        pending: svc.pending_count(),
+        min_pct: config
+            .and_then(|c| c.minimum_healthy_percent())
+            .unwrap_or(100),
+        max_pct: config.and_then(|c| c.maximum_percent()).unwrap_or(200),
+        breaker: breaker.is_some_and(|b| b.enable()),
+        breaker_rollback: breaker.is_some_and(|b| b.rollback()),
+        task_definition: task_definition_label(svc.task_definition().unwrap_or_default()).0,
+        deployments,
+        events,
+        tasks: all,
+        has_load_balancer: !target_groups.is_empty(),
+        targets,
+    })
+}
+
+/// ACTIVE revisions of `family`, newest first.
+pub async fn revisions(session: &Session, family: &str) -> Result<Vec<i32>, CoreError> {
+    let arns: Vec<String> = session
+        .ecs
+        .list_task_definitions()
+        .family_prefix(family)
+        .status(aws_sdk_ecs::types::TaskDefinitionStatus::Active)
+        .sort(aws_sdk_ecs::types::SortOrder::Desc)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(session.error("ecs:ListTaskDefinitions"))?;
+    let mut revs: Vec<i32> = arns
+        .iter()
+        .map(|a| task_definition_label(a))
+        .filter(|(label, _)| label.rsplit_once(':').is_some_and(|(f, _)| f == family))
+        .map(|(_, rev)| rev)
+        .collect();
+    revs.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(revs)
+}
