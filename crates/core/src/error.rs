@@ -70,9 +70,9 @@ pub enum CoreError {
         /// AWS's own message.
         detail: String,
     },
-    /// AWS is rate-limiting the caller.
+    /// AWS is rate-limiting the caller (and the SDK's bounded, jittered retries ran out).
     #[error(
-        "AWS is limiting how fast ECS Desk may ask right now. Wait a few seconds and try again."
+        "AWS is throttling requests — retrying did not get through yet. Wait a few seconds and try again."
     )]
     Throttled {
         /// The AWS error code as returned.
@@ -196,7 +196,9 @@ impl CoreError {
             CoreError::Unreachable { .. } => "Unreachable",
             CoreError::ExpiredCredentials { .. } => "ExpiredCredentials",
             CoreError::AccessDenied { code, .. } => code,
-            CoreError::Throttled { code } => code,
+            // One code for every service's spelling (ThrottlingException, Throttling,
+            // TooManyRequestsException...), so the UI switches on one value.
+            CoreError::Throttled { .. } => "Throttling",
             CoreError::Aws { code, .. } => code,
             CoreError::NotFound(_) => "NotFound",
             CoreError::InvalidInput(_) => "InvalidInput",
@@ -403,8 +405,9 @@ mod tests {
             "ecs:DescribeServices",
             false,
         );
-        assert_eq!(err.code(), "ThrottlingException");
+        assert_eq!(err.code(), "Throttling");
         assert!(err.retryable());
+        assert!(err.to_string().contains("AWS is throttling requests — retrying"));
     }
 
     #[test]

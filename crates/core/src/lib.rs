@@ -9,6 +9,7 @@ pub mod clusters;
 pub mod error;
 pub mod partitions;
 pub mod profiles;
+pub mod resilience;
 pub mod protection;
 pub mod services;
 pub mod sessions;

@@ -3,9 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
-use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use serde::{Deserialize, Serialize};
@@ -16,6 +14,7 @@ use crate::clusters::{self, ClusterSummary};
 use crate::error::CoreError;
 use crate::partitions::{partition_of, partition_of_arn, Partition};
 use crate::profiles;
+use crate::resilience;
 use crate::services::{self, ServiceDetail, ServiceSummary};
 use crate::sso::{RoleCredentialsProvider, SsoSession};
 use crate::tasks::{self, DesiredStatus, TaskDetail, TaskSummary};
@@ -182,14 +181,11 @@ struct Clients {
 
 /// Loads the shared SDK config of `source` in `region`.
 async fn load_config(source: &SessionSource, region: &str) -> SdkConfig {
-    // Short connect timeout so an unreachable endpoint fails fast with a clear message.
-    let timeouts = TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .operation_attempt_timeout(Duration::from_secs(30))
-        .build();
-    let loader = aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new(region.to_string()))
-        .timeout_config(timeouts);
+    // One retry and timeout policy for every client: bounded jittered retries of throttling,
+    // 5xx and dropped connections; a short connect timeout so an unreachable endpoint fails fast.
+    let loader = resilience::policy().apply(
+        aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.to_string())),
+    );
     let loader = match source {
         SessionSource::Profile { name } => loader.profile_name(name),
         SessionSource::Environment => loader,

@@ -517,7 +517,7 @@ async fn throttling_and_server_errors_are_retryable() {
     )
     .await;
     let err = registry.list_clusters(&g.id).await.unwrap_err();
-    assert_eq!(err.code(), "ThrottlingException", "{err:?}");
+    assert_eq!(err.code(), "Throttling", "{err:?}");
     assert!(err.retryable());
     assert!(err.to_string().contains("Wait a few seconds"), "{err}");
 

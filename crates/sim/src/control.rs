@@ -114,10 +114,10 @@ fn parse_fault(v: &Value) -> Result<Fault, String> {
     let kind = v
         .get("kind")
         .and_then(Value::as_str)
-        .ok_or("a fault needs \"kind\": throttle | error500 | latency | drop")?;
-    if !["throttle", "error500", "latency", "drop"].contains(&kind) {
+        .ok_or("a fault needs \"kind\": throttle | error500 | latency | drop | lost_answer")?;
+    if !["throttle", "error500", "latency", "drop", "lost_answer"].contains(&kind) {
         return Err(format!(
-            "unknown fault kind '{kind}': use throttle, error500, latency or drop"
+            "unknown fault kind '{kind}': use throttle, error500, latency, drop or lost_answer"
         ));
     }
     let count = v.get("count").and_then(Value::as_u64).unwrap_or(1);

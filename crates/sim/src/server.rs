@@ -355,10 +355,13 @@ async fn handle(
     if base_latency > 0 {
         tokio::time::sleep(Duration::from_millis(base_latency)).await;
     }
+    let mut lose_answer = false;
     if let Some(fault) = fault {
         match fault.kind.as_str() {
             "latency" => tokio::time::sleep(Duration::from_millis(fault.ms)).await,
             "drop" => return Err(Dropped),
+            // Carried out, but the answer is lost on the way back (the client cannot tell).
+            "lost_answer" => lose_answer = true,
             kind => {
                 let err = crate::control::fault_error(&call, kind);
                 return Ok(respond(
@@ -372,6 +375,9 @@ async fn handle(
         Ok(mut w) => dispatch(&mut w, &call),
         Err(_) => Err(AwsError::internal("simulator state poisoned")),
     };
+    if lose_answer {
+        return Err(Dropped);
+    }
     let enc = match reply {
         Ok(shape) => protocol::encode_ok(&call, &shape, &request_id),
         Err(err) => protocol::encode_error(call.service, call.protocol, &err, &request_id),

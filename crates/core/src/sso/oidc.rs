@@ -14,8 +14,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex as StdMutex};
 use std::time::Duration;
 
-use aws_config::retry::RetryConfig;
-use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use base64::Engine;
@@ -232,18 +230,15 @@ impl SsoAuth {
         }
         let oidc_url = self.inner.endpoints.oidc_url(region);
         let portal_url = self.inner.endpoints.portal_url(region);
-        let timeouts = TimeoutConfig::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .operation_attempt_timeout(Duration::from_secs(30))
-            .build();
         // Both APIs are unsigned (bearer token or client secret in the request), so no
         // credentials are loaded; the endpoints are set on each client so a global override
-        // never sends SSO calls elsewhere.
-        let shared = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(region.to_string()))
-            .no_credentials()
-            .timeout_config(timeouts)
-            .retry_config(RetryConfig::standard().with_max_attempts(3))
+        // never sends SSO calls elsewhere. Retries and timeouts follow the app's one policy.
+        let shared = crate::resilience::policy()
+            .apply(
+                aws_config::defaults(BehaviorVersion::latest())
+                    .region(Region::new(region.to_string()))
+                    .no_credentials(),
+            )
             .load()
             .await;
         let oidc_config = aws_sdk_ssooidc::config::Builder::from(&shared)
