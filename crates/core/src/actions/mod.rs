@@ -24,6 +24,7 @@ use crate::partitions::Partition;
 use crate::protection::{
     EffectiveProtection, ProtectionLevel, ProtectionSettings, ProtectionStore,
 };
+use crate::resilience;
 use crate::services::ServiceEventInfo;
 use crate::sessions::{Session, SessionRegistry};
 use snapshot::ServiceSnapshot;
@@ -969,57 +970,41 @@ impl ActionCenter {
                 .cluster(&plan.cluster)
                 .service(&plan.service)
         };
-        let primary = |out: aws_sdk_ecs::operation::update_service::UpdateServiceOutput| {
-            out.service().and_then(|s| {
-                s.deployments()
-                    .iter()
-                    .find(|d| d.status() == Some("PRIMARY"))
-                    .and_then(|d| d.id())
-                    .map(str::to_string)
-            })
-        };
+        // Actions are sent exactly once: a lost answer is reconciled by reading ECS, never
+        // re-sent (see `resilience`).
+        let once = |request| resilience::update_service_once(session, request);
         match &plan.action {
-            ActionRequest::ForceNewDeployment => update()
-                .force_new_deployment(true)
-                .send()
+            ActionRequest::ForceNewDeployment => once(update().force_new_deployment(true))
                 .await
-                .map(primary)
-                .map_err(session.error("ecs:UpdateService"))
+                .map(|d| d.deployment_id)
                 .map_err(denied),
-            ActionRequest::SetDesiredCount { desired } => update()
-                .desired_count(*desired)
-                .send()
+            ActionRequest::SetDesiredCount { desired } => once(update().desired_count(*desired))
                 .await
                 .map(|_| None)
-                .map_err(session.error("ecs:UpdateService"))
                 .map_err(denied),
             ActionRequest::Rollback { revision } => {
                 let family = plan
                     .task_definition
                     .rsplit_once(':')
                     .map_or(plan.task_definition.as_str(), |(f, _)| f);
-                update()
-                    .task_definition(format!("{family}:{revision}"))
-                    .send()
+                once(update().task_definition(format!("{family}:{revision}")))
                     .await
-                    .map(primary)
-                    .map_err(session.error("ecs:UpdateService"))
+                    .map(|d| d.deployment_id)
                     .map_err(denied)
             }
             ActionRequest::StopTask { task, reason } => {
                 // ECS keeps up to 255 characters; say who stopped it from where.
                 let full = format!("{} (ECS Desk, {})", reason.trim(), plan.user);
                 let full: String = full.chars().take(255).collect();
-                session
+                let request = session
                     .ecs
                     .stop_task()
                     .cluster(&plan.cluster)
                     .task(task)
-                    .reason(full)
-                    .send()
+                    .reason(full);
+                resilience::stop_task_once(session, request)
                     .await
                     .map(|_| None)
-                    .map_err(session.error("ecs:StopTask"))
                     .map_err(denied)
             }
         }
