@@ -10,6 +10,7 @@ import { Clusters } from "./views/Clusters";
 import { Service } from "./views/Service";
 import { Services } from "./views/Services";
 import { SignIn } from "./views/SignIn";
+import { SignInRequiredPrompt } from "./views/signin/SignInRequiredPrompt";
 import { Task } from "./views/Task";
 
 /** The whole window: app bar, breadcrumbs and the current view. */
@@ -22,6 +23,7 @@ export function App() {
     <div className="app">
       <Header route={route} />
       {route.view === "signin" ? <SignIn /> : <SessionView route={route} sessionId={route.sessionId} />}
+      <SignInRequiredPrompt />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 // The only module that talks to the Rust side. Every command of the bridge has one typed wrapper
 // here; the rest of the UI imports these functions and types, never `invoke` itself.
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 
 // Types of the bridge, generated from the Rust types by ts-rs (ui/src/bindings, committed).
 import type { DesiredStatus, ErrorPayload, Partition } from "./bindings";
@@ -13,6 +13,15 @@ import type {
   SessionInfo,
   TaskDetail,
   TaskSummary,
+} from "./bindings";
+
+import type {
+  AccountInfo,
+  LoginMethod,
+  LoginProgress,
+  LoginStarted,
+  RoleInfo,
+  SsoSessionStatus,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -95,3 +104,41 @@ export const listTasks = (
 /** One task with its containers. */
 export const getTask = (sessionId: string, cluster: string, taskId: string): Promise<TaskDetail> =>
   call("get_task", { sessionId, cluster, taskId });
+
+// Sign-in through IAM Identity Center (AWS SSO).
+
+/** sso-sessions of the AWS config with their sign-in state and expiry. */
+export const listSsoSessions = (): Promise<SsoSessionStatus[]> => call("list_sso_sessions");
+/** Adds an sso-session to the AWS config (name null: made from the start URL). */
+export const addSsoSession = (name: string | null, startUrl: string, region: string): Promise<SsoSessionStatus> =>
+  call("add_sso_session", { name, startUrl, region });
+/** Starts a sign-in; `onProgress` hears every step until `signedIn` or `failed`. */
+export function ssoLoginStart(
+  session: string,
+  method: LoginMethod,
+  onProgress: (progress: LoginProgress) => void,
+): Promise<LoginStarted> {
+  const channel = new Channel<LoginProgress>();
+  channel.onmessage = onProgress;
+  return call("sso_login_start", { session, method, channel });
+}
+/** Cancels the sign-in in progress; false when none was running. */
+export const ssoLoginCancel = (session: string): Promise<boolean> => call("sso_login_cancel", { session });
+/** Signs out (sso Logout, token cache and keyring cleared); returns the ids of the sessions closed. */
+export const ssoLogout = (session: string): Promise<string[]> => call("sso_logout", { session });
+/** Accounts of the portal, favourites first; `refresh` asks the portal instead of the cache. */
+export const listSsoAccounts = (session: string, refresh: boolean): Promise<AccountInfo[]> =>
+  call("list_sso_accounts", { session, refresh });
+/** Roles the user may take in an account. */
+export const listSsoRoles = (session: string, accountId: string): Promise<RoleInfo[]> =>
+  call("list_sso_roles", { session, accountId });
+/** Marks an account as a favourite (or not); returns the favourite account ids. */
+export const setFavourite = (session: string, accountId: string, favourite: boolean): Promise<string[]> =>
+  call("set_favourite", { session, accountId, favourite });
+/** Opens a session for a role of an account; region null means the partition's default. */
+export const openSsoSession = (
+  session: string,
+  accountId: string,
+  roleName: string,
+  region: string | null,
+): Promise<SessionInfo> => call("open_sso_session", { session, accountId, roleName, region });

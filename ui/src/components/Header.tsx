@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { closeSession, type SessionInfo } from "../api";
 import { useSessions } from "../queries";
 import { navigate, routeSession, type Route } from "../route";
+import { SessionExpiry } from "../views/signin/SessionExpiry";
 import { ErrorPanel } from "./ErrorPanel";
 import { PartitionBadge } from "./PartitionBadge";
 import { RegionSwitcher } from "./RegionSwitcher";
@@ -62,8 +63,10 @@ export function Header({ route }: { route: Route }) {
             >
               <PartitionBadge partition={s.partition} testId="session-tab-badge" />
               <span className="session-name">{s.accountName ?? s.accountId}</span>
+              {s.roleName !== undefined && <span className="session-role">{s.roleName}</span>}
               <span className="session-region">{s.region}</span>
             </button>
+            <SessionExpiry session={s} activeId={activeId} />
             <button
               type="button"
               className="session-close"

@@ -8,6 +8,8 @@ import { matchesFilter } from "../format";
 import { useStickyState } from "../hooks";
 import { usePartitions, useProfiles } from "../queries";
 import { navigate } from "../route";
+import { useSsoSessions } from "./signin/sso";
+import { SsoPanel } from "./signin/SsoPanel";
 
 const KIND_LABEL: Record<ProfileKind, string> = {
   static: "Access keys",
@@ -45,15 +47,20 @@ export function SignIn() {
   const profile = list.find((p) => p.name === selected) ?? (list.length === 1 ? list[0] : undefined);
   const partition = profile === undefined ? undefined : partitions.data?.find((p) => p.id === profile.partition);
   const region = profile === undefined ? "" : (regionChoice[profile.name] ?? defaultRegionFor(profile, partition));
+  // Nothing configured at all: the SSO panel welcomes the user and asks for a start URL.
+  const ssoSessions = useSsoSessions();
+  const firstRun = profiles.isSuccess && list.length === 0 && ssoSessions.isSuccess && ssoSessions.data.length === 0;
 
   return (
     <main className="page signin" data-testid="signin-view">
       <h1>Open a session</h1>
       <p className="lede">
-        Choose an AWS profile and a region. Profiles come from your AWS config file; each opens in its own session, and
-        you can keep several open and switch between them at the top.
+        Sign in through your AWS access portal and pick an account, role and region, or use a profile of your AWS config
+        file. Each opens in its own session; keep several open and switch between them at the top.
       </p>
-      <div className="signin-grid">
+      <SsoPanel firstRun={firstRun} />
+      {!firstRun && <h2 className="section-title">Profiles of your AWS config</h2>}
+      {!firstRun && <div className="signin-grid">
         <section className="card" aria-labelledby="profiles-title">
           <div className="card-head">
             <h2 id="profiles-title">Profiles</h2>
@@ -183,7 +190,7 @@ export function SignIn() {
             </form>
           )}
         </section>
-      </div>
+      </div>}
     </main>
   );
 }
