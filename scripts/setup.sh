@@ -51,7 +51,13 @@ npm_ci() {
     return
   fi
   say "npm ci in ${dir#"$ROOT"/}"
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  if ! (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error); then
+    # A registry mirror without the other platforms' optional packages (e.g. the tauri CLI's macOS
+    # binaries) leaves them out of the lock file, and `npm ci` refuses that; `npm install` still
+    # installs exactly the locked versions.
+    say "npm ci refused the lock file; installing the locked versions with npm install"
+    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error)
+  fi
   echo "$want" >"$stamp"
 }
 npm_ci "$ROOT/ui"

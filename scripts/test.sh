@@ -45,7 +45,7 @@ check_deb() {
   [ -n "$deb" ] || { echo "no .deb under target/debug/bundle/deb"; return 1; }
   echo "package: ${deb#"$ROOT"/}"
   dpkg-deb -I "$deb" || return 1
-  dpkg-deb -c "$deb" | grep -q './usr/bin/ecs-desk$' || { echo "the .deb has no usr/bin/ecs-desk"; return 1; }
+  dpkg-deb -c "$deb" | grep -qE ' (\./)?usr/bin/ecs-desk$' || { echo "the .deb has no usr/bin/ecs-desk"; return 1; }
   # The packaged binary must start: unpack it and keep it running for a few seconds under Xvfb.
   local dir rc
   dir="$(mktemp -d)"
@@ -90,7 +90,8 @@ else
   skip "end-to-end tests (tauri-driver, Xvfb)" "app or simulator missing"
 fi
 
-# Test counts, read from each runner's own summary lines.
+# Test counts, read from each runner's own summary lines (colour codes stripped first).
+for f in "$LOGS"/*.log; do sed -i 's/\x1b\[[0-9;]*m//g' "$f"; done
 cargo_pass=$(grep -hoE 'test result: [a-zA-Z]+\. [0-9]+ passed' "$LOGS"/cargo-test.log 2>/dev/null | awk '{s+=$4} END {print s+0}')
 cargo_fail=$(grep -hoE '[0-9]+ failed;' "$LOGS"/cargo-test.log 2>/dev/null | awk '{s+=$1} END {print s+0}')
 vitest_pass=$(grep -hoE 'Tests +[0-9]+ passed' "$LOGS"/ui-unit-tests--vitest-.log 2>/dev/null | grep -oE '[0-9]+' | tail -n1)

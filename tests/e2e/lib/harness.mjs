@@ -204,11 +204,25 @@ export async function click(driver, id, extra = "") {
   await el.click();
 }
 
-/** Selects an option of a <select> by value. */
-export async function choose(driver, id, value) {
+/**
+ * Selects an option of a <select> by value. With `confirm`, waits until the select shows it; leave
+ * it off when the choice replaces the view (the select is gone then).
+ */
+export async function choose(driver, id, value, { confirm = true } = {}) {
   const select = await find(driver, id);
   await select.findElement(By.css(`option[value="${value}"]`)).click();
-  await driver.wait(async () => (await select.getAttribute("value")) === value, WAIT_MS, `${id} did not take ${value}`);
+  if (!confirm) return;
+  await driver.wait(
+    async () => {
+      try {
+        return (await driver.findElement(tid(id)).getAttribute("value")) === value;
+      } catch {
+        return false;
+      }
+    },
+    WAIT_MS,
+    `${id} did not take ${value}`,
+  );
 }
 
 /** Saves a PNG of the window to artifacts/screenshots/NAME.png. */

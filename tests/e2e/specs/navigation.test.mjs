@@ -140,7 +140,7 @@ test("an empty region shows the runbook hint and its region switcher leads back 
     assert.match(await empty.getText(), /No clusters in this region — are you in the right region\?/);
     assert.equal((await crumbs(driver)).region, "us-gov-west-1");
     await screenshot(driver, "07-empty-region");
-    await choose(driver, "empty-region-select", "us-gov-east-1");
+    await choose(driver, "empty-region-select", "us-gov-east-1", { confirm: false });
     await find(driver, "cluster-row-coe-ecs-prod");
     await driver.wait(async () => (await crumbs(driver)).region === "us-gov-east-1", WAIT_MS, "region crumb did not follow");
   });
