@@ -22,6 +22,15 @@ const COMMANDS: &[&str] = &[
     "list_sso_roles",
     "set_favourite",
     "open_sso_session",
+    "plan_action",
+    "execute_action",
+    "cancel_action",
+    "get_action_status",
+    "list_revisions",
+    "list_audit",
+    "export_audit_csv",
+    "get_protection",
+    "set_protection",
 ];
 
 fn main() {

@@ -1,20 +1,28 @@
 //! ECS Desk Tauri shell: app state, plugins and the command bridge. All logic is in ecsdesk-core.
 
+pub mod actions;
 pub mod commands;
 pub mod sso;
 
-use ecsdesk_core::{SessionRegistry, SignIn};
+use ecsdesk_core::{ActionCenter, SessionRegistry, SignIn};
 use tauri::{Builder, Manager, Runtime};
 
 /// Adds the app's state, plugins and commands to `builder` (any runtime, so tests can mock it).
 pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(SessionRegistry::new())
         .setup(|app| {
             // Account lists and favourites live in the app's data folder; tokens in the AWS CLI
             // cache and the OS keyring.
             let data_dir = app.path().app_data_dir()?;
+            // The audit log and protection settings live there too; CSV exports go to Downloads.
+            let exports = app
+                .path()
+                .download_dir()
+                .unwrap_or_else(|_| data_dir.join("exports"));
+            app.manage(ActionCenter::new(&data_dir, &exports));
             app.manage(SignIn::from_env(data_dir));
             Ok(())
         })
@@ -39,6 +47,15 @@ pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             sso::list_sso_roles,
             sso::set_favourite,
             sso::open_sso_session,
+            actions::plan_action,
+            actions::execute_action,
+            actions::cancel_action,
+            actions::get_action_status,
+            actions::list_revisions,
+            actions::list_audit,
+            actions::export_audit_csv,
+            actions::get_protection,
+            actions::set_protection,
         ])
 }
 
@@ -113,6 +130,35 @@ mod tests {
             .expect("list_sessions succeeds");
         let value: serde_json::Value = sessions.deserialize().expect("json reply");
         assert_eq!(value, serde_json::json!([]));
+    }
+
+    #[test]
+    fn action_commands_are_registered_and_allowed() {
+        let (app, window) = mock_app();
+        // Setup (which manages the action center in the app data folder) only runs in `run`.
+        let dir = std::env::temp_dir().join(format!("ecsdesk-shell-test-{}", std::process::id()));
+        app.manage(ActionCenter::new(&dir, &dir));
+        let entries = get_ipc_response(
+            &window,
+            request("list_audit", serde_json::json!({ "filter": {} })),
+        )
+        .expect("list_audit is allowed");
+        let value: serde_json::Value = entries.deserialize().expect("json reply");
+        assert!(value.is_array());
+        let err = get_ipc_response(
+            &window,
+            request(
+                "plan_action",
+                serde_json::json!({
+                    "sessionId": "nope",
+                    "cluster": "c",
+                    "service": "s",
+                    "action": { "kind": "forceNewDeployment" }
+                }),
+            ),
+        )
+        .expect_err("unknown session");
+        assert_eq!(err["code"], "NotFound");
     }
 
     #[test]

@@ -1,0 +1,168 @@
+//! The guarded-action bridge: delegations to `ecsdesk_core::ActionCenter`, plus the channel that
+//! streams watch progress and the desktop notification at the verdict.
+
+use std::sync::Arc;
+
+use ecsdesk_core::actions::{ProtectionScope, ProtectionView, RevisionInfo, VerdictOutcome};
+use ecsdesk_core::audit::{AuditEntry, AuditFilter};
+use ecsdesk_core::protection::ProtectionLevel;
+use ecsdesk_core::{
+    ActionCenter, ActionPlan, ActionRequest, ActionStatus, ErrorPayload, ExecuteStarted,
+    SessionRegistry, WatchUpdate,
+};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_notification::NotificationExt;
+
+/// The result every command returns to the UI.
+type Reply<T> = Result<T, ErrorPayload>;
+
+/// Plans an action: what ECS will do, the risk and how to confirm.
+#[tauri::command]
+pub async fn plan_action(
+    registry: State<'_, SessionRegistry>,
+    center: State<'_, ActionCenter>,
+    session_id: String,
+    cluster: String,
+    service: String,
+    action: ActionRequest,
+) -> Reply<ActionPlan> {
+    center
+        .plan(&registry, &session_id, &cluster, &service, action)
+        .await
+        .map_err(ErrorPayload::from)
+}
+
+/// Executes a confirmed plan; progress goes to `channel` until the verdict, which also raises a
+/// desktop notification.
+#[tauri::command]
+pub async fn execute_action<R: Runtime>(
+    app: AppHandle<R>,
+    registry: State<'_, SessionRegistry>,
+    center: State<'_, ActionCenter>,
+    plan_id: String,
+    typed_confirmation: Option<String>,
+    channel: Channel<WatchUpdate>,
+) -> Reply<ExecuteStarted> {
+    let sink = Arc::new(move |update: WatchUpdate| {
+        if let Some(verdict) = &update.verdict {
+            notify(&app, &update.service, verdict.outcome, &verdict.headline);
+        }
+        // The page may be gone; the verdict is still kept by the core.
+        let _ = channel.send(update);
+    });
+    center
+        .execute(&registry, &plan_id, typed_confirmation.as_deref(), sink)
+        .await
+        .map_err(ErrorPayload::from)
+}
+
+/// Shows the verdict as a desktop notification (best effort: not every desktop has a daemon).
+fn notify<R: Runtime>(app: &AppHandle<R>, service: &str, outcome: VerdictOutcome, text: &str) {
+    let title = match outcome {
+        VerdictOutcome::Completed => format!("{service}: done"),
+        VerdictOutcome::Failed => format!("{service}: failed"),
+        VerdictOutcome::RolledBack => format!("{service}: rolled back"),
+        VerdictOutcome::TimedOut => format!("{service}: still in progress"),
+        VerdictOutcome::StoppedWatching => return,
+        VerdictOutcome::Error => format!("{service}: lost track"),
+    };
+    let _ = app.notification().builder().title(title).body(text).show();
+}
+
+/// Cancels a plan (audited) or stops watching an executed one.
+#[tauri::command]
+pub async fn cancel_action(
+    registry: State<'_, SessionRegistry>,
+    center: State<'_, ActionCenter>,
+    plan_id: String,
+) -> Reply<()> {
+    center
+        .cancel(&registry, &plan_id)
+        .await
+        .map_err(ErrorPayload::from)
+}
+
+/// The latest action on a service this run (progress or verdict).
+#[tauri::command]
+pub async fn get_action_status(
+    registry: State<'_, SessionRegistry>,
+    center: State<'_, ActionCenter>,
+    session_id: String,
+    cluster: String,
+    service: String,
+) -> Reply<Option<ActionStatus>> {
+    center
+        .status(&registry, &session_id, &cluster, &service)
+        .await
+        .map_err(ErrorPayload::from)
+}
+
+/// Active revisions of the service's task family (rollback picker).
+#[tauri::command]
+pub async fn list_revisions(
+    registry: State<'_, SessionRegistry>,
+    center: State<'_, ActionCenter>,
+    session_id: String,
+    cluster: String,
+    service: String,
+) -> Reply<Vec<RevisionInfo>> {
+    center
+        .list_revisions(&registry, &session_id, &cluster, &service)
+        .await
+        .map_err(ErrorPayload::from)
+}
+
+/// Audit entries, newest first.
+#[tauri::command]
+pub async fn list_audit(
+    center: State<'_, ActionCenter>,
+    filter: AuditFilter,
+) -> Reply<Vec<AuditEntry>> {
+    center.list_audit(&filter).map_err(ErrorPayload::from)
+}
+
+/// Writes the matching audit entries as CSV (to `path`, or the Downloads folder); returns the file.
+#[tauri::command]
+pub async fn export_audit_csv(
+    center: State<'_, ActionCenter>,
+    filter: AuditFilter,
+    path: Option<String>,
+) -> Reply<String> {
+    center
+        .export_audit_csv(&filter, path.map(Into::into))
+        .map(|p| p.display().to_string())
+        .map_err(ErrorPayload::from)
+}
+
+/// Protection of a service's cluster and account.
+#[tauri::command]
+pub async fn get_protection(
+    registry: State<'_, SessionRegistry>,
+    center: State<'_, ActionCenter>,
+    session_id: String,
+    cluster: String,
+    service: String,
+) -> Reply<ProtectionView> {
+    center
+        .get_protection(&registry, &session_id, &cluster, &service)
+        .await
+        .map_err(ErrorPayload::from)
+}
+
+/// Sets (or clears, with level null) the protection of the account or the cluster.
+#[tauri::command]
+pub async fn set_protection(
+    registry: State<'_, SessionRegistry>,
+    center: State<'_, ActionCenter>,
+    session_id: String,
+    cluster: String,
+    service: String,
+    scope: ProtectionScope,
+    level: Option<ProtectionLevel>,
+) -> Reply<ProtectionView> {
+    center
+        .set_protection(&registry, &session_id, &cluster, &service, scope, level)
+        .await
+        .map_err(ErrorPayload::from)
+}
