@@ -209,7 +209,11 @@ async fn load_config(source: &SessionSource, region: &str) -> SdkConfig {
             endpoint_url,
             ..
         } => {
-            let loader = loader.credentials_provider(RoleCredentialsProvider::clone(provider));
+            // The provider keeps the role credentials itself and drops them when AWS refuses them
+            // (see `Session::error`); an SDK-side cache would keep sending the refused ones.
+            let loader = loader
+                .credentials_provider(RoleCredentialsProvider::clone(provider))
+                .identity_cache(aws_config::identity::IdentityCache::no_cache());
             match endpoint_url {
                 Some(url) => loader.endpoint_url(url),
                 None => loader,
@@ -390,7 +394,17 @@ impl Session {
             + 'static,
     {
         let action = action.to_string();
-        move |err| CoreError::from_sdk(err, &action, &self.endpoint)
+        move |err| {
+            let mapped = CoreError::from_sdk(err, &action, &self.endpoint);
+            // Credentials refused before their expiry (expired on AWS's clock, or revoked): the
+            // next call fetches new ones, so signing in again heals this session in place.
+            if let (CoreError::ExpiredCredentials { .. }, SessionSource::Sso { provider, .. }) =
+                (&mapped, &self.source)
+            {
+                provider.credentials_rejected();
+            }
+            mapped
+        }
     }
 }
 

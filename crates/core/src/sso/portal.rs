@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -576,7 +577,26 @@ impl Portal {
             session: session.clone(),
             account_id: account_id.to_string(),
             role_name: role_name.to_string(),
+            rejected: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// Forgets the role credentials of `role_name` in `account_id` (memory and keyring), so the
+    /// next use fetches new ones: AWS refused them although they had not reached their expiry.
+    pub async fn forget_role_credentials(
+        &self,
+        session: &SsoSession,
+        account_id: &str,
+        role_name: &str,
+    ) -> Result<(), CoreError> {
+        let key = format!("{account_id}/{role_name}");
+        let mut state = self.inner.state.lock().await;
+        state.credentials.remove(&format!("{}|{key}", session.name));
+        let mut all = self.keyring_credentials(session).await;
+        if all.remove(&key).is_some() {
+            self.save_keyring_credentials(session, &all).await?;
+        }
+        Ok(())
     }
 
     /// The role credentials of `session` kept in the keyring (empty if unreadable).
@@ -657,6 +677,16 @@ pub struct RoleCredentialsProvider {
     session: SsoSession,
     account_id: String,
     role_name: String,
+    /// Set when AWS refused the credentials (shared by every clone of this provider).
+    rejected: Arc<AtomicBool>,
+}
+
+impl RoleCredentialsProvider {
+    /// Tells the provider AWS refused its credentials (expired or revoked on AWS's side); the
+    /// next request fetches new ones instead of reusing the cached ones.
+    pub fn credentials_rejected(&self) {
+        self.rejected.store(true, Ordering::SeqCst);
+    }
 }
 
 impl ProvideCredentials for RoleCredentialsProvider {
@@ -665,6 +695,13 @@ impl ProvideCredentials for RoleCredentialsProvider {
         Self: 'a,
     {
         provider::future::ProvideCredentials::new(async move {
+            if self.rejected.swap(false, Ordering::SeqCst) {
+                // Best effort: if the keyring cannot be written the memory copy is still gone.
+                let _ = self
+                    .portal
+                    .forget_role_credentials(&self.session, &self.account_id, &self.role_name)
+                    .await;
+            }
             self.portal
                 .role_credentials(&self.session, &self.account_id, &self.role_name)
                 .await
