@@ -47,5 +47,6 @@ say "opening ECS Desk — pick the profile demo-govcloud or demo-commercial"
 env -u AWS_PROFILE -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_REGION \
   -u AWS_DEFAULT_REGION AWS_CONFIG_FILE="$work/config" AWS_SHARED_CREDENTIALS_FILE="$work/credentials" \
   AWS_ENDPOINT_URL="$endpoint" AWS_EC2_METADATA_DISABLED=true \
-  "${runner[@]}" "$ROOT/target/debug/ecs-desk"
+  "${runner[@]}" "$ROOT/target/debug/ecs-desk" || status=$?
 say "app closed; stopping the simulator"
+exit "${status:-0}"
