@@ -7,6 +7,7 @@ pub mod actions;
 pub mod audit;
 pub mod clusters;
 pub mod error;
+pub mod freshness;
 pub mod partitions;
 pub mod profiles;
 pub mod resilience;
@@ -40,8 +41,10 @@ pub use sessions::{sso_session_id, Session, SessionInfo, SessionRegistry, Sessio
 pub use signin::{LoginStarted, SignIn};
 pub use tasks::{ContainerInfo, DesiredStatus, TaskDetail, TaskSummary};
 
-/// How many describe calls of one listing run at the same time (kind to API rate limits).
-pub(crate) const DESCRIBE_CONCURRENCY: usize = 4;
+/// How many describe calls of one listing run at the same time: one ListServices page's worth
+/// (100 services = 10 DescribeServices), so describes keep pace with the pages; well inside ECS's
+/// read burst, and bounded so a 1,000-service cluster never floods the connection pool.
+pub(crate) const DESCRIBE_CONCURRENCY: usize = 10;
 
 /// Runs `describe` over `items` in batches of `size`, at most [`DESCRIBE_CONCURRENCY`] at once,
 /// and concatenates the results (order of batches is not kept).

@@ -1,15 +1,21 @@
 //! ECS services of a cluster: listing and the detail page (deployments, events, tasks).
 
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use aws_sdk_ecs::types::Service;
+use futures::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::CoreError;
+use crate::freshness::{Freshness, DESCRIBE_TTL};
 use crate::sessions::Session;
 use crate::tasks::{self, DesiredStatus, TaskSummary};
-use crate::{arn_name, describe_in_batches, rfc3339};
+use crate::{arn_name, rfc3339, DESCRIBE_CONCURRENCY};
 
 /// DescribeServices accepts at most 10 services a call.
-const DESCRIBE_SERVICES_BATCH: usize = 10;
+pub(crate) const DESCRIBE_SERVICES_BATCH: usize = 10;
 
 /// The state of a service's newest deployment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -202,36 +208,127 @@ fn deployment(d: &aws_sdk_ecs::types::Deployment) -> DeploymentInfo {
     }
 }
 
-/// Every service of `cluster`, sorted by name (all pages, 10 per describe, 4 describes at once).
-pub async fn list_services(
+/// The shared table of every cluster's described services.
+fn cluster_table(session: &Session) -> Arc<Freshness<String, Arc<Vec<Service>>>> {
+    session.reads().table("cluster-services", DESCRIBE_TTL)
+}
+
+/// Every service of `cluster` as DescribeServices returns it, shared by the views for
+/// [`DESCRIBE_TTL`](crate::freshness::DESCRIBE_TTL) (the list, its health roll-up, service pages).
+pub async fn cluster_services(
     session: &Session,
     cluster: &str,
-) -> Result<Vec<ServiceSummary>, CoreError> {
-    let arns: Vec<String> = session
+) -> Result<Arc<Vec<Service>>, CoreError> {
+    let services = cluster_table(session)
+        .get(cluster.to_string(), || async {
+            Ok(Arc::new(describe_all(session, cluster).await?))
+        })
+        .await?;
+    Ok(services)
+}
+
+/// ListServices pages of 100 (the API maximum) with DescribeServices of 10 (its maximum) started
+/// as soon as each page arrives, at most [`DESCRIBE_CONCURRENCY`] at once: the pages must be read
+/// one after another (each needs the previous token), so the describes ride along with them.
+async fn describe_all(session: &Session, cluster: &str) -> Result<Vec<Service>, CoreError> {
+    let mut pages = session
         .ecs
         .list_services()
         .cluster(cluster)
         .max_results(100)
         .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(session.error("ecs:ListServices"))?;
-    let mut services = describe_in_batches(arns, DESCRIBE_SERVICES_BATCH, |batch| async move {
-        let out = session
+        .send();
+    let describe = |batch: Vec<String>| async move {
+        session
             .ecs
             .describe_services()
             .cluster(cluster)
             .set_services(Some(batch))
             .send()
             .await
-            .map_err(session.error("ecs:DescribeServices"))?;
-        Ok(out.services().iter().map(summary).collect::<Vec<_>>())
-    })
-    .await?;
+            .map(|out| out.services.unwrap_or_default())
+            .map_err(session.error("ecs:DescribeServices"))
+    };
+    let mut waiting: VecDeque<Vec<String>> = VecDeque::new();
+    let mut running = FuturesUnordered::new();
+    let mut services = Vec::new();
+    let mut listed = false;
+    loop {
+        while running.len() < DESCRIBE_CONCURRENCY {
+            match waiting.pop_front() {
+                Some(batch) => running.push(describe(batch)),
+                None => break,
+            }
+        }
+        if listed && running.is_empty() {
+            return Ok(services);
+        }
+        tokio::select! {
+            page = pages.next(), if !listed => match page {
+                Some(page) => {
+                    let page = page.map_err(session.error("ecs:ListServices"))?;
+                    waiting.extend(
+                        page.service_arns()
+                            .chunks(DESCRIBE_SERVICES_BATCH)
+                            .map(<[String]>::to_vec),
+                    );
+                }
+                None => listed = true,
+            },
+            Some(done) = running.next(), if !running.is_empty() => services.extend(done?),
+        }
+    }
+}
+
+/// Every service of `cluster`, sorted by name.
+pub async fn list_services(
+    session: &Session,
+    cluster: &str,
+) -> Result<Vec<ServiceSummary>, CoreError> {
+    let described = cluster_services(session, cluster).await?;
+    let mut services: Vec<ServiceSummary> = described.iter().map(summary).collect();
     services.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(services)
+}
+
+/// One service as DescribeServices returns it: from a fresh listing of its cluster, else one
+/// DescribeServices call shared by the views that ask within the freshness window.
+pub async fn describe_service(
+    session: &Session,
+    cluster: &str,
+    service: &str,
+) -> Result<Arc<Service>, CoreError> {
+    if let Some(listed) = cluster_table(session).peek(&cluster.to_string()) {
+        if let Some(found) = listed
+            .iter()
+            .find(|s| s.service_name() == Some(service) || s.service_arn() == Some(service))
+        {
+            return Ok(Arc::new(found.clone()));
+        }
+    }
+    session
+        .reads()
+        .table::<(String, String), Arc<Service>>("service", DESCRIBE_TTL)
+        .get((cluster.to_string(), service.to_string()), || async {
+            let out = session
+                .ecs
+                .describe_services()
+                .cluster(cluster)
+                .services(service)
+                .send()
+                .await
+                .map_err(session.error("ecs:DescribeServices"))?;
+            out.services()
+                .first()
+                .cloned()
+                .map(Arc::new)
+                .ok_or_else(|| {
+                    CoreError::NotFound(format!(
+                        "The service {service} was not found in cluster {cluster}."
+                    ))
+                })
+        })
+        .await
 }
 
 /// The service page of `service` in `cluster`.
@@ -240,19 +337,8 @@ pub async fn get_service(
     cluster: &str,
     service: &str,
 ) -> Result<ServiceDetail, CoreError> {
-    let out = session
-        .ecs
-        .describe_services()
-        .cluster(cluster)
-        .services(service)
-        .send()
-        .await
-        .map_err(session.error("ecs:DescribeServices"))?;
-    let Some(found) = out.services().first() else {
-        return Err(CoreError::NotFound(format!(
-            "The service {service} was not found in cluster {cluster}."
-        )));
-    };
+    let found = describe_service(session, cluster, service).await?;
+    let found = found.as_ref();
     let mut deployments: Vec<DeploymentInfo> = found.deployments().iter().map(deployment).collect();
     // Primary first, then newest first.
     deployments.sort_by(|a, b| {

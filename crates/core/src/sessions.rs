@@ -12,6 +12,7 @@ use ts_rs::TS;
 
 use crate::clusters::{self, ClusterSummary};
 use crate::error::CoreError;
+use crate::freshness::SessionReads;
 use crate::partitions::{partition_of, partition_of_arn, Partition};
 use crate::profiles;
 use crate::resilience;
@@ -167,6 +168,8 @@ pub struct Session {
     pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
     /// STS client.
     pub sts: aws_sdk_sts::Client,
+    /// Describe answers shared by the views of this session and region.
+    reads: Arc<SessionReads>,
 }
 
 /// The SDK clients of one region.
@@ -351,6 +354,7 @@ impl Session {
             logs: clients.logs,
             elbv2: clients.elbv2,
             sts: clients.sts,
+            reads: Arc::new(SessionReads::default()),
         }
     }
 
@@ -368,6 +372,11 @@ impl Session {
     /// What the UI shows about this session.
     pub fn info(&self) -> &SessionInfo {
         &self.info
+    }
+
+    /// The describe answers shared by this session's views (see [`crate::freshness`]).
+    pub fn reads(&self) -> &SessionReads {
+        &self.reads
     }
 
     /// Where requests go, for error messages.

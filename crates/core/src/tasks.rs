@@ -1,9 +1,12 @@
 //! ECS tasks of a service: listing and the task page (containers, exit codes, stop reasons).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::CoreError;
+use crate::freshness::DESCRIBE_TTL;
 use crate::services::task_definition_label;
 use crate::sessions::Session;
 use crate::{arn_name, describe_in_batches, rfc3339};
@@ -167,8 +170,33 @@ fn detail(task: &aws_sdk_ecs::types::Task) -> TaskDetail {
     }
 }
 
-/// Tasks of `service` with `desired_status`, newest first (all pages, 100 per describe).
+/// Tasks of `service` with `desired_status`, newest first (all pages, 100 per describe), shared
+/// by the views that ask within the freshness window.
 pub async fn list_tasks(
+    session: &Session,
+    cluster: &str,
+    service: &str,
+    desired_status: DesiredStatus,
+) -> Result<Vec<TaskSummary>, CoreError> {
+    let key = (
+        cluster.to_string(),
+        service.to_string(),
+        desired_status.sdk().as_str().to_string(),
+    );
+    let tasks = session
+        .reads()
+        .table("tasks", DESCRIBE_TTL)
+        .get(key, || async {
+            fetch_tasks(session, cluster, service, desired_status)
+                .await
+                .map(Arc::new)
+        })
+        .await?;
+    Ok(tasks.as_ref().clone())
+}
+
+/// ListTasks (all pages) and DescribeTasks of `service`'s tasks with `desired_status`.
+async fn fetch_tasks(
     session: &Session,
     cluster: &str,
     service: &str,

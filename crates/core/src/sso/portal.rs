@@ -33,6 +33,8 @@ const CALLS_PER_SECOND: f64 = 5.0;
 const BURST: f64 = 5.0;
 /// Portal calls in flight at once.
 const MAX_CONCURRENT: usize = 4;
+/// Largest page ListAccounts and ListAccountRoles accept.
+const MAX_PAGE_SIZE: i32 = 100;
 /// Role credentials with less than this left are fetched again.
 const CREDENTIALS_MARGIN: Duration = Duration::from_secs(5 * 60);
 /// File of cached account and role lists in the data folder.
@@ -216,7 +218,8 @@ impl Portal {
                 auth,
                 data_dir,
                 limiter: RateLimiter::new(CALLS_PER_SECOND, BURST, MAX_CONCURRENT),
-                page_size,
+                // The API's largest page unless told otherwise: 200 accounts in 2 calls, not 10.
+                page_size: page_size.or(Some(MAX_PAGE_SIZE)),
                 state: Mutex::new(State::default()),
             }),
         }
