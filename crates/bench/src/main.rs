@@ -217,14 +217,9 @@ async fn main() -> ExitCode {
     }
     match bench(&o).await {
         Ok(report) => {
-            let command = format!(
-                "./scripts/bench.sh{}",
-                if args.is_empty() {
-                    String::new()
-                } else {
-                    format!(" {}", args.join(" "))
-                }
-            );
+            // bench.sh names itself; a direct run names the binary.
+            let command = std::env::var("ECSDESK_BENCH_COMMAND")
+                .unwrap_or_else(|_| format!("ecsdesk-bench {}", args.join(" ")));
             let text = report.markdown(&command);
             println!("{text}");
             if let Some(path) = &o.out {
