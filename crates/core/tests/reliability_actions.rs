@@ -55,7 +55,10 @@ async fn a_restart_through_the_action_center_is_never_sent_twice() {
     let last = records.last().expect("an audit line");
     assert_eq!(last.event, AuditEvent::Failed, "{last:?}");
     assert!(
-        last.message.as_deref().unwrap_or("").contains("not sent again"),
+        last.message
+            .as_deref()
+            .unwrap_or("")
+            .contains("not sent again"),
         "{last:?}"
     );
     clear_faults(port).await;

@@ -143,14 +143,25 @@ fn every_command_has_exactly_its_own_permission() {
         .map(|s| s.trim().rsplit("::").next().unwrap_or("").to_string())
         .filter(|s| !s.is_empty())
         .collect();
-    assert_eq!(handlers, commands, "generate_handler! and build.rs disagree");
+    assert_eq!(
+        handlers, commands,
+        "generate_handler! and build.rs disagree"
+    );
 }
 
 #[test]
 fn no_shell_fs_or_http_plugin_is_linked() {
     let cargo = read("src-tauri/Cargo.toml");
     let package = read("ui/package.json");
-    for plugin in ["shell", "fs", "http", "process", "updater", "sql", "websocket"] {
+    for plugin in [
+        "shell",
+        "fs",
+        "http",
+        "process",
+        "updater",
+        "sql",
+        "websocket",
+    ] {
         assert!(
             !cargo.contains(&format!("tauri-plugin-{plugin}")),
             "src-tauri links tauri-plugin-{plugin}"
@@ -176,7 +187,9 @@ fn directives(csp: &str) -> Vec<(String, Vec<String>)> {
 #[test]
 fn the_content_security_policy_is_strict_and_nothing_remote_is_loaded() {
     let conf: Value = serde_json::from_str(&read("src-tauri/tauri.conf.json")).unwrap();
-    let dist = conf["build"]["frontendDist"].as_str().expect("frontendDist");
+    let dist = conf["build"]["frontendDist"]
+        .as_str()
+        .expect("frontendDist");
     assert!(
         !dist.starts_with("http://") && !dist.starts_with("https://"),
         "the shipped UI is bundled, not remote: {dist}"
@@ -195,7 +208,9 @@ fn the_content_security_policy_is_strict_and_nothing_remote_is_loaded() {
     }
     let security = &conf["app"]["security"];
     assert!(
-        security.get("dangerousDisableAssetCspModification").is_none()
+        security
+            .get("dangerousDisableAssetCspModification")
+            .is_none()
             || security["dangerousDisableAssetCspModification"] == Value::Bool(false)
     );
     let csp = security["csp"].as_str().expect("a CSP string");
@@ -244,7 +259,12 @@ async fn the_pkce_listener_binds_loopback_127_0_0_1_only() {
         .unwrap();
     let url = url::Url::parse(&pending.redirect_uri).unwrap();
     assert_eq!(url.scheme(), "http");
-    assert_eq!(url.host_str(), Some("127.0.0.1"), "{}", pending.redirect_uri);
+    assert_eq!(
+        url.host_str(),
+        Some("127.0.0.1"),
+        "{}",
+        pending.redirect_uri
+    );
     let port = url.port().expect("a port");
     assert!(
         pending
