@@ -9,10 +9,10 @@ say() { printf '\033[1m[demo]\033[0m %s\n' "$*"; }
 
 "$ROOT/scripts/setup.sh"
 
-say "building the simulator"
-cargo build -p ecsdesk-sim --bin ecsdesk-sim
-say "building the app (debug build with the UI embedded)"
-TAURI_APP_PATH="$ROOT/src-tauri" TAURI_FRONTEND_PATH="$ROOT/ui" "$ROOT/ui/node_modules/.bin/tauri" build --debug --no-bundle
+say "building the app (debug, UI embedded) and the simulator in one cargo run"
+# `--workspace` builds the simulator's binary too, with one feature resolution for both.
+TAURI_APP_PATH="$ROOT/src-tauri" TAURI_FRONTEND_PATH="$ROOT/ui" "$ROOT/ui/node_modules/.bin/tauri" \
+  build --debug --no-bundle -- --workspace
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/ecsdesk-demo.XXXXXX")"
 sim_pid=""

@@ -11,9 +11,13 @@ LOGS="$ROOT/artifacts/logs"
 mkdir -p "$LOGS"
 START=$SECONDS
 
-# `tauri build` compiles the app with the `tauri/custom-protocol` feature (the UI embedded); clippy
-# and tests use the same feature set so Cargo does not build the tauri crates a second time.
+# One compile of the Rust workspace serves the app, the .deb, the simulator and the tests. `tauri build`
+# runs `cargo build --bins --features tauri/custom-protocol` in src-tauri/; we append
+# `--workspace --tests` so Cargo resolves features exactly as `cargo test --workspace` does (dev
+# dependencies included). Otherwise shared crates such as the AWS SDK stack get different feature
+# sets and are compiled twice. Clippy and the tests pass the same feature.
 TAURI_FEATURES=(--features tauri/custom-protocol)
+SHARED_BUILD=(-- --workspace --tests --locked)
 
 names=() results=() times=()
 failed=0
@@ -61,29 +65,38 @@ check_deb() {
 e2e() {
   # A virtual X server for the window, and inside it a private session bus with an unlocked
   # keyring (the bus's services then see the display too).
+  # The keyring lives in a fresh data folder and gets a non-empty password: for an empty one
+  # gnome-keyring creates no login keyring, so there is no default collection to store secrets in.
+  local keyrings
+  keyrings="$(mktemp -d)"
   xvfb-run -a -s "-screen 0 1366x900x24" dbus-run-session -- bash -c '
     set -e
-    eval "$(printf "" | gnome-keyring-daemon --unlock --components=secrets)"
+    export XDG_DATA_HOME="$2"
+    eval "$(printf ecsdesk-e2e | gnome-keyring-daemon --unlock --components=secrets)"
     export GNOME_KEYRING_CONTROL
     npm --prefix "$1/tests/e2e" test
-  ' _ "$ROOT"
+  ' _ "$ROOT" "$keyrings"
+  local rc=$?
+  rm -rf "$keyrings"
+  return "$rc"
 }
 
 step "setup (install what is missing)" "$ROOT/scripts/setup.sh" || { echo "setup failed: stopping"; exit 1; }
 step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy" cargo clippy --workspace --all-targets --locked "${TAURI_FEATURES[@]}" -- -D warnings
-step "cargo test" cargo test --workspace --locked "${TAURI_FEATURES[@]}"
 step "ui lint" ui npm run --silent lint
 step "ui typecheck" ui npm run --silent typecheck
 step "ui unit tests (vitest)" ui npx vitest run
 built=0
-if step "build the app + .deb (tauri build --debug)" tauri build --debug --bundles deb; then built=1; fi
+if step "build app, .deb, simulator and test binaries" tauri build --debug --bundles deb "${SHARED_BUILD[@]}"; then
+  built=1
+fi
 if [ "$built" -eq 1 ]; then
   step "check the .deb" check_deb
 else
   skip "check the .deb" "the app did not build"
 fi
-step "build the simulator" cargo build --locked -p ecsdesk-sim --bin ecsdesk-sim
+step "cargo test" cargo test --workspace --locked "${TAURI_FEATURES[@]}"
 if [ "$built" -eq 1 ] && [ -x "$ROOT/target/debug/ecsdesk-sim" ]; then
   step "end-to-end tests (tauri-driver, Xvfb)" e2e
 else

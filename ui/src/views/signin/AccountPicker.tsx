@@ -82,7 +82,7 @@ export function AccountPicker({ status }: { status: SsoSessionStatus }) {
           onChange={(e) => {
             setQuery(e.target.value);
           }}
-          placeholder="Search accounts by name or id"
+          placeholder="Account name or id"
           aria-label="Search accounts"
           data-testid="account-search"
         />

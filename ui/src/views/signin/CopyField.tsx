@@ -16,17 +16,23 @@ export function CopyField({
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   return (
     <div className={large ? "copy-field copy-field-large" : "copy-field"}>
-      <input
-        type="text"
-        readOnly
-        value={value}
-        aria-label={label}
-        data-testid={testId}
-        onFocus={(e) => {
-          e.target.select();
-        }}
-        size={large ? Math.max(9, value.length) : undefined}
-      />
+      {large ? (
+        // Large values (a device code) are text that sizes itself, never clipped by an input box.
+        <output className="copy-value-large" aria-label={label} data-testid={testId}>
+          {value}
+        </output>
+      ) : (
+        <input
+          type="text"
+          readOnly
+          value={value}
+          aria-label={label}
+          data-testid={testId}
+          onFocus={(e) => {
+            e.target.select();
+          }}
+        />
+      )}
       <button
         type="button"
         className="button"

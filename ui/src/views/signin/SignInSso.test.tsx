@@ -174,8 +174,8 @@ describe("SSO sign-in", () => {
     });
     renderWithClient(<SignIn />);
     await userEvent.click(await screen.findByTestId("sso-login-device"));
-    const code = await screen.findByTestId<HTMLInputElement>("sso-user-code");
-    expect(code.value).toBe("WDJB-MJHT");
+    const code = await screen.findByTestId("sso-user-code");
+    expect(code.textContent).toBe("WDJB-MJHT");
     expect(code.closest(".copy-field")?.className).toContain("copy-field-large");
     expect(screen.getByTestId<HTMLInputElement>("sso-verification-url").value).toContain("user_code=WDJB-MJHT");
     expect(screen.getByTestId("sso-code-expiry").textContent).toMatch(/works for (9m 5\ds|10m 00s) more/);
