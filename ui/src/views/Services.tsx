@@ -1,3 +1,4 @@
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from "react";
 import type { SessionInfo } from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
 import { ListToolbar } from "../components/ListToolbar";
@@ -7,6 +8,44 @@ import { ageOf, matchesFilter, shortTaskDefinition } from "../format";
 import { lastSelection, rememberSelection, useNow, useStickyState } from "../hooks";
 import { useServices } from "../queries";
 import { navigate } from "../route";
+
+/** Lists longer than this render only the rows near the viewport, between two spacer rows. */
+const WINDOW_FROM = 200;
+/** Rows rendered beyond each edge of the viewport, so a fast scroll never shows a gap. */
+const OVERSCAN = 20;
+
+/**
+ * The [start, end) rows of a `count`-row table body worth rendering: all of a short list, the
+ * ones near the viewport of a long one (1,000 services scroll without dropped frames and refresh
+ * cheaply). Recomputed at most once per animation frame while the window scrolls.
+ */
+function useRowWindow(count: number, body: RefObject<HTMLTableSectionElement | null>, rowPx: number): [number, number] {
+  const windowed = count > WINDOW_FROM;
+  const [range, setRange] = useState<[number, number]>([0, Math.min(count, 2 * OVERSCAN)]);
+  useEffect(() => {
+    if (!windowed) return;
+    let frame = 0;
+    const update = () => {
+      frame = 0;
+      const top = body.current?.getBoundingClientRect().top ?? 0;
+      const first = Math.max(0, Math.floor(-top / rowPx) - OVERSCAN);
+      const last = Math.min(count, Math.max(first, Math.ceil((window.innerHeight - top) / rowPx)) + OVERSCAN);
+      setRange((r) => (r[0] === first && r[1] === last ? r : [first, last]));
+    };
+    const schedule = () => {
+      if (frame === 0) frame = requestAnimationFrame(update);
+    };
+    update();
+    window.addEventListener("scroll", schedule, { passive: true });
+    window.addEventListener("resize", schedule);
+    return () => {
+      window.removeEventListener("scroll", schedule);
+      window.removeEventListener("resize", schedule);
+      if (frame !== 0) cancelAnimationFrame(frame);
+    };
+  }, [windowed, count, body, rowPx]);
+  return windowed ? [Math.min(range[0], count), Math.min(range[1], count)] : [0, count];
+}
 
 /** The services of one cluster. */
 export function Services({ session, cluster }: { session: SessionInfo; cluster: string }) {
@@ -18,6 +57,14 @@ export function Services({ session, cluster }: { session: SessionInfo; cluster: 
   const rows = (services.data ?? []).filter((s) =>
     matchesFilter(filter, s.name, s.status, s.taskDefinition, s.launchType, s.lastDeployment?.rolloutState),
   );
+  const body = useRef<HTMLTableSectionElement>(null);
+  const [rowPx, setRowPx] = useState(41);
+  const [start, end] = useRowWindow(rows.length, body, rowPx);
+  // Spacers stand in for the rows not rendered, so they take the height of a real row.
+  useLayoutEffect(() => {
+    const height = body.current?.querySelector<HTMLTableRowElement>("tr[data-testid]")?.offsetHeight ?? 0;
+    if (height > 0 && Math.abs(height - rowPx) > 0.5) setRowPx(height);
+  }, [rowPx, start, end, rows.length]);
 
   return (
     <main className="page" data-testid="services-view">
@@ -63,8 +110,9 @@ export function Services({ session, cluster }: { session: SessionInfo; cluster: 
                 <th>Launch type</th>
               </tr>
             </thead>
-            <tbody>
-              {rows.map((s) => {
+            <tbody ref={body}>
+              {start > 0 && <tr aria-hidden="true" className="spacer" style={{ height: start * rowPx }} />}
+              {rows.slice(start, end).map((s) => {
                 const short = s.running < s.desired;
                 const age = ageOf(s.lastDeployment?.updatedAt, now);
                 return (
@@ -112,6 +160,9 @@ export function Services({ session, cluster }: { session: SessionInfo; cluster: 
                   </tr>
                 );
               })}
+              {end < rows.length && (
+                <tr aria-hidden="true" className="spacer" style={{ height: (rows.length - end) * rowPx }} />
+              )}
             </tbody>
           </table>
         </div>
