@@ -24,6 +24,20 @@ import type {
   SsoSessionStatus,
 } from "./bindings";
 
+import type {
+  ActionPlan,
+  ActionRequest,
+  ActionStatus,
+  AuditEntry,
+  AuditFilter,
+  ExecuteStarted,
+  ProtectionLevel,
+  ProtectionScope,
+  ProtectionView,
+  RevisionInfo,
+  WatchUpdate,
+} from "./bindings";
+
 export type * from "./bindings";
 /** An AWS partition id ("aws" or "aws-us-gov"). */
 export type PartitionId = Partition;
@@ -142,3 +156,48 @@ export const openSsoSession = (
   roleName: string,
   region: string | null,
 ): Promise<SessionInfo> => call("open_sso_session", { session, accountId, roleName, region });
+
+// Guarded actions: plan → confirm → execute → watch → audit.
+
+/** Plans an action: what ECS will do, the risk and how to confirm. Nothing changes yet. */
+export const planAction = (
+  sessionId: string,
+  cluster: string,
+  service: string,
+  action: ActionRequest,
+): Promise<ActionPlan> => call("plan_action", { sessionId, cluster, service, action });
+/** Executes a confirmed plan (typed service name when the plan asks for it); `onUpdate` hears the
+ * progress until the update that carries the verdict. */
+export function executeAction(
+  planId: string,
+  typedConfirmation: string | null,
+  onUpdate: (update: WatchUpdate) => void,
+): Promise<ExecuteStarted> {
+  const channel = new Channel<WatchUpdate>();
+  channel.onmessage = onUpdate;
+  return call("execute_action", { planId, typedConfirmation, channel });
+}
+/** Cancels a plan (recorded in the audit log) or stops watching an executed one. */
+export const cancelAction = (planId: string): Promise<null> => call("cancel_action", { planId });
+/** The latest action on a service since the app started (progress or verdict). */
+export const getActionStatus = (sessionId: string, cluster: string, service: string): Promise<ActionStatus | null> =>
+  call("get_action_status", { sessionId, cluster, service });
+/** Active revisions of the service's task family, newest first. */
+export const listRevisions = (sessionId: string, cluster: string, service: string): Promise<RevisionInfo[]> =>
+  call("list_revisions", { sessionId, cluster, service });
+/** Audit entries, newest first. */
+export const listAudit = (filter: AuditFilter): Promise<AuditEntry[]> => call("list_audit", { filter });
+/** Writes the matching audit entries as CSV (Downloads folder unless a path is given); returns the file. */
+export const exportAuditCsv = (filter: AuditFilter, path: string | null = null): Promise<string> =>
+  call("export_audit_csv", { filter, path });
+/** Protection of a service's cluster and account. */
+export const getProtection = (sessionId: string, cluster: string, service: string): Promise<ProtectionView> =>
+  call("get_protection", { sessionId, cluster, service });
+/** Sets (or with null clears) the protection of the account or the cluster. */
+export const setProtection = (
+  sessionId: string,
+  cluster: string,
+  service: string,
+  scope: ProtectionScope,
+  level: ProtectionLevel | null,
+): Promise<ProtectionView> => call("set_protection", { sessionId, cluster, service, scope, level });

@@ -28,7 +28,7 @@ finishedAt: string,
 /**
  * Seconds from execution to verdict.
  */
-elapsedSecs: bigint, 
+elapsedSecs: number, 
 /**
  * A moment with no healthy load balancer target was seen.
  */

@@ -22,7 +22,7 @@ at: string,
 /**
  * Seconds since execution.
  */
-elapsedSecs: bigint, 
+elapsedSecs: number, 
 /**
  * What is happening, in plain words.
  */

@@ -8,6 +8,7 @@ import { formatTime, matchesFilter, revisionOf, shortTaskDefinition, taskIdOf } 
 import { lastSelection, rememberSelection, useStickyState } from "../hooks";
 import { useServiceDetail, useStoppedTasks } from "../queries";
 import { navigate } from "../route";
+import { ActionsPanel, type ActionStart } from "./actions/ActionsPanel";
 
 const EVENTS_SHOWN = 25;
 
@@ -21,6 +22,7 @@ export function Service({ session, cluster, service }: { session: SessionInfo; c
   const [taskFilter, setTaskFilter] = useStickyState(`filter:tasks:${listKey}`);
   const [allEvents, setAllEvents] = useState(false);
   const selectedTask = lastSelection(listKey);
+  const [actionStart, setActionStart] = useState<ActionStart | null>(null);
 
   const openTask = (t: TaskSummary) => {
     const taskId = taskIdOf(t.id);
@@ -121,6 +123,16 @@ export function Service({ session, cluster, service }: { session: SessionInfo; c
         </div>
       </dl>
 
+      <ActionsPanel
+        session={session}
+        cluster={cluster}
+        service={s.name}
+        desired={s.desired}
+        revision={s.taskDefinitionRevision}
+        start={actionStart}
+        onStart={setActionStart}
+      />
+
       <section className="card" aria-labelledby="deployments-title">
         <h2 id="deployments-title">Deployments</h2>
         {d.deployments.length === 0 ? (
@@ -198,7 +210,15 @@ export function Service({ session, cluster, service }: { session: SessionInfo; c
         ) : running.length === 0 ? (
           <EmptyState testId="no-match" title={`No running task matches “${taskFilter}”.`} />
         ) : (
-          <TaskTable tasks={running} selected={selectedTask} onOpen={openTask} testId="tasks-table" />
+          <TaskTable
+            tasks={running}
+            selected={selectedTask}
+            onOpen={openTask}
+            onStop={(t) => {
+              setActionStart({ kind: "stopTask", task: taskIdOf(t.id) });
+            }}
+            testId="tasks-table"
+          />
         )}
         {showStopped && (
           <>
@@ -278,10 +298,13 @@ function TaskTable({
   onOpen,
   testId,
   stopped = false,
+  onStop,
 }: {
   tasks: TaskSummary[];
   selected: string | undefined;
   onOpen: (t: TaskSummary) => void;
+  /** Opens the guarded "Stop task" action (running tasks only). */
+  onStop?: (t: TaskSummary) => void;
   testId: string;
   stopped?: boolean;
 }) {
@@ -306,6 +329,7 @@ function TaskTable({
               </>
             )}
             <th className="num">Revision</th>
+            {onStop !== undefined && <th>Action</th>}
           </tr>
         </thead>
         <tbody>
@@ -350,6 +374,22 @@ function TaskTable({
                   </>
                 )}
                 <td className="num">{revisionOf(t.taskDefinition) ?? "—"}</td>
+                {onStop !== undefined && (
+                  <td>
+                    <button
+                      type="button"
+                      className="button"
+                      disabled={t.desiredStatus !== "RUNNING"}
+                      onClick={() => {
+                        onStop(t);
+                      }}
+                      data-testid="task-stop"
+                      data-task-id={id}
+                    >
+                      Stop task…
+                    </button>
+                  </td>
+                )}
               </tr>
             );
           })}

@@ -6,6 +6,7 @@ import { StatusPill, statusLabel } from "../components/Status";
 import { formatTime, matchesFilter, revisionOf, shortTaskDefinition } from "../format";
 import { useStickyState } from "../hooks";
 import { useTaskDetail } from "../queries";
+import { StopTaskButton } from "./actions/StopTaskButton";
 
 /** One task: status, health, times, why it stopped, its containers. */
 export function Task({ session, cluster, taskId }: { session: SessionInfo; cluster: string; taskId: string }) {
@@ -47,6 +48,15 @@ export function Task({ session, cluster, taskId }: { session: SessionInfo; clust
         </h1>
         <StatusPill value={s.lastStatus} testId="task-status" />
         <span className="toolbar-spacer" />
+        {t.group?.startsWith("service:") === true && (
+          <StopTaskButton
+            session={session}
+            cluster={cluster}
+            service={t.group.slice("service:".length)}
+            taskId={taskId}
+            running={s.desiredStatus === "RUNNING"}
+          />
+        )}
         <UpdatedAgo updatedAt={task.dataUpdatedAt} fetching={task.isFetching} />
         <button
           type="button"

@@ -272,7 +272,7 @@ pub struct Verdict {
     /// When (RFC 3339).
     pub finished_at: String,
     /// Seconds from execution to verdict.
-    pub elapsed_secs: u64,
+    pub elapsed_secs: u32,
     /// A moment with no healthy load balancer target was seen.
     pub zero_healthy_seen: bool,
 }
@@ -288,7 +288,7 @@ pub struct WatchUpdate {
     /// When (RFC 3339).
     pub at: String,
     /// Seconds since execution.
-    pub elapsed_secs: u64,
+    pub elapsed_secs: u32,
     /// What is happening, in plain words.
     pub phase: String,
     /// Desired count.
@@ -529,6 +529,11 @@ pub fn identity_of(arn: &str) -> (String, Option<String>) {
     } else {
         (arn.to_string(), None)
     }
+}
+
+/// Whole seconds since `start` (a watch never lasts anywhere near `u32::MAX` seconds).
+fn secs(start: Instant) -> u32 {
+    u32::try_from(start.elapsed().as_secs()).unwrap_or(u32::MAX)
 }
 
 /// Now as RFC 3339 (seconds, UTC).
@@ -1043,7 +1048,7 @@ impl ActionCenter {
                 Ok(snap) => {
                     errors = 0;
                     let (mut update, outcome) = watch::evaluate(&spec, &snap, &mut memory);
-                    update.elapsed_secs = start.elapsed().as_secs();
+                    update.elapsed_secs = secs(start);
                     if let Some(outcome) = outcome {
                         last = Some(update);
                         break outcome;
@@ -1093,7 +1098,7 @@ impl ActionCenter {
             detail,
             deployment_id: spec.deployment_id.clone(),
             finished_at: now_text(),
-            elapsed_secs: start.elapsed().as_secs(),
+            elapsed_secs: secs(start),
             zero_healthy_seen: memory.zero_healthy_seen,
         };
         let record = Self::record(
