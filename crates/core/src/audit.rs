@@ -5,7 +5,7 @@
 //! the UI reports the action started) and later a `verdict` line with the same plan id;
 //! [`AuditLog::list`] folds the verdict into its action's row.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -145,13 +145,34 @@ impl AuditLog {
         }
         let mut file = std::fs::OpenOptions::new()
             .create(true)
+            .read(true)
             .append(true)
             .open(&self.path)
             .map_err(io("open the audit log"))?;
+        // A kill in the middle of an earlier append can leave a torn last line: end it first, so
+        // this record starts on a line of its own (the torn one is skipped when reading).
+        let len = file.metadata().map_err(io("read the audit log"))?.len();
+        if len > 0 {
+            let mut last = [0u8; 1];
+            file.seek(SeekFrom::End(-1))
+                .and_then(|_| file.read_exact(&mut last))
+                .map_err(io("read the audit log"))?;
+            if last[0] != b'\n' {
+                line.insert(0, '\n');
+            }
+        }
         // One write of the whole line: with O_APPEND it lands after every earlier line.
         file.write_all(line.as_bytes())
             .map_err(io("append to the audit log"))?;
         file.sync_all().map_err(io("sync the audit log"))?;
+        if len == 0 {
+            // A new file: make its directory entry durable too (best effort, not on every OS).
+            if let Some(dir) = self.path.parent() {
+                if let Ok(d) = std::fs::File::open(dir) {
+                    let _ = d.sync_all();
+                }
+            }
+        }
         Ok(())
     }
 

@@ -81,6 +81,9 @@ pub(crate) fn write_atomically(
     if result.is_err() {
         // Never leave the temporary file behind; the target is untouched at this point.
         let _ = std::fs::remove_file(&temp);
+    } else if let Ok(d) = std::fs::File::open(&dir) {
+        // Makes the rename itself durable (best effort: not possible on every platform).
+        let _ = d.sync_all();
     }
     result
 }
