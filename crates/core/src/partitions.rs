@@ -165,7 +165,17 @@ impl Partition {
 
 /// The partition a region belongs to; `None` for regions of partitions ECS Desk does not serve.
 pub fn partition_of(region: &str) -> Option<Partition> {
-    if GOV_REGIONS.iter().any(|(code, _)| *code == region) || region.starts_with("us-gov-") {
+    // A later GovCloud region still looks like `us-gov-name-N` (nothing else: spaces, dots or
+    // slashes would reach the SDK's endpoint resolver as a broken host name).
+    let later_gov = region.strip_prefix("us-gov-").is_some_and(|rest| {
+        rest.split_once('-').is_some_and(|(name, n)| {
+            !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_lowercase())
+                && !n.is_empty()
+                && n.chars().all(|c| c.is_ascii_digit())
+        })
+    });
+    if GOV_REGIONS.iter().any(|(code, _)| *code == region) || later_gov {
         return Some(Partition::AwsUsGov);
     }
     if AWS_REGIONS.iter().any(|(code, _)| *code == region) {
