@@ -174,6 +174,8 @@ export function ActionsPanel({
             <span className="muted">Protection:</span>
             <b data-testid="protection-level">{protectionLabel(p.effective.level)}</b>
             <span className="muted">— {p.effective.reason}</span>
+            <details className="protection-change">
+              <summary data-testid="protection-change">Change…</summary>
             <label>
               <span className="label-text">Cluster {cluster}</span>
               <select
@@ -183,7 +185,7 @@ export function ActionsPanel({
                 }}
                 data-testid="protection-cluster"
               >
-                <option value="">Default</option>
+                <option value="">Automatic (by name)</option>
                 <option value="confirm">Confirm</option>
                 <option value="typedConfirm">Type the service name</option>
                 <option value="readOnly">Read-only</option>
@@ -198,12 +200,13 @@ export function ActionsPanel({
                 }}
                 data-testid="protection-account"
               >
-                <option value="">Default</option>
+                <option value="">Automatic (by name)</option>
                 <option value="confirm">Confirm</option>
                 <option value="typedConfirm">Type the service name</option>
                 <option value="readOnly">Read-only</option>
               </select>
             </label>
+            </details>
           </div>
         )}
         {protectionError !== null && <p className="form-error">{protectionError}</p>}

@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import * as api from "../../api";
 import { formatTime } from "../../format";
+import { actionName, resultName } from "./words";
 import "./actions.css";
 
 /** The audit log in a dialog. */
@@ -30,7 +31,7 @@ export function AuditLog({ onClose, service }: { onClose: () => void; service?: 
             type="search"
             className="filter"
             value={text}
-            placeholder="Filter (user, service, action, result…)"
+            placeholder="Filter the log"
             aria-label="Filter the audit log"
             onChange={(e) => {
               setText(e.target.value);
@@ -107,9 +108,14 @@ export function AuditLog({ onClose, service }: { onClose: () => void; service?: 
                           {r.partition === "aws-us-gov" ? " · GovCloud" : ""}
                         </div>
                       </td>
-                      <td>{r.action}</td>
+                      <td>
+                        {actionName(r.action)}
+                        {r.action === "stopTask" && typeof r.parameters.reason === "string" && (
+                          <div className="cell-note">Reason: {r.parameters.reason}</div>
+                        )}
+                      </td>
                       <td data-testid="audit-result">
-                        {e.verdict ?? r.result}
+                        {resultName(e.verdict ?? r.result)}
                         {(e.verdictMessage ?? r.message) !== null && <div className="cell-note">{e.verdictMessage ?? r.message}</div>}
                       </td>
                       <td className="reason">{r.planSummary}</td>

@@ -279,7 +279,8 @@ describe("guarded actions", () => {
     });
     renderWithClient(<AuditLog service={service} onClose={() => undefined} />);
     expect((await screen.findAllByTestId("audit-row")).length).toBe(1);
-    expect(screen.getByTestId("audit-result").textContent).toContain("completed");
+    expect(screen.getByTestId("audit-result").textContent).toContain("Done");
+    expect(screen.getByTestId("audit-row").textContent).toContain("Restart (force new deployment)");
     expect(screen.getByTestId("audit-row").textContent).toContain("GovCloud");
     await userEvent.click(screen.getByTestId("audit-export"));
     expect((await screen.findByTestId("audit-exported")).textContent).toContain("ecsdesk-audit.csv");

@@ -71,3 +71,36 @@ export function duration(secs: number): string {
   const s = secs % 60;
   return s === 0 ? `${m} min` : `${m} min ${s} s`;
 }
+
+/** An audit action name in words. */
+export function actionName(action: string): string {
+  switch (action) {
+    case "forceNewDeployment":
+      return "Restart (force new deployment)";
+    case "stopTask":
+      return "Stop task";
+    case "setDesiredCount":
+      return "Scale";
+    case "rollback":
+      return "Roll back / deploy revision";
+    default:
+      return action;
+  }
+}
+
+/** An audit result or verdict in words. */
+export function resultName(result: string): string {
+  const names: Record<string, string> = {
+    started: "Started (no verdict yet)",
+    cancelled: "Cancelled",
+    denied: "Denied by AWS",
+    failed: "Failed",
+    refused: "Refused by ECS Desk",
+    completed: "Done",
+    rolledBack: "Rolled back",
+    timedOut: "Still in progress at the time limit",
+    stoppedWatching: "Stopped watching",
+    error: "Lost track",
+  };
+  return names[result] ?? result;
+}
