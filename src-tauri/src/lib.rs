@@ -2,8 +2,10 @@
 
 pub mod actions;
 pub mod commands;
+pub mod health;
 pub mod sso;
 
+use ecsdesk_core::observability::Observability;
 use ecsdesk_core::{ActionCenter, SessionRegistry, SignIn};
 use tauri::{Builder, Manager, Runtime};
 
@@ -23,6 +25,7 @@ pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
                 .download_dir()
                 .unwrap_or_else(|_| data_dir.join("exports"));
             app.manage(ActionCenter::new(&data_dir, &exports));
+            app.manage(Observability::new(exports.join("ECS Desk")));
             app.manage(SignIn::from_env(data_dir));
             Ok(())
         })
@@ -56,6 +59,25 @@ pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             actions::export_audit_csv,
             actions::get_protection,
             actions::set_protection,
+            health::services_health,
+            health::service_health,
+            health::service_metrics,
+            health::export_chart_png,
+            health::target_health,
+            health::service_alarms,
+            health::stopped_tasks,
+            health::service_deployments,
+            health::task_definition_diff,
+            health::service_events,
+            health::log_sources,
+            health::log_recent,
+            health::log_search,
+            health::log_errors,
+            health::log_follow_start,
+            health::log_follow_pause,
+            health::log_follow_resume,
+            health::log_follow_stop,
+            health::log_save,
         ])
 }
 

@@ -4,18 +4,28 @@
 //! them as TypeScript into `ui/src/bindings/` (checked by the `bindings_are_fresh` test).
 
 pub mod actions;
+pub mod alarms;
 pub mod audit;
+pub mod charts;
 pub mod clusters;
+pub mod deployments;
+pub mod diagnosis;
 pub mod error;
+pub mod events;
 pub mod freshness;
+pub mod health;
+pub mod logs;
+pub mod metrics;
+pub mod observability;
 pub mod partitions;
 pub mod profiles;
-pub mod resilience;
 pub mod protection;
+pub mod resilience;
 pub mod services;
 pub mod sessions;
 pub mod signin;
 pub mod sso;
+pub mod targets;
 pub mod tasks;
 
 use std::future::Future;
@@ -101,6 +111,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), CoreError> {
     actions::export_bindings(dir)?;
     LoginStarted::export_all_to(dir).map_err(fail)?;
     sso::export_bindings(dir)?;
+    health::export_bindings(dir)?;
     write_index(dir)
 }
 
