@@ -1,0 +1,480 @@
+//! Why tasks stopped: recent stopped tasks (ECS keeps them about an hour) with stop code, reason,
+//! container exit codes and a plain-language diagnosis of the known causes.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::CoreError;
+use crate::logs::{sources_of_task_definition, tail, LogSource};
+use crate::services::task_definition_label;
+use crate::sessions::Session;
+use crate::tasks::ContainerInfo;
+use crate::{arn_name, describe_in_batches, rfc3339};
+
+/// DescribeTasks accepts at most 100 tasks a call.
+const DESCRIBE_TASKS_BATCH: usize = 100;
+
+/// The known causes of a stopped task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum StopCause {
+    /// The container used more memory than the task allows (exit 137 / OutOfMemoryError).
+    OutOfMemory,
+    /// The image was built for another CPU architecture.
+    WrongArchitecture,
+    /// The image could not be pulled.
+    ImagePull,
+    /// Secrets, SSM parameters, ECR or log setup failed before the container started.
+    ResourceInitialization,
+    /// The load balancer's health checks failed.
+    FailedHealthChecks,
+    /// The container's own health check failed.
+    ContainerHealthCheck,
+    /// An essential container exited (non-zero code).
+    EssentialContainerExited,
+    /// Someone or something stopped it on purpose (deployment, scale-in, StopTask).
+    Intended,
+    /// Not one of the known causes.
+    Other,
+}
+
+impl StopCause {
+    /// Whether this stop means something is wrong with the service.
+    pub fn is_failure(self) -> bool {
+        !matches!(self, StopCause::Intended)
+    }
+}
+
+/// A diagnosis: the cause, a headline and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Diagnosis {
+    /// The cause.
+    pub cause: StopCause,
+    /// One sentence for the list, e.g. "Ran out of memory".
+    pub title: String,
+    /// What it means and what to do, in plain words.
+    pub advice: String,
+}
+
+/// A stopped task with its diagnosis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StoppedTask {
+    /// Task id.
+    pub id: String,
+    /// Task ARN.
+    pub arn: String,
+    /// Task definition as `family:revision`.
+    pub task_definition: String,
+    /// Started (RFC 3339).
+    pub started_at: Option<String>,
+    /// Stopped (RFC 3339).
+    pub stopped_at: Option<String>,
+    /// ECS stop code, e.g. `EssentialContainerExited`.
+    pub stop_code: Option<String>,
+    /// Why ECS says it stopped.
+    pub stopped_reason: Option<String>,
+    /// Containers with exit codes and reasons.
+    pub containers: Vec<ContainerInfo>,
+    /// The last lines the task logged (failed tasks only; empty when not read).
+    pub last_lines: Vec<String>,
+    /// What the app makes of it.
+    pub diagnosis: Diagnosis,
+}
+
+/// Builds a diagnosis.
+fn diag(cause: StopCause, title: impl Into<String>, advice: impl Into<String>) -> Diagnosis {
+    Diagnosis {
+        cause,
+        title: title.into(),
+        advice: advice.into(),
+    }
+}
+
+/// Diagnoses one stopped task from its stop code, reason, containers and last log lines (ECS
+/// does not report some causes, e.g. "exec format error", anywhere but in the container's log).
+pub fn diagnose(
+    stop_code: Option<&str>,
+    stopped_reason: Option<&str>,
+    containers: &[ContainerInfo],
+    last_lines: &[String],
+) -> Diagnosis {
+    let reason = stopped_reason.unwrap_or_default();
+    let texts: Vec<&str> = std::iter::once(reason)
+        .chain(containers.iter().filter_map(|c| c.reason.as_deref()))
+        .chain(last_lines.iter().map(String::as_str))
+        .collect();
+    let any = |needle: &str| {
+        let needle = needle.to_ascii_lowercase();
+        texts
+            .iter()
+            .any(|t| t.to_ascii_lowercase().contains(&needle))
+    };
+    let failed_exit = containers
+        .iter()
+        .find(|c| c.exit_code.is_some_and(|code| code != 0));
+    // Exit 137 is SIGKILL: out of memory unless ECS killed it after a stop timeout.
+    let killed = stop_code == Some("EssentialContainerExited")
+        && containers.iter().any(|c| c.exit_code == Some(137));
+    if any("OutOfMemory") || any("OOMKilled") || killed {
+        return diag(
+            StopCause::OutOfMemory,
+            "Ran out of memory",
+            "The container used more memory than the task allows and was killed (exit code 137). Raise the task memory, or fix a memory leak in the application.",
+        );
+    }
+    if any("exec format error") {
+        return diag(
+            StopCause::WrongArchitecture,
+            "Image built for another CPU architecture",
+            "The container image was built for another CPU architecture (for example an ARM image on X86_64). Rebuild the image for the task's platform, or set the task definition's CPU architecture to match.",
+        );
+    }
+    if any("CannotPullContainerError") || any("pull image") {
+        return diag(
+            StopCause::ImagePull,
+            "Could not download the image",
+            "ECS could not pull the container image. Check the image name and tag exist, that the task execution role may read the repository, and that the task can reach ECR (NAT gateway or VPC endpoints).",
+        );
+    }
+    if any("ResourceInitializationError") {
+        return diag(
+            StopCause::ResourceInitialization,
+            "Could not set up the task (secrets, parameters or registry access)",
+            "ECS could not prepare the task before starting it: usually it could not read a secret from Secrets Manager or a parameter from SSM, or reach ECR or CloudWatch Logs. Check the task execution role's permissions and the network path to those services.",
+        );
+    }
+    if any("ELB health checks") {
+        return diag(
+            StopCause::FailedHealthChecks,
+            "Failed the load balancer's health checks",
+            "The load balancer could not get a healthy answer from the task, so ECS replaced it. Check the application starts and answers on the health check path and port, and that start-up is shorter than the health check grace period.",
+        );
+    }
+    if any("container health check") || any("HealthCheck") {
+        return diag(
+            StopCause::ContainerHealthCheck,
+            "Failed its container health check",
+            "The container's own health check failed, so ECS replaced the task. Look at the task's log lines just before it stopped.",
+        );
+    }
+    let intended = matches!(
+        stop_code,
+        Some("UserInitiated") | Some("ServiceSchedulerInitiated")
+    ) && failed_exit.is_none()
+        || any("Scaling activity")
+        || any("deployment")
+        || any("Task stopped by user");
+    if let (Some("EssentialContainerExited") | None, Some(container)) = (stop_code, failed_exit) {
+        let code = container.exit_code.unwrap_or_default();
+        return diag(
+            StopCause::EssentialContainerExited,
+            format!("The {} container exited with code {code}", container.name),
+            format!(
+                "An essential container ({}) stopped with exit code {code}, so ECS stopped the task. The application crashed or quit: read its last log lines to see why.",
+                container.name
+            ),
+        );
+    }
+    if intended {
+        return diag(
+            StopCause::Intended,
+            "Stopped on purpose",
+            "ECS or a person stopped this task on purpose (a deployment, scaling in, or a stop from the console). Nothing is wrong.",
+        );
+    }
+    if stop_code == Some("EssentialContainerExited") {
+        return diag(
+            StopCause::EssentialContainerExited,
+            "An essential container exited",
+            "An essential container stopped, so ECS stopped the task. Read its last log lines to see why.",
+        );
+    }
+    if stop_code == Some("TaskFailedToStart") {
+        return diag(
+            StopCause::Other,
+            "The task failed to start",
+            format!("ECS could not start the task: {reason}"),
+        );
+    }
+    diag(
+        StopCause::Other,
+        "Stopped",
+        if reason.is_empty() {
+            "ECS gave no reason.".to_string()
+        } else {
+            format!("ECS says: {reason}")
+        },
+    )
+}
+
+/// Maps an SDK task.
+fn stopped(task: &aws_sdk_ecs::types::Task) -> StoppedTask {
+    let arn = task.task_arn().unwrap_or_default().to_string();
+    let containers: Vec<ContainerInfo> = task
+        .containers()
+        .iter()
+        .map(|c| ContainerInfo {
+            name: c.name().unwrap_or_default().to_string(),
+            image: c.image().map(str::to_string),
+            last_status: c.last_status().map(str::to_string),
+            exit_code: c.exit_code(),
+            reason: c.reason().map(str::to_string),
+            health_status: c.health_status().map(|h| h.as_str().to_string()),
+        })
+        .collect();
+    let stop_code = task.stop_code().map(|c| c.as_str().to_string());
+    let stopped_reason = task.stopped_reason().map(str::to_string);
+    StoppedTask {
+        id: arn_name(&arn),
+        task_definition: task_definition_label(task.task_definition_arn().unwrap_or_default()).0,
+        started_at: rfc3339(task.started_at()),
+        stopped_at: rfc3339(task.stopped_at()),
+        diagnosis: diagnose(
+            stop_code.as_deref(),
+            stopped_reason.as_deref(),
+            &containers,
+            &[],
+        ),
+        last_lines: Vec::new(),
+        stop_code,
+        stopped_reason,
+        containers,
+        arn,
+    }
+}
+
+/// Describes `arns` of `cluster` as stopped tasks, newest stop first.
+async fn describe_stopped(
+    session: &Session,
+    cluster: &str,
+    arns: Vec<String>,
+) -> Result<Vec<(Option<String>, StoppedTask)>, CoreError> {
+    let mut tasks = describe_in_batches(arns, DESCRIBE_TASKS_BATCH, |batch| async move {
+        let out = session
+            .ecs
+            .describe_tasks()
+            .cluster(cluster)
+            .set_tasks(Some(batch))
+            .send()
+            .await
+            .map_err(session.error("ecs:DescribeTasks"))?;
+        Ok(out
+            .tasks()
+            .iter()
+            .map(|t| (t.group().map(str::to_string), stopped(t)))
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    tasks.sort_by(|a, b| b.1.stopped_at.cmp(&a.1.stopped_at));
+    Ok(tasks)
+}
+
+/// The recently stopped tasks of `service`, newest first, each with its diagnosis.
+pub async fn stopped_tasks(
+    session: &Session,
+    cluster: &str,
+    service: &str,
+) -> Result<Vec<StoppedTask>, CoreError> {
+    let arns: Vec<String> = session
+        .ecs
+        .list_tasks()
+        .cluster(cluster)
+        .service_name(service)
+        .desired_status(aws_sdk_ecs::types::DesiredStatus::Stopped)
+        .max_results(100)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(session.error("ecs:ListTasks"))?;
+    let mut tasks: Vec<StoppedTask> = describe_stopped(session, cluster, arns)
+        .await?
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect();
+    read_last_lines(session, &mut tasks).await;
+    Ok(tasks)
+}
+
+/// Failed tasks whose last log lines are read (newest first).
+const TAILS_READ: usize = 10;
+/// Lines read from the end of each failed task's stream.
+const TAIL_LINES: i32 = 8;
+
+/// Reads the last log lines of the newest failed tasks and diagnoses them again with those
+/// lines. Best effort: a task whose log cannot be read keeps its first diagnosis.
+async fn read_last_lines(session: &Session, tasks: &mut [StoppedTask]) {
+    let mut sources: std::collections::HashMap<String, Vec<LogSource>> = Default::default();
+    let failed = tasks
+        .iter_mut()
+        .filter(|t| {
+            t.diagnosis.cause != StopCause::Intended
+                && t.containers
+                    .iter()
+                    .any(|c| c.exit_code.is_some_and(|e| e != 0))
+        })
+        .take(TAILS_READ);
+    for task in failed {
+        if !sources.contains_key(&task.task_definition) {
+            let found = sources_of_task_definition(session, &task.task_definition)
+                .await
+                .unwrap_or_default();
+            sources.insert(task.task_definition.clone(), found);
+        }
+        let exited: Vec<String> = task
+            .containers
+            .iter()
+            .filter(|c| c.exit_code.is_some_and(|e| e != 0))
+            .map(|c| c.name.clone())
+            .collect();
+        let Some(source) = sources
+            .get(&task.task_definition)
+            .and_then(|list| list.iter().find(|s| exited.contains(&s.container)))
+        else {
+            continue;
+        };
+        let Some(stream) = source.task_stream(&task.id) else {
+            continue;
+        };
+        if let Ok(lines) = tail(session, &source.group, &stream, TAIL_LINES).await {
+            task.diagnosis = diagnose(
+                task.stop_code.as_deref(),
+                task.stopped_reason.as_deref(),
+                &task.containers,
+                &lines,
+            );
+            task.last_lines = lines;
+        }
+    }
+}
+
+/// The recently stopped tasks of every service of `cluster` in one listing, keyed by service
+/// name (from the task group `service:NAME`), so the services list needs no call per service.
+pub async fn stopped_tasks_by_service(
+    session: &Session,
+    cluster: &str,
+) -> Result<std::collections::HashMap<String, Vec<StoppedTask>>, CoreError> {
+    let arns: Vec<String> = session
+        .ecs
+        .list_tasks()
+        .cluster(cluster)
+        .desired_status(aws_sdk_ecs::types::DesiredStatus::Stopped)
+        .max_results(100)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(session.error("ecs:ListTasks"))?;
+    let mut by_service: std::collections::HashMap<String, Vec<StoppedTask>> = Default::default();
+    for (group, task) in describe_stopped(session, cluster, arns).await? {
+        if let Some(name) = group.as_deref().and_then(|g| g.strip_prefix("service:")) {
+            by_service.entry(name.to_string()).or_default().push(task);
+        }
+    }
+    Ok(by_service)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnose3(
+        code: Option<&str>,
+        reason: Option<&str>,
+        containers: &[ContainerInfo],
+    ) -> Diagnosis {
+        diagnose(code, reason, containers, &[])
+    }
+
+    fn container(name: &str, exit: Option<i32>, reason: Option<&str>) -> ContainerInfo {
+        ContainerInfo {
+            name: name.into(),
+            image: None,
+            last_status: Some("STOPPED".into()),
+            exit_code: exit,
+            reason: reason.map(str::to_string),
+            health_status: None,
+        }
+    }
+
+    #[test]
+    fn out_of_memory_by_reason_or_exit_code() {
+        let d = diagnose3(
+            Some("EssentialContainerExited"),
+            Some("Essential container in task exited"),
+            &[container(
+                "reports",
+                Some(137),
+                Some("OutOfMemoryError: Container killed due to memory usage"),
+            )],
+        );
+        assert_eq!(d.cause, StopCause::OutOfMemory);
+        assert!(d.advice.contains("Raise the task memory"));
+        let by_code = diagnose3(
+            Some("EssentialContainerExited"),
+            None,
+            &[container("app", Some(137), None)],
+        );
+        assert_eq!(by_code.cause, StopCause::OutOfMemory);
+    }
+
+    #[test]
+    fn exec_format_error_is_wrong_architecture() {
+        // ECS only says the container exited; the cause is in its last log line.
+        let exited = [container("worker", Some(1), None)];
+        let without = diagnose3(
+            Some("EssentialContainerExited"),
+            Some("Essential container in task exited"),
+            &exited,
+        );
+        assert_eq!(without.cause, StopCause::EssentialContainerExited);
+        let d = diagnose(
+            Some("EssentialContainerExited"),
+            Some("Essential container in task exited"),
+            &exited,
+            &["exec /sbin/api-server: exec format error".to_string()],
+        );
+        assert_eq!(d.cause, StopCause::WrongArchitecture);
+        assert!(d.advice.contains("ARM image on X86_64"));
+    }
+
+    #[test]
+    fn pull_secrets_health_checks_and_exits() {
+        let pull = diagnose3(
+            Some("TaskFailedToStart"),
+            Some("CannotPullContainerError: pull image manifest has been retried 5 time(s)"),
+            &[],
+        );
+        assert_eq!(pull.cause, StopCause::ImagePull);
+        let secrets = diagnose3(
+            Some("TaskFailedToStart"),
+            Some("ResourceInitializationError: unable to pull secrets or registry auth"),
+            &[],
+        );
+        assert_eq!(secrets.cause, StopCause::ResourceInitialization);
+        let elb = diagnose3(
+            Some("ServiceSchedulerInitiated"),
+            Some("Task failed ELB health checks in (target-group arn:aws:...)"),
+            &[container("api", Some(143), None)],
+        );
+        assert_eq!(elb.cause, StopCause::FailedHealthChecks);
+        let exited = diagnose3(
+            Some("EssentialContainerExited"),
+            Some("Essential container in task exited"),
+            &[container("api", Some(2), None)],
+        );
+        assert_eq!(exited.cause, StopCause::EssentialContainerExited);
+        assert!(exited.title.contains("code 2"), "{}", exited.title);
+        let deploy = diagnose3(
+            Some("ServiceSchedulerInitiated"),
+            Some("Deployment in progress: replaced by a new task"),
+            &[container("api", Some(0), None)],
+        );
+        assert_eq!(deploy.cause, StopCause::Intended);
+        assert!(!deploy.cause.is_failure());
+    }
+}
