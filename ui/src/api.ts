@@ -201,3 +201,142 @@ export const setProtection = (
   scope: ProtectionScope,
   level: ProtectionLevel | null,
 ): Promise<ProtectionView> => call("set_protection", { sessionId, cluster, service, scope, level });
+
+// Service health: roll-up, charts, deployments, events, targets, alarms, stopped tasks, logs.
+import type {
+  AlarmInfo,
+  LogBatch,
+  LogLine,
+  LogPage,
+  LogQuery,
+  LogSource,
+  MetricRange,
+  ServiceCharts,
+  ServiceDeployments,
+  ServiceEvent,
+  ServiceHealth,
+  StoppedTask,
+  TargetGroupHealth,
+  TaskDefinitionDiff,
+  Theme,
+  Thresholds,
+} from "./bindings";
+
+/** Cheap health (ECS counts, deployments, stopped tasks) of every service of a cluster. */
+export const servicesHealth = (sessionId: string, cluster: string, thresholds: Thresholds | null = null): Promise<ServiceHealth[]> =>
+  call("services_health", { sessionId, cluster, thresholds });
+/** Full health of one service: also targets, alarms and the last hour's metrics. */
+export const serviceHealth = (
+  sessionId: string,
+  cluster: string,
+  service: string,
+  thresholds: Thresholds | null = null,
+): Promise<ServiceHealth> => call("service_health", { sessionId, cluster, service, thresholds });
+/** Every chart of a service for a range, drawn as SVG (one GetMetricData call per range). */
+export const serviceMetrics = (
+  sessionId: string,
+  cluster: string,
+  service: string,
+  range: MetricRange,
+  theme: Theme,
+  width: number,
+  height: number,
+  thresholds: Thresholds | null = null,
+): Promise<ServiceCharts> =>
+  call("service_metrics", { sessionId, cluster, service, range, theme, width, height, thresholds });
+/** Saves one chart as PNG (Downloads/ECS Desk); returns the file path. */
+export const exportChartPng = (
+  sessionId: string,
+  cluster: string,
+  service: string,
+  range: MetricRange,
+  chartId: string,
+  theme: Theme,
+  width: number,
+  height: number,
+  thresholds: Thresholds | null = null,
+): Promise<string> =>
+  call("export_chart_png", { sessionId, cluster, service, range, chartId, theme, width, height, thresholds });
+/** Target health per target group. */
+export const targetHealth = (sessionId: string, cluster: string, service: string): Promise<TargetGroupHealth[]> =>
+  call("target_health", { sessionId, cluster, service });
+/** CloudWatch alarms on the service and its load balancer. */
+export const serviceAlarms = (sessionId: string, cluster: string, service: string): Promise<AlarmInfo[]> =>
+  call("service_alarms", { sessionId, cluster, service });
+/** Recently stopped tasks with a plain-language diagnosis. */
+export const stoppedTasks = (sessionId: string, cluster: string, service: string): Promise<StoppedTask[]> =>
+  call("stopped_tasks", { sessionId, cluster, service });
+/** Deployments and circuit breaker settings. */
+export const serviceDeployments = (sessionId: string, cluster: string, service: string): Promise<ServiceDeployments> =>
+  call("service_deployments", { sessionId, cluster, service });
+/** What changed between two task definition revisions (environment NAMES only). */
+export const taskDefinitionDiff = (sessionId: string, from: string, to: string): Promise<TaskDefinitionDiff> =>
+  call("task_definition_diff", { sessionId, from, to });
+/** Service events, newest first, with glosses. */
+export const serviceEvents = (sessionId: string, cluster: string, service: string): Promise<ServiceEvent[]> =>
+  call("service_events", { sessionId, cluster, service });
+/** Log groups and stream prefixes of the service's containers. */
+export const logSources = (sessionId: string, cluster: string, service: string): Promise<LogSource[]> =>
+  call("log_sources", { sessionId, cluster, service });
+/** The latest lines of a log group (or one stream). */
+export const logRecent = (sessionId: string, group: string, stream: string | null, limit: number | null): Promise<LogLine[]> =>
+  call("log_recent", { sessionId, group, stream, limit });
+/** One page of a log search (pass nextToken back for the next page). */
+export const logSearch = (sessionId: string, query: LogQuery): Promise<LogPage> => call("log_search", { sessionId, query });
+/** Error lines of the last hour (runbook 001). */
+export const logErrors = (sessionId: string, group: string, streamPrefix: string | null): Promise<LogPage> =>
+  call("log_errors", { sessionId, group, streamPrefix });
+/** Follows a log search: new lines reach `onBatch`; returns the follow id. */
+export function logFollowStart(sessionId: string, query: LogQuery, onBatch: (batch: LogBatch) => void): Promise<string> {
+  const channel = new Channel<LogBatch>();
+  channel.onmessage = onBatch;
+  return call("log_follow_start", { sessionId, query, channel });
+}
+/** Pauses a follow. */
+export const logFollowPause = (followId: string): Promise<null> => call("log_follow_pause", { followId });
+/** Resumes a follow. */
+export const logFollowResume = (followId: string): Promise<null> => call("log_follow_resume", { followId });
+/** Stops a follow. */
+export const logFollowStop = (followId: string): Promise<null> => call("log_follow_stop", { followId });
+/** Saves lines as a text file (Downloads/ECS Desk); returns its path. */
+export const logSave = (name: string, lines: LogLine[]): Promise<string> => call("log_save", { name, lines });
+
+// Fleet view, palette, history, incident snapshots and AWS console links.
+import type {
+  ConsoleTarget,
+  FleetView,
+  PaletteEntry,
+  Pin,
+  ServiceHistory,
+  SnapshotWritten,
+} from "./bindings";
+
+/** The AWS console URL of a resource (right host for the partition). */
+export const consoleUrl = (partition: PartitionId, region: string, target: ConsoleTarget): Promise<string> =>
+  call("console_url", { partition, region, target });
+/** Opens a resource's AWS console page in the browser; returns the URL. */
+export const openConsole = (partition: PartitionId, region: string, target: ConsoleTarget): Promise<string> =>
+  call("open_console", { partition, region, target });
+/** Pinned services. */
+export const listPins = (): Promise<Pin[]> => call("list_pins");
+/** Pins a service of an open session; returns the pins. */
+export const pinService = (sessionId: string, cluster: string, service: string): Promise<Pin[]> =>
+  call("pin_service", { sessionId, cluster, service });
+/** Removes a pin by key; returns the pins. */
+export const unpinService = (key: string): Promise<Pin[]> => call("unpin_service", { key });
+/** Every pin with health, counts, sparklines and session state, worst first. */
+export const fleetView = (): Promise<FleetView> => call("fleet_view", { thresholds: null });
+/** Services of every open session, for the Ctrl+K palette. */
+export const paletteIndex = (): Promise<PaletteEntry[]> => call("palette_index");
+/** Records what AWS shows now and returns all the app kept about a service. */
+export const serviceHistory = (sessionId: string, cluster: string, service: string): Promise<ServiceHistory> =>
+  call("service_history", { sessionId, cluster, service });
+/** Sets how many days history keeps. */
+export const setHistoryRetention = (days: number): Promise<number> => call("set_history_retention", { days });
+/** Writes an incident snapshot (HTML and Markdown) of a service; path null = the app's snapshots folder. */
+export const writeSnapshot = (
+  sessionId: string,
+  cluster: string,
+  service: string,
+  path: string | null = null,
+): Promise<SnapshotWritten> => call("write_snapshot", { sessionId, cluster, service, path });

@@ -9,6 +9,8 @@ import { lastSelection, rememberSelection, useStickyState } from "../hooks";
 import { useServiceDetail, useStoppedTasks } from "../queries";
 import { navigate } from "../route";
 import { ActionsPanel, type ActionStart } from "./actions/ActionsPanel";
+import { HealthBanner } from "./health/HealthBanner";
+import { HealthTabs } from "./health/HealthTabs";
 
 const EVENTS_SHOWN = 25;
 
@@ -84,6 +86,8 @@ export function Service({ session, cluster, service }: { session: SessionInfo; c
         </button>
       </div>
 
+      <HealthBanner session={session} cluster={cluster} service={s.name} />
+
       <dl className="facts" data-testid="service-facts">
         <div>
           <dt>Running / desired</dt>
@@ -132,6 +136,8 @@ export function Service({ session, cluster, service }: { session: SessionInfo; c
         start={actionStart}
         onStart={setActionStart}
       />
+
+      <HealthTabs session={session} cluster={cluster} service={s.name} />
 
       <section className="card" aria-labelledby="deployments-title">
         <h2 id="deployments-title">Deployments</h2>

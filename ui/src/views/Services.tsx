@@ -8,6 +8,8 @@ import { ageOf, matchesFilter, shortTaskDefinition } from "../format";
 import { lastSelection, rememberSelection, useNow, useStickyState } from "../hooks";
 import { useServices } from "../queries";
 import { navigate } from "../route";
+import { HealthDot } from "./health/HealthDot";
+import { useServicesHealth } from "./health/queries";
 
 /** Lists longer than this render only the rows near the viewport, between two spacer rows. */
 const WINDOW_FROM = 200;
@@ -50,6 +52,9 @@ function useRowWindow(count: number, body: RefObject<HTMLTableSectionElement | n
 /** The services of one cluster. */
 export function Services({ session, cluster }: { session: SessionInfo; cluster: string }) {
   const services = useServices(session, cluster);
+  // Cheap roll-up (no metrics per service): a dot per row, the sentence on hover.
+  const health = useServicesHealth(session, cluster);
+  const healthOf = new Map((health.data ?? []).map((h) => [h.service, h]));
   const now = useNow(15_000);
   const listKey = `services:${session.id}:${session.region}:${cluster}`;
   const [filter, setFilter] = useStickyState(`filter:${listKey}`);
@@ -123,6 +128,11 @@ export function Services({ session, cluster }: { session: SessionInfo; cluster: 
                     data-testid={`service-row-${s.name}`}
                   >
                     <td>
+                      <HealthDot
+                        level={healthOf.get(s.name)?.level ?? null}
+                        summary={healthOf.get(s.name)?.summary}
+                        testId={`service-health-${s.name}`}
+                      />{" "}
                       <button
                         type="button"
                         className="link"
