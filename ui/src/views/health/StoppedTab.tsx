@@ -47,6 +47,14 @@ export function StoppedTab({ session, cluster, service }: { session: SessionInfo
               </div>
             ))}
           </dl>
+          {t.lastLines.length > 0 && (
+            <details>
+              <summary>Last log lines</summary>
+              <pre className="last-lines" data-testid="last-lines">
+                {t.lastLines.join("\n")}
+              </pre>
+            </details>
+          )}
         </li>
       ))}
     </ul>

@@ -52,6 +52,7 @@ const oom: StoppedTask = {
   containers: [
     { name: "reports", image: null, lastStatus: "STOPPED", exitCode: 137, reason: "OutOfMemoryError: Container killed due to memory usage", healthStatus: null },
   ],
+  lastLines: ["ERROR java.lang.OutOfMemoryError: Java heap space", "Killed"],
   diagnosis: { cause: "outOfMemory", title: "Ran out of memory", advice: "Raise the task memory, or fix a memory leak." },
 };
 
@@ -97,6 +98,7 @@ describe("service health views", () => {
     await userEvent.click(screen.getByTestId("health-tab-stopped"));
     expect((await screen.findByTestId("diagnosis-title")).textContent).toBe("Ran out of memory");
     expect(screen.getByTestId("container-exit").textContent).toContain("exit code 137");
+    expect(screen.getByTestId("last-lines").textContent).toContain("Java heap space");
     expect(calls.filter((c) => c.command === "stopped_tasks")).toHaveLength(1);
     expect(calls.some((c) => c.command === "log_sources")).toBe(false);
   });
