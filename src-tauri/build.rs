@@ -50,6 +50,16 @@ const COMMANDS: &[&str] = &[
     "log_follow_resume",
     "log_follow_stop",
     "log_save",
+    "console_url",
+    "open_console",
+    "list_pins",
+    "pin_service",
+    "unpin_service",
+    "fleet_view",
+    "palette_index",
+    "service_history",
+    "set_history_retention",
+    "write_snapshot",
 ];
 
 fn main() {

@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod commands;
+pub mod fleet;
 pub mod health;
 pub mod sso;
 
@@ -26,6 +27,12 @@ pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
                 .unwrap_or_else(|_| data_dir.join("exports"));
             app.manage(ActionCenter::new(&data_dir, &exports));
             app.manage(Observability::new(exports.join("ECS Desk")));
+            // Pins, history and snapshots live in the data folder too.
+            app.manage(ecsdesk_core::fleet::FleetStore::open(&data_dir));
+            let history = ecsdesk_core::history::History::open(&data_dir.join("history.sqlite"))
+                .or_else(|_| ecsdesk_core::history::History::in_memory())?;
+            app.manage(history);
+            app.manage(fleet::SnapshotDir(data_dir.join("snapshots")));
             app.manage(SignIn::from_env(data_dir));
             Ok(())
         })
@@ -78,6 +85,16 @@ pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             health::log_follow_resume,
             health::log_follow_stop,
             health::log_save,
+            fleet::console_url,
+            fleet::open_console,
+            fleet::list_pins,
+            fleet::pin_service,
+            fleet::unpin_service,
+            fleet::fleet_view,
+            fleet::palette_index,
+            fleet::service_history,
+            fleet::set_history_retention,
+            fleet::write_snapshot,
         ])
 }
 

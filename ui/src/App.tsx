@@ -12,18 +12,23 @@ import { Services } from "./views/Services";
 import { SignIn } from "./views/SignIn";
 import { SignInRequiredPrompt } from "./views/signin/SignInRequiredPrompt";
 import { Task } from "./views/Task";
+import { Fleet } from "./views/fleet/Fleet";
+import { useFleetRoute } from "./views/fleet/nav";
+import { Palette } from "./views/fleet/Palette";
 
 /** The whole window: app bar, breadcrumbs and the current view. */
 export function App() {
   const route = useRoute();
+  const fleet = useFleetRoute();
   useEffect(() => {
     rememberRoute(route);
   }, [route]);
   return (
     <div className="app">
       <Header route={route} />
-      {route.view === "signin" ? <SignIn /> : <SessionView route={route} sessionId={route.sessionId} />}
+      {fleet ? <Fleet /> : route.view === "signin" ? <SignIn /> : <SessionView route={route} sessionId={route.sessionId} />}
       <SignInRequiredPrompt />
+      <Palette />
     </div>
   );
 }

@@ -8,12 +8,15 @@ pub mod alarms;
 pub mod audit;
 pub mod charts;
 pub mod clusters;
+pub mod console;
 pub mod deployments;
 pub mod diagnosis;
 pub mod error;
 pub mod events;
+pub mod fleet;
 pub mod freshness;
 pub mod health;
+pub mod history;
 pub mod logs;
 pub mod metrics;
 pub mod observability;
@@ -24,6 +27,7 @@ pub mod resilience;
 pub mod services;
 pub mod sessions;
 pub mod signin;
+pub mod snapshot;
 pub mod sso;
 pub mod targets;
 pub mod tasks;
@@ -112,6 +116,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), CoreError> {
     LoginStarted::export_all_to(dir).map_err(fail)?;
     sso::export_bindings(dir)?;
     health::export_bindings(dir)?;
+    fleet::export_bindings(dir)?;
     write_index(dir)
 }
 

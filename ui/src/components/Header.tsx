@@ -3,6 +3,7 @@ import { closeSession, type SessionInfo } from "../api";
 import { useSessions } from "../queries";
 import { navigate, routeSession, type Route } from "../route";
 import { SessionExpiry } from "../views/signin/SessionExpiry";
+import { openFleet, useFleetRoute } from "../views/fleet/nav";
 import { ErrorPanel } from "./ErrorPanel";
 import { PartitionBadge } from "./PartitionBadge";
 import { RegionSwitcher } from "./RegionSwitcher";
@@ -25,7 +26,8 @@ export function switchTo(session: SessionInfo): void {
 export function Header({ route }: { route: Route }) {
   const sessions = useSessions();
   const client = useQueryClient();
-  const activeId = routeSession(route);
+  const fleet = useFleetRoute();
+  const activeId = fleet ? null : routeSession(route);
   const active = sessions.data?.find((s) => s.id === activeId);
   const close = useMutation({
     mutationFn: (id: string) => closeSession(id),
@@ -43,6 +45,16 @@ export function Header({ route }: { route: Route }) {
   return (
     <header className={gov ? "appbar appbar-gov" : "appbar"} data-testid="appbar" data-partition={active?.partition ?? ""}>
       <div className="brand">ECS Desk</div>
+      <button
+        type="button"
+        className={`button fleet-link${fleet ? " active" : ""}`}
+        onClick={openFleet}
+        aria-current={fleet ? "page" : undefined}
+        title="Pinned services of every account (Ctrl+K finds any service)"
+        data-testid="fleet-link"
+      >
+        Fleet
+      </button>
       <nav className="session-tabs" aria-label="Open sessions">
         {sessions.data?.map((s) => (
           <div
@@ -83,7 +95,7 @@ export function Header({ route }: { route: Route }) {
         ))}
         <button
           type="button"
-          className={`button new-session${route.view === "signin" ? " active" : ""}`}
+          className={`button new-session${route.view === "signin" && !fleet ? " active" : ""}`}
           onClick={() => {
             navigate({ view: "signin" });
           }}

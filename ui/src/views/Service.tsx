@@ -11,6 +11,8 @@ import { navigate } from "../route";
 import { ActionsPanel, type ActionStart } from "./actions/ActionsPanel";
 import { HealthBanner } from "./health/HealthBanner";
 import { HealthTabs } from "./health/HealthTabs";
+import { HistoryPanel } from "./fleet/HistoryPanel";
+import { ServiceTools } from "./fleet/ServiceTools";
 
 const EVENTS_SHOWN = 25;
 
@@ -87,6 +89,7 @@ export function Service({ session, cluster, service }: { session: SessionInfo; c
       </div>
 
       <HealthBanner session={session} cluster={cluster} service={s.name} />
+      <ServiceTools session={session} cluster={cluster} service={s.name} />
 
       <dl className="facts" data-testid="service-facts">
         <div>
@@ -294,6 +297,8 @@ export function Service({ session, cluster, service }: { session: SessionInfo; c
           </>
         )}
       </section>
+
+      <HistoryPanel session={session} cluster={cluster} service={s.name} />
     </main>
   );
 }

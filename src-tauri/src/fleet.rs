@@ -1,0 +1,144 @@
+//! The fleet bridge: pins, the fleet view, the palette index, history, snapshots and console
+//! links — one-line delegations to `ecsdesk_core::{fleet, history, snapshot, console}`.
+
+use std::path::PathBuf;
+
+use ecsdesk_core::console::{console_url as core_console_url, is_console_url, ConsoleTarget};
+use ecsdesk_core::fleet::{FleetStore, FleetView, PaletteEntry, Pin};
+use ecsdesk_core::health::Thresholds;
+use ecsdesk_core::history::{History, ServiceHistory};
+use ecsdesk_core::observability::Observability;
+use ecsdesk_core::snapshot::SnapshotWritten;
+use ecsdesk_core::{ActionCenter, CoreError, ErrorPayload, Partition, SessionRegistry};
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_opener::OpenerExt;
+
+/// The result every command returns to the UI.
+type Reply<T> = Result<T, ErrorPayload>;
+
+/// Where snapshots go unless a path is chosen.
+pub struct SnapshotDir(pub PathBuf);
+
+/// The console URL of a resource in `region` of `partition`.
+#[tauri::command]
+pub fn console_url(partition: Partition, region: String, target: ConsoleTarget) -> Reply<String> {
+    Ok(core_console_url(partition, &region, &target)?)
+}
+
+/// Opens the console page of a resource in the browser; returns the URL opened.
+#[tauri::command]
+pub fn open_console<R: Runtime>(
+    app: AppHandle<R>,
+    partition: Partition,
+    region: String,
+    target: ConsoleTarget,
+) -> Reply<String> {
+    let url = core_console_url(partition, &region, &target)?;
+    // Belt and braces with the capability scope: only https console hosts leave the app.
+    if !is_console_url(&url) {
+        return Err(CoreError::InvalidInput(format!("{url} is not an AWS console page.")).into());
+    }
+    app.opener()
+        .open_url(&url, None::<&str>)
+        .map_err(|e| CoreError::Internal(format!("opening the browser: {e}")))?;
+    Ok(url)
+}
+
+/// Every pin.
+#[tauri::command]
+pub fn list_pins(fleet: State<'_, FleetStore>) -> Vec<Pin> {
+    fleet.pins()
+}
+
+/// Pins a service of an open session.
+#[tauri::command]
+pub async fn pin_service(
+    registry: State<'_, SessionRegistry>,
+    fleet: State<'_, FleetStore>,
+    session_id: String,
+    cluster: String,
+    service: String,
+) -> Reply<Vec<Pin>> {
+    Ok(fleet
+        .pin_service(&registry, &session_id, &cluster, &service)
+        .await?)
+}
+
+/// Removes a pin.
+#[tauri::command]
+pub fn unpin_service(fleet: State<'_, FleetStore>, key: String) -> Reply<Vec<Pin>> {
+    Ok(fleet.unpin(&key)?)
+}
+
+/// The fleet view of every pin, worst first.
+#[tauri::command]
+pub async fn fleet_view(
+    registry: State<'_, SessionRegistry>,
+    fleet: State<'_, FleetStore>,
+    history: State<'_, History>,
+    thresholds: Option<Thresholds>,
+) -> Reply<FleetView> {
+    let pins = fleet.pins();
+    let t = thresholds.unwrap_or_default();
+    Ok(ecsdesk_core::fleet::fleet_view(&registry, &pins, &t, Some(&history)).await)
+}
+
+/// Services of every open session, for the Ctrl+K palette.
+#[tauri::command]
+pub async fn palette_index(registry: State<'_, SessionRegistry>) -> Reply<Vec<PaletteEntry>> {
+    Ok(ecsdesk_core::fleet::palette_index(&registry).await)
+}
+
+/// Records what AWS shows of a service now and returns everything kept about it.
+#[tauri::command]
+pub async fn service_history(
+    registry: State<'_, SessionRegistry>,
+    views: State<'_, Observability>,
+    history: State<'_, History>,
+    session_id: String,
+    cluster: String,
+    service: String,
+) -> Reply<ServiceHistory> {
+    Ok(ecsdesk_core::history::load_service_history(
+        &registry,
+        &views,
+        &history,
+        &session_id,
+        &cluster,
+        &service,
+    )
+    .await?)
+}
+
+/// Sets how many days history keeps.
+#[tauri::command]
+pub fn set_history_retention(history: State<'_, History>, days: u32) -> Reply<u32> {
+    Ok(history.set_retention_days(days)?)
+}
+
+/// Writes an incident snapshot (HTML and Markdown) of a service.
+#[tauri::command]
+#[allow(clippy::too_many_arguments)]
+pub async fn write_snapshot(
+    registry: State<'_, SessionRegistry>,
+    views: State<'_, Observability>,
+    actions: State<'_, ActionCenter>,
+    dir: State<'_, SnapshotDir>,
+    session_id: String,
+    cluster: String,
+    service: String,
+    path: Option<String>,
+) -> Reply<SnapshotWritten> {
+    let target = path.map(PathBuf::from).unwrap_or_else(|| dir.0.clone());
+    Ok(ecsdesk_core::snapshot::write_snapshot(
+        &registry,
+        &views,
+        Some(&actions),
+        &session_id,
+        &cluster,
+        &service,
+        None,
+        &target,
+    )
+    .await?)
+}

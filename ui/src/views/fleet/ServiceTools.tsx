@@ -1,0 +1,89 @@
+import "./fleet.css";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { listPins, openConsole, pinService, unpinService, writeSnapshot, type ConsoleTarget, type SessionInfo } from "../../api";
+import { ErrorPanel } from "../../components/ErrorPanel";
+
+/** The key the backend gives a pin (partition|account|region|cluster|service). */
+export function pinKey(session: SessionInfo, cluster: string, service: string): string {
+  return `${session.partition}|${session.accountId}|${session.region}|${cluster}|${service}`;
+}
+
+/** A button opening a resource's page in the AWS console (the right one for the partition). */
+export function ConsoleButton({ session, target, label = "Open in AWS console ↗", testId = "open-console" }: {
+  session: SessionInfo;
+  target: ConsoleTarget;
+  label?: string;
+  testId?: string;
+}) {
+  const open = useMutation({ mutationFn: () => openConsole(session.partition, session.region, target) });
+  return (
+    <>
+      <button
+        type="button"
+        className="button"
+        onClick={() => {
+          open.mutate();
+        }}
+        title={open.data ?? `Opens the ${session.partition === "aws-us-gov" ? "GovCloud" : "commercial"} AWS console in your browser`}
+        data-testid={testId}
+      >
+        {label}
+      </button>
+      {open.isError && <ErrorPanel title="Could not open the AWS console" error={open.error} />}
+    </>
+  );
+}
+
+/** Service page tools: pin to the fleet, open in the AWS console, incident snapshot. */
+export function ServiceTools({ session, cluster, service }: { session: SessionInfo; cluster: string; service: string }) {
+  const client = useQueryClient();
+  const pins = useQuery({ queryKey: ["pins"], queryFn: listPins });
+  const key = pinKey(session, cluster, service);
+  const pinned = pins.data?.some((p) => `${p.partition}|${p.accountId}|${p.region}|${p.cluster}|${p.service}` === key) ?? false;
+  const toggle = useMutation({
+    mutationFn: () => (pinned ? unpinService(key) : pinService(session.id, cluster, service)),
+    onSuccess: async (next) => {
+      client.setQueryData(["pins"], next);
+      await client.invalidateQueries({ queryKey: ["fleet"] });
+    },
+  });
+  const snapshot = useMutation({ mutationFn: () => writeSnapshot(session.id, cluster, service) });
+  return (
+    <div className="service-tools" data-testid="service-tools">
+      <button
+        type="button"
+        className="button pin-star"
+        aria-pressed={pinned}
+        onClick={() => {
+          toggle.mutate();
+        }}
+        disabled={pins.isPending || toggle.isPending}
+        data-testid="pin-toggle"
+        title={pinned ? "Remove from the fleet page" : "Show this service on the fleet page"}
+      >
+        {pinned ? "★ Pinned to fleet" : "☆ Pin to fleet"}
+      </button>
+      <ConsoleButton session={session} target={{ kind: "service", cluster, service }} />
+      <button
+        type="button"
+        className="button"
+        onClick={() => {
+          snapshot.mutate();
+        }}
+        disabled={snapshot.isPending}
+        data-testid="snapshot-button"
+        title="Writes an HTML and a Markdown file with health, charts, deployments, events, stopped tasks, error lines and actions"
+      >
+        {snapshot.isPending ? "Writing snapshot…" : "Incident snapshot"}
+      </button>
+      {snapshot.data !== undefined && (
+        <span className="muted" data-testid="snapshot-written">
+          Saved {snapshot.data.htmlPath} and .md
+          {snapshot.data.notes.length > 0 && ` (not included: ${snapshot.data.notes.join("; ")})`}
+        </span>
+      )}
+      {toggle.isError && <ErrorPanel title="Could not change the pin" error={toggle.error} />}
+      {snapshot.isError && <ErrorPanel title="Could not write the snapshot" error={snapshot.error} />}
+    </div>
+  );
+}
