@@ -167,7 +167,8 @@ pub enum CoreError {
     #[error("{message}")]
     ActionRefused {
         /// Stable code: `PlanExpired`, `PlanNotFound`, `ServiceChanged`, `ConfirmationMismatch`,
-        /// `Protected`, `ActionInProgress`.
+        /// `Protected`, `ActionInProgress`; `OutcomeUnknown` when the answer was lost and the
+        /// change could not be seen (see `resilience`).
         code: &'static str,
         /// Why, in plain words.
         message: String,
@@ -407,7 +408,9 @@ mod tests {
         );
         assert_eq!(err.code(), "Throttling");
         assert!(err.retryable());
-        assert!(err.to_string().contains("AWS is throttling requests — retrying"));
+        assert!(err
+            .to_string()
+            .contains("AWS is throttling requests — retrying"));
     }
 
     #[test]
