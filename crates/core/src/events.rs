@@ -115,13 +115,13 @@ pub fn gloss(message: &str) -> (EventKind, Option<&'static str>) {
             EventKind::TasksStopped,
             "ECS stopped tasks (during a deployment, a scale-in or after a failure).",
         )
-    } else if m.contains("registered") && m.contains("target") {
-        (EventKind::Targets, "Tasks were added to the load balancer.")
     } else if m.contains("deregistered") || m.contains("draining") {
         (
             EventKind::Targets,
             "Tasks are being taken out of the load balancer.",
         )
+    } else if m.contains("registered") && m.contains("target") {
+        (EventKind::Targets, "Tasks were added to the load balancer.")
     } else {
         return (EventKind::Other, None);
     };
@@ -177,6 +177,10 @@ mod tests {
             assert!(text.is_some());
         }
         assert_eq!(gloss("something new").0, EventKind::Other);
+        let (_, out) = gloss("(service x) deregistered 1 targets in (target-group arn)");
+        assert!(out.is_some_and(|t| t.contains("taken out")));
+        let (_, added) = gloss("(service x) registered 1 targets in (target-group arn)");
+        assert!(added.is_some_and(|t| t.contains("added")));
         assert!(EventKind::RollingBack.is_problem());
         assert!(!EventKind::SteadyState.is_problem());
     }

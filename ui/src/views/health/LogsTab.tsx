@@ -313,7 +313,7 @@ export function LogsTab({ session, cluster, service }: { session: api.SessionInf
       {!busy && lines.length === 0 && error === null ? (
         <EmptyState testId="empty-logs" title={mode === "errors" ? "No errors in the last hour." : "No lines found."} />
       ) : (
-        <LogList lines={lines} follow={mode === "follow"} />
+        <LogList lines={lines} follow={mode === "follow" || mode === "recent"} />
       )}
     </div>
   );

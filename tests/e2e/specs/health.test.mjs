@@ -1,0 +1,163 @@
+// Service health in the real window against the simulator's demo scenario: open
+// coe-etl-prod-Service, see its health banner, charts, events, targets, stopped tasks and logs,
+// and save a screenshot of each tab for review, in the light theme and (GTK dark) the dark one.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { By } from "selenium-webdriver";
+import { click, find, launchApp, screenshot, signIn, startDriver, startSim, tid, waitText, WAIT_MS } from "../lib/harness.mjs";
+
+let sim;
+
+before(async () => {
+  sim = await startSim({ scenario: "demo", speed: 10 });
+});
+
+after(async () => {
+  await sim?.stop();
+});
+
+/** Runs `body` in a fresh window of an app started with `extraEnv`, saving a screenshot on failure. */
+async function withApp(name, extraEnv, body) {
+  const saved = {};
+  for (const [k, v] of Object.entries(extraEnv)) {
+    saved[k] = process.env[k];
+    process.env[k] = v;
+  }
+  const driverServer = await startDriver(sim);
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  const driver = await launchApp(driverServer);
+  try {
+    await driver.manage().window().setRect({ width: 1360, height: 900 }).catch(() => {});
+    await body(driver);
+  } catch (error) {
+    await screenshot(driver, `${name}-FAILED`).catch(() => {});
+    throw error;
+  } finally {
+    await driver.quit().catch(() => {});
+    await driverServer.stop();
+  }
+}
+
+/** Scrolls the element with `id` into view (the tabs sit below the fold). */
+async function reveal(driver, id) {
+  const el = await find(driver, id);
+  await driver.executeScript("arguments[0].scrollIntoView({block: 'start'});", el);
+  return el;
+}
+
+/** Opens the GovCloud demo's coe-etl-prod-Service page. */
+async function openEtl(driver) {
+  await signIn(driver, "demo-govcloud");
+  await click(driver, "cluster-link-coe-ecs-prod").catch(async () => {
+    await click(driver, "cluster-row-coe-ecs-prod");
+  });
+  await find(driver, "service-row-coe-etl-prod-Service");
+  // The services list shows a health dot per service.
+  const dot = await find(driver, "service-health-coe-etl-prod-Service");
+  await driver.wait(async () => (await dot.getAttribute("data-level")) !== "unknown", WAIT_MS, "no health on the list");
+  assert.equal(await dot.getAttribute("data-level"), "green");
+  await click(driver, "service-link-coe-etl-prod-Service");
+  await find(driver, "service-view");
+}
+
+/** Walks every tab, checking what it shows and saving `prefix-<tab>.png`. */
+async function walkTabs(driver, prefix) {
+  const banner = await find(driver, "health-banner");
+  await driver.wait(async () => (await banner.getAttribute("data-level")) !== "unknown", WAIT_MS, "no health roll-up");
+  assert.equal(await banner.getAttribute("data-level"), "green");
+  await waitText(driver, "health-summary", /^Healthy: 1 of 1 task running/);
+
+  // Metrics: six charts with data, the hover read-out, a longer range.
+  await reveal(driver, "health-tabs");
+  await click(driver, "health-tab-metrics");
+  for (const id of ["cpu", "memory", "requests", "errors", "latency", "targets"]) {
+    const chart = await find(driver, `chart-${id}`);
+    assert.equal(await chart.getAttribute("data-empty"), "false", `${id} has data`);
+  }
+  const canvas = await find(driver, "chart-canvas-cpu");
+  await driver.actions().move({ origin: canvas, x: 60, y: 0 }).perform();
+  await waitText(driver, "chart-readout-cpu", /average: [\d.]+ %/);
+  await screenshot(driver, `${prefix}-metrics`);
+  await click(driver, "range-1w");
+  await waitText(driver, "metrics-period", /One point per 15 min/);
+  await driver.actions().move({ origin: await find(driver, "health-tab-events"), x: 0, y: 0 }).perform();
+  await reveal(driver, "health-tabs");
+  await screenshot(driver, `${prefix}-metrics-week`);
+  await click(driver, "range-1h");
+
+  await click(driver, "health-tab-deployments");
+  await find(driver, "health-deployments-table");
+  const diff = await find(driver, "revision-diff");
+  assert.match(await diff.getText(), /coe-etl-prod:2 to coe-etl-prod:3/);
+  assert.match(await diff.getText(), /MEDIA_URL/);
+  await reveal(driver, "health-tabs");
+  await screenshot(driver, `${prefix}-deployments`);
+
+  await click(driver, "health-tab-events");
+  await find(driver, "health-events-list");
+  const glosses = await driver.findElements(tid("event-gloss"));
+  assert.ok(glosses.length > 0, "events carry a plain-language gloss");
+  await reveal(driver, "health-tabs");
+  await screenshot(driver, `${prefix}-events`);
+
+  await click(driver, "health-tab-targets");
+  const rows = await driver.wait(async () => {
+    const found = await driver.findElements(tid("target-row"));
+    return found.length > 0 ? found : null;
+  }, WAIT_MS);
+  assert.equal(await rows[0].getAttribute("data-state"), "healthy");
+  await reveal(driver, "health-tabs");
+  await screenshot(driver, `${prefix}-targets`);
+
+  await click(driver, "health-tab-alarms");
+  await find(driver, "alarms-table");
+  await reveal(driver, "health-tabs");
+  await screenshot(driver, `${prefix}-alarms`);
+
+  await click(driver, "health-tab-stopped");
+  await driver.wait(
+    async () => (await driver.findElements(tid("stopped-tab"))).length + (await driver.findElements(tid("empty-stopped-diagnoses"))).length > 0,
+    WAIT_MS,
+  );
+  await reveal(driver, "health-tabs");
+  await screenshot(driver, `${prefix}-stopped`);
+
+  await click(driver, "health-tab-logs");
+  await waitText(driver, "log-group", /\/ecs\/coe-etl-prod/);
+  await driver.wait(async () => Number(await (await find(driver, "log-list")).getAttribute("data-count")) > 0, WAIT_MS, "no recent lines");
+  await click(driver, "logs-errors");
+  await waitText(driver, "logs-status", /lines with ERROR/);
+  await click(driver, "logs-recent");
+  await driver.wait(async () => Number(await (await find(driver, "log-list")).getAttribute("data-count")) > 0, WAIT_MS);
+  await reveal(driver, "health-tabs");
+  await screenshot(driver, `${prefix}-logs`);
+}
+
+test("coe-etl-prod-Service health: banner, charts, deployments, events, targets, alarms, stopped tasks, logs (light)", async () => {
+  await withApp("health-light", {}, async (driver) => {
+    await openEtl(driver);
+    await walkTabs(driver, "health-light");
+    // The banner at the top of the page, for the review of the whole page.
+    await driver.executeScript("window.scrollTo(0, 0);");
+    await screenshot(driver, "health-light-page");
+  });
+});
+
+test("coe-etl-prod-Service health in the dark theme", async () => {
+  await withApp("health-dark", { GTK_THEME: "Adwaita:dark" }, async (driver) => {
+    await openEtl(driver);
+    const dark = await driver.executeScript("return window.matchMedia('(prefers-color-scheme: dark)').matches");
+    await click(driver, "health-tab-metrics");
+    await find(driver, "chart-cpu");
+    await reveal(driver, "health-tabs");
+    await screenshot(driver, `health-dark-metrics${dark ? "" : "-(no-dark-support)"}`);
+    await click(driver, "health-tab-logs");
+    await find(driver, "log-list");
+    await screenshot(driver, `health-dark-logs${dark ? "" : "-(no-dark-support)"}`);
+    const log = By.css('[data-testid="log-line"]');
+    await driver.wait(async () => (await driver.findElements(log)).length > 0, WAIT_MS);
+  });
+});
