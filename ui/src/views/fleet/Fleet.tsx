@@ -124,7 +124,7 @@ export function Fleet() {
                     <td>
                       <button
                         type="button"
-                        className="button"
+                        className="button fleet-unpin"
                         aria-label={`Unpin ${row.pin.service}`}
                         title="Remove from the fleet"
                         onClick={(e) => {
@@ -133,7 +133,7 @@ export function Fleet() {
                         }}
                         data-testid="fleet-unpin"
                       >
-                        ★
+                        ★ Unpin
                       </button>
                     </td>
                   </tr>
