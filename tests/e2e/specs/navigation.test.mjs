@@ -96,10 +96,15 @@ test("GovCloud walk: demo-govcloud → coe-ecs-prod → coe-etl-prod-Service →
     await click(driver, "service-link-coe-etl-prod-Service");
     await find(driver, "service-view");
     await waitText(driver, "service-name", "coe-etl-prod-Service");
-    await find(driver, "deployments-table");
-    assert.ok((await driver.findElements(tid("deployment-row"))).length >= 1, "a deployment row");
-    await find(driver, "events-list");
-    assert.ok((await driver.findElements(tid("event-item"))).length >= 1, "an event");
+    // Deployments and events live in the health tabs (shown once, not again below them).
+    await click(driver, "health-tab-deployments");
+    await find(driver, "health-deployments-table");
+    assert.ok((await driver.findElements(tid("health-deployment-row"))).length >= 1, "a deployment row");
+    await click(driver, "health-tab-events");
+    await find(driver, "health-events-list");
+    assert.ok((await driver.findElements(tid("health-event"))).length >= 1, "an event");
+    assert.equal((await driver.findElements(tid("deployments-table"))).length, 0, "no second deployments table");
+    assert.equal((await driver.findElements(tid("events-list"))).length, 0, "no second events list");
     const tasks = await find(driver, "tasks-table");
     const links = await tasks.findElements(tid("task-link"));
     assert.equal(links.length, 1, "one running task");

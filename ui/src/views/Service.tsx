@@ -14,17 +14,13 @@ import { HealthTabs } from "./health/HealthTabs";
 import { HistoryPanel } from "./fleet/HistoryPanel";
 import { ServiceTools } from "./fleet/ServiceTools";
 
-const EVENTS_SHOWN = 25;
-
-/** One service: summary, deployments, recent events and its tasks. */
+/** One service, top to bottom: header and health, summary, actions, health tabs (deployments, events, …), its tasks. */
 export function Service({ session, cluster, service }: { session: SessionInfo; cluster: string; service: string }) {
   const detail = useServiceDetail(session, cluster, service);
   const [showStopped, setShowStopped] = useState(false);
   const stopped = useStoppedTasks(session, cluster, service, showStopped);
   const listKey = `service:${session.id}:${session.region}:${cluster}:${service}`;
-  const [eventFilter, setEventFilter] = useStickyState(`filter:events:${listKey}`);
   const [taskFilter, setTaskFilter] = useStickyState(`filter:tasks:${listKey}`);
-  const [allEvents, setAllEvents] = useState(false);
   const selectedTask = lastSelection(listKey);
   const [actionStart, setActionStart] = useState<ActionStart | null>(null);
 
@@ -58,8 +54,6 @@ export function Service({ session, cluster, service }: { session: SessionInfo; c
 
   const d = detail.data;
   const s = d.summary;
-  const events = d.events.filter((e) => matchesFilter(eventFilter, e.message));
-  const eventsShown = allEvents ? events : events.slice(0, EVENTS_SHOWN);
   const running = d.tasks.filter((t) =>
     matchesFilter(taskFilter, t.id, t.lastStatus, t.healthStatus, t.privateIp, t.taskDefinition),
   );
@@ -142,51 +136,6 @@ export function Service({ session, cluster, service }: { session: SessionInfo; c
 
       <HealthTabs session={session} cluster={cluster} service={s.name} />
 
-      <section className="card" aria-labelledby="deployments-title">
-        <h2 id="deployments-title">Deployments</h2>
-        {d.deployments.length === 0 ? (
-          <EmptyState testId="empty-deployments" title="No deployments recorded." />
-        ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="deployments-table">
-              <thead>
-                <tr>
-                  <th>Deployment</th>
-                  <th>Rollout</th>
-                  <th>Task definition</th>
-                  <th className="num">Running / desired</th>
-                  <th className="num">Pending</th>
-                  <th className="num">Failed</th>
-                  <th>Started</th>
-                  <th>Updated</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.deployments.map((dep) => (
-                  <tr key={dep.id} data-testid="deployment-row">
-                    <td>
-                      <StatusPill value={dep.status} />
-                    </td>
-                    <td>
-                      <StatusPill value={dep.rolloutState} />
-                      {dep.rolloutStateReason !== null && <div className="cell-note">{dep.rolloutStateReason}</div>}
-                    </td>
-                    <td>{shortTaskDefinition(dep.taskDefinition)}</td>
-                    <td className="num">
-                      {dep.running}/{dep.desired}
-                    </td>
-                    <td className="num">{dep.pending}</td>
-                    <td className={`num${dep.failedTasks > 0 ? " bad-text" : ""}`}>{dep.failedTasks}</td>
-                    <td>{formatTime(dep.createdAt)}</td>
-                    <td>{formatTime(dep.updatedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
-
       <section className="card" aria-labelledby="tasks-title">
         <h2 id="tasks-title">Tasks</h2>
         <div className="toolbar">
@@ -248,51 +197,6 @@ export function Service({ session, cluster, service }: { session: SessionInfo; c
             )}
             {stoppedRows.length > 0 && (
               <TaskTable tasks={stoppedRows} selected={selectedTask} onOpen={openTask} testId="stopped-tasks-table" stopped />
-            )}
-          </>
-        )}
-      </section>
-
-      <section className="card" aria-labelledby="events-title">
-        <h2 id="events-title">Recent events</h2>
-        <div className="toolbar">
-          <input
-            type="search"
-            className="filter"
-            value={eventFilter}
-            onChange={(e) => {
-              setEventFilter(e.target.value);
-            }}
-            placeholder="Filter events"
-            aria-label="Filter events"
-            data-testid="events-filter"
-          />
-          <span className="muted">Newest first</span>
-        </div>
-        {d.events.length === 0 ? (
-          <EmptyState testId="empty-events" title="No events yet." />
-        ) : events.length === 0 ? (
-          <EmptyState testId="no-match" title={`No event matches “${eventFilter}”.`} />
-        ) : (
-          <>
-            <ol className="events" data-testid="events-list">
-              {eventsShown.map((e) => (
-                <li key={e.id} data-testid="event-item">
-                  <time dateTime={e.createdAt ?? undefined}>{formatTime(e.createdAt)}</time>
-                  <span>{e.message}</span>
-                </li>
-              ))}
-            </ol>
-            {events.length > EVENTS_SHOWN && (
-              <button
-                type="button"
-                className="button"
-                onClick={() => {
-                  setAllEvents(!allEvents);
-                }}
-              >
-                {allEvents ? "Show fewer events" : `Show all ${events.length} events`}
-              </button>
             )}
           </>
         )}

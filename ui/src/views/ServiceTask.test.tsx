@@ -1,5 +1,5 @@
 import { invoke } from "@tauri-apps/api/core";
-import { screen, waitFor, within } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { etlDetail, etlService, fakeBridge, govSession, renderWithClient, stoppedTask, taskDetail } from "../test/fixtures";
@@ -25,16 +25,37 @@ describe("Services, Service and Task views", () => {
     expect(screen.getByTestId("service-running-short-Service").className).toContain("warn-text");
   });
 
-  it("shows deployments, events newest first, running tasks, and stopped tasks on request", async () => {
-    const calls = fakeBridge(invoke, { get_service: () => etlDetail, list_tasks: () => [stoppedTask] });
+  it("shows deployments and events once (in the health tabs), the tasks below them, and stopped tasks on request", async () => {
+    const calls = fakeBridge(invoke, {
+      get_service: () => etlDetail,
+      list_tasks: () => [stoppedTask],
+      service_deployments: () => ({ deployments: etlDetail.deployments.map((d) => ({ ...d, revision: 3, circuitBreakerTripped: false })), circuitBreaker: null, taskDefinition: "coe-etl-prod:3", previousTaskDefinition: null }),
+      service_events: () => etlDetail.events.map((e) => ({ ...e, kind: "other" as const, gloss: null, problem: false })),
+    });
     renderWithClient(<Service session={govSession} cluster="coe-ecs-prod" service="coe-etl-prod-Service" />);
-    await screen.findByTestId("deployments-table");
-    expect(screen.getAllByTestId("deployment-row")).toHaveLength(1);
-    const events = screen.getAllByTestId("event-item").map((e) => e.textContent);
+    const tasksTable = await screen.findByTestId("tasks-table");
+    // The first UI pass's own deployments and events sections are gone: the tabs cover them.
+    expect(screen.queryByTestId("deployments-table")).toBeNull();
+    expect(screen.queryByTestId("events-list")).toBeNull();
+    expect(screen.queryByTestId("events-filter")).toBeNull();
+    // Reading order: banner, summary, actions, tabs, tasks.
+    const order = ["health-banner", "service-facts", "health-tabs", "tasks-table"].map((id) => screen.getByTestId(id));
+    order.reduce((before, after) => {
+      expect(before.compareDocumentPosition(after) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+      return after;
+    });
+
+    await userEvent.click(screen.getByTestId("health-tab-deployments"));
+    await screen.findByTestId("health-deployments-table");
+    expect(screen.getAllByTestId("health-deployment-row")).toHaveLength(1);
+    await userEvent.click(screen.getByTestId("health-tab-events"));
+    await screen.findByTestId("health-events-list");
+    const events = screen.getAllByTestId("health-event").map((e) => e.textContent);
     expect(events[0]).toContain("steady state");
     expect(events[2]).toContain("has started 1 tasks");
+
     expect(screen.getByTestId("service-load-balancers").textContent).toContain("coe-etl-prod-tg → api:443");
-    expect(within(screen.getByTestId("tasks-table")).getByText("10.0.1.23")).toBeTruthy();
+    expect(within(tasksTable).getByText("10.0.1.23")).toBeTruthy();
     expect(calls.some((c) => c.command === "list_tasks")).toBe(false);
 
     await userEvent.click(screen.getByTestId("show-stopped"));
@@ -42,11 +63,6 @@ describe("Services, Service and Task views", () => {
     expect(stopped.textContent).toContain("EssentialContainerExited");
     expect(stopped.textContent).toContain("OutOfMemoryError");
     expect(calls.find((c) => c.command === "list_tasks")?.args).toMatchObject({ desiredStatus: "STOPPED" });
-
-    await userEvent.type(screen.getByTestId("events-filter"), "deployment");
-    await waitFor(() => {
-      expect(screen.getAllByTestId("event-item")).toHaveLength(1);
-    });
 
     await userEvent.click(within(screen.getByTestId("tasks-table")).getByTestId("task-link"));
     expect(window.location.hash).toBe("#/s/s-gov/c/coe-ecs-prod/s/coe-etl-prod-Service/t/0f1e2d3c4b5a69788796a5b4c3d2e1f0");
