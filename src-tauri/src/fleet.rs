@@ -142,3 +142,72 @@ pub async fn write_snapshot(
     )
     .await?)
 }
+
+#[cfg(test)]
+mod tests {
+    use tauri::ipc::{CallbackFn, InvokeBody};
+    use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
+    use tauri::webview::InvokeRequest;
+    use tauri::WebviewWindowBuilder;
+
+    fn call(cmd: &str, args: serde_json::Value) -> Result<serde_json::Value, serde_json::Value> {
+        let app = crate::run_app(mock_builder())
+            .build(tauri::generate_context!())
+            .expect("mock app builds");
+        let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .expect("mock window builds");
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().expect("valid url"),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&window, request).map(|r| r.deserialize().expect("json reply"))
+    }
+
+    #[test]
+    fn console_links_cross_the_bridge_for_both_partitions() {
+        let gov = call(
+            "console_url",
+            serde_json::json!({
+                "partition": "aws-us-gov",
+                "region": "us-gov-east-1",
+                "target": { "kind": "task", "cluster": "coe-ecs-prod", "taskId": "abc" }
+            }),
+        )
+        .expect("allowed");
+        assert_eq!(
+            gov,
+            "https://console.amazonaws-us-gov.com/ecs/v2/clusters/coe-ecs-prod/tasks/abc/configuration?region=us-gov-east-1"
+        );
+        let com = call(
+            "console_url",
+            serde_json::json!({
+                "partition": "aws",
+                "region": "us-east-1",
+                "target": { "kind": "logGroup", "name": "/ecs/api-staging" }
+            }),
+        )
+        .expect("allowed");
+        assert!(
+            com.as_str().unwrap_or_default().starts_with(
+                "https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:"
+            ),
+            "{com}"
+        );
+        let err = call(
+            "open_console",
+            serde_json::json!({
+                "partition": "aws",
+                "region": "us-gov-east-1",
+                "target": { "kind": "cluster", "cluster": "x" }
+            }),
+        )
+        .expect_err("a GovCloud region in the commercial console is refused");
+        assert_eq!(err["code"], "InvalidInput");
+    }
+}

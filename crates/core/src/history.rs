@@ -269,11 +269,16 @@ pub async fn load_service_history(
         cluster,
         service,
     );
-    let (stopped, events, deployments) = futures::join!(
+    let (stopped, events, deployments, health) = futures::join!(
         views.stopped_tasks(registry, session_id, cluster, service),
         views.service_events(registry, session_id, cluster, service),
         views.service_deployments(registry, session_id, cluster, service),
+        views.service_health(registry, session_id, cluster, service, None),
     );
+    if let Ok(health) = &health {
+        // A failed write only costs this health change; the rest still records.
+        let _ = history.record_health(&key, health);
+    }
     let note = match (stopped, events, deployments) {
         (Ok(s), Ok(e), Ok(d)) => history
             .record_service(&key, &s, &e, &d.deployments)

@@ -182,6 +182,7 @@ async fn history_keeps_stopped_tasks_after_ecs_forgets_them_and_across_a_reopen(
     );
     assert!(!first.events.is_empty());
     assert!(!first.deployments.is_empty());
+    assert_eq!(first.health.len(), 1, "the page's health level is recorded");
     let old: Vec<String> = first.stopped.iter().map(|t| t.arn.clone()).collect();
 
     // Two hours later ECS no longer lists those stopped tasks.

@@ -40,6 +40,13 @@ test("pin a GovCloud and a commercial service, see both in the fleet, open one f
     await find(driver, "history-panel");
     await waitText(driver, "history-toggle", /Show \(\d+ stopped tasks, \d+ events\)/);
     await screenshot(driver, "fleet-01-govcloud-service-pinned");
+    // History kept by the app, and an incident snapshot written to the data folder.
+    await click(driver, "history-toggle");
+    await find(driver, "history-retention");
+    await click(driver, "snapshot-button");
+    await waitText(driver, "snapshot-written", /snapshots\/coe-etl-prod-Service-\d{8}-\d{6}\.html/, { timeout: 60_000 });
+    await driver.executeScript('document.querySelector("[data-testid=history-panel]").scrollIntoView()');
+    await screenshot(driver, "fleet-01b-history-and-snapshot");
 
     await signIn(driver, "demo-commercial");
     await pinFromServicePage(driver, "coe-ecs-staging", "api-staging-Service");

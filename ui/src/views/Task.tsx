@@ -7,6 +7,7 @@ import { formatTime, matchesFilter, revisionOf, shortTaskDefinition } from "../f
 import { useStickyState } from "../hooks";
 import { useTaskDetail } from "../queries";
 import { StopTaskButton } from "./actions/StopTaskButton";
+import { ConsoleButton } from "./fleet/ServiceTools";
 
 /** One task: status, health, times, why it stopped, its containers. */
 export function Task({ session, cluster, taskId }: { session: SessionInfo; cluster: string; taskId: string }) {
@@ -57,6 +58,7 @@ export function Task({ session, cluster, taskId }: { session: SessionInfo; clust
             running={s.desiredStatus === "RUNNING"}
           />
         )}
+        <ConsoleButton session={session} target={{ kind: "task", cluster, taskId }} label="AWS console ↗" testId="task-open-console" />
         <UpdatedAgo updatedAt={task.dataUpdatedAt} fetching={task.isFetching} />
         <button
           type="button"

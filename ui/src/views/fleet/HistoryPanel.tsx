@@ -6,11 +6,13 @@ import { ErrorPanel } from "../../components/ErrorPanel";
 import { formatTime } from "../../format";
 import { onListKeyDown } from "./nav";
 
+const EVENTS_SHOWN = 20;
 const LEVEL_WORDS = { green: "Healthy", amber: "Needs attention", red: "Broken" } as const;
 
 /** What the app has kept about a service beyond ECS's own retention (stopped tasks ~1 hour). */
 export function HistoryPanel({ session, cluster, service }: { session: SessionInfo; cluster: string; service: string }) {
   const [open, setOpen] = useState(false);
+  const [allEvents, setAllEvents] = useState(false);
   const client = useQueryClient();
   // Recording happens whenever the page loads, so history fills even while the panel is closed.
   const history = useQuery({
@@ -95,12 +97,17 @@ export function HistoryPanel({ session, cluster, service }: { session: SessionIn
           </ul>
           <h3>Events</h3>
           <ul>
-            {h.events.slice(0, 200).map((e) => (
+            {h.events.slice(0, allEvents ? undefined : EVENTS_SHOWN).map((e) => (
               <li key={e.id}>
                 {formatTime(e.createdAt)} — {e.message}
               </li>
             ))}
           </ul>
+          {h.events.length > EVENTS_SHOWN && (
+            <button type="button" className="button" onClick={() => { setAllEvents(!allEvents); }} data-testid="history-all-events">
+              {allEvents ? "Show fewer events" : `Show all ${h.events.length} events`}
+            </button>
+          )}
         </>
       )}
     </section>

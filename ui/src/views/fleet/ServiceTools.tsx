@@ -64,6 +64,7 @@ export function ServiceTools({ session, cluster, service }: { session: SessionIn
         {pinned ? "★ Pinned to fleet" : "☆ Pin to fleet"}
       </button>
       <ConsoleButton session={session} target={{ kind: "service", cluster, service }} />
+      <ConsoleButton session={session} target={{ kind: "cluster", cluster }} label="Cluster in AWS console ↗" testId="open-console-cluster" />
       <button
         type="button"
         className="button"
