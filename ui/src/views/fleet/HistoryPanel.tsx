@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { serviceHistory, setHistoryRetention, type SessionInfo } from "../../api";
 import { ErrorPanel } from "../../components/ErrorPanel";
 import { formatTime } from "../../format";
+import { HealthDot } from "../health/HealthDot";
 import { onListKeyDown } from "./nav";
 
 const EVENTS_SHOWN = 20;
@@ -82,7 +83,8 @@ export function HistoryPanel({ session, cluster, service }: { session: SessionIn
             <ul>
               {h.health.map((c) => (
                 <li key={c.at}>
-                  {formatTime(c.at)} — <strong>{LEVEL_WORDS[c.level]}</strong>: {c.summary}
+                  <HealthDot level={c.level} summary={c.summary} testId="history-health-dot" /> {formatTime(c.at)} —{" "}
+                  {c.summary.startsWith(LEVEL_WORDS[c.level]) ? c.summary : `${LEVEL_WORDS[c.level]}: ${c.summary}`}
                 </li>
               ))}
             </ul>
