@@ -33,6 +33,8 @@ const COMMANDS: &[&str] = &[
     "set_protection",
     "services_health",
     "service_health",
+    "get_thresholds",
+    "set_thresholds",
     "service_metrics",
     "export_chart_png",
     "target_health",

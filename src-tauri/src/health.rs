@@ -11,6 +11,7 @@ use ecsdesk_core::logs::{LogBatch, LogLine, LogPage, LogQuery, LogSource};
 use ecsdesk_core::metrics::MetricRange;
 use ecsdesk_core::observability::Observability;
 use ecsdesk_core::targets::TargetGroupHealth;
+use ecsdesk_core::thresholds::ThresholdSetting;
 use ecsdesk_core::{ErrorPayload, SessionRegistry};
 use tauri::ipc::Channel;
 use tauri::State;
@@ -44,6 +45,35 @@ pub async fn service_health(
 ) -> Reply<ServiceHealth> {
     Ok(views
         .service_health(&registry, &session_id, &cluster, &service, thresholds)
+        .await?)
+}
+
+/// A service's health thresholds (its own, or the runbook defaults).
+#[tauri::command]
+pub async fn get_thresholds(
+    registry: State<'_, SessionRegistry>,
+    views: State<'_, Observability>,
+    session_id: String,
+    cluster: String,
+    service: String,
+) -> Reply<ThresholdSetting> {
+    Ok(views
+        .get_thresholds(&registry, &session_id, &cluster, &service)
+        .await?)
+}
+
+/// Saves a service's health thresholds; `null` resets them to the runbook defaults.
+#[tauri::command]
+pub async fn set_thresholds(
+    registry: State<'_, SessionRegistry>,
+    views: State<'_, Observability>,
+    session_id: String,
+    cluster: String,
+    service: String,
+    thresholds: Option<Thresholds>,
+) -> Reply<ThresholdSetting> {
+    Ok(views
+        .set_thresholds(&registry, &session_id, &cluster, &service, thresholds)
         .await?)
 }
 

@@ -26,7 +26,10 @@ pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
                 .download_dir()
                 .unwrap_or_else(|_| data_dir.join("exports"));
             app.manage(ActionCenter::new(&data_dir, &exports));
-            app.manage(Observability::new(exports.join("ECS Desk")));
+            app.manage(
+                Observability::new(exports.join("ECS Desk"))
+                    .with_thresholds(ecsdesk_core::thresholds::ThresholdStore::in_dir(&data_dir)),
+            );
             // Pins, history and snapshots live in the data folder too.
             app.manage(ecsdesk_core::fleet::FleetStore::open(&data_dir));
             let history = ecsdesk_core::history::History::open(&data_dir.join("history.sqlite"))
@@ -68,6 +71,8 @@ pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             actions::set_protection,
             health::services_health,
             health::service_health,
+            health::get_thresholds,
+            health::set_thresholds,
             health::service_metrics,
             health::export_chart_png,
             health::target_health,

@@ -219,6 +219,7 @@ import type {
   TargetGroupHealth,
   TaskDefinitionDiff,
   Theme,
+  ThresholdSetting,
   Thresholds,
 } from "./bindings";
 
@@ -232,6 +233,16 @@ export const serviceHealth = (
   service: string,
   thresholds: Thresholds | null = null,
 ): Promise<ServiceHealth> => call("service_health", { sessionId, cluster, service, thresholds });
+/** A service's health thresholds (its own, or the runbook defaults). */
+export const getThresholds = (sessionId: string, cluster: string, service: string): Promise<ThresholdSetting> =>
+  call("get_thresholds", { sessionId, cluster, service });
+/** Saves a service's thresholds; `null` resets them to the runbook defaults. */
+export const setThresholds = (
+  sessionId: string,
+  cluster: string,
+  service: string,
+  thresholds: Thresholds | null,
+): Promise<ThresholdSetting> => call("set_thresholds", { sessionId, cluster, service, thresholds });
 /** Every chart of a service for a range, drawn as SVG (one GetMetricData call per range). */
 export const serviceMetrics = (
   sessionId: string,
@@ -307,6 +318,7 @@ import type {
   FleetView,
   PaletteEntry,
   Pin,
+  RangePreset,
   ServiceHistory,
   SnapshotWritten,
 } from "./bindings";
@@ -338,5 +350,6 @@ export const writeSnapshot = (
   sessionId: string,
   cluster: string,
   service: string,
+  range: RangePreset | null = null,
   path: string | null = null,
-): Promise<SnapshotWritten> => call("write_snapshot", { sessionId, cluster, service, path });
+): Promise<SnapshotWritten> => call("write_snapshot", { sessionId, cluster, service, range, path });

@@ -31,6 +31,7 @@ pub mod snapshot;
 pub mod sso;
 pub mod targets;
 pub mod tasks;
+pub mod thresholds;
 
 use std::future::Future;
 use std::path::Path;
@@ -116,6 +117,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), CoreError> {
     LoginStarted::export_all_to(dir).map_err(fail)?;
     sso::export_bindings(dir)?;
     health::export_bindings(dir)?;
+    thresholds::export_bindings(dir)?;
     fleet::export_bindings(dir)?;
     write_index(dir)
 }

@@ -17,6 +17,7 @@ use crate::logs::{self, LogBatch, LogFollows, LogLine, LogPage, LogQuery, LogSou
 use crate::metrics::{MetricRange, MetricsCache};
 use crate::sessions::SessionRegistry;
 use crate::targets::{self, TargetGroupHealth};
+use crate::thresholds::{service_key, ThresholdSetting, ThresholdStore};
 
 /// How often follow mode polls CloudWatch Logs.
 const FOLLOW_INTERVAL: Duration = Duration::from_secs(2);
@@ -27,6 +28,8 @@ pub struct Observability {
     cache: MetricsCache,
     follows: LogFollows,
     exports: PathBuf,
+    /// Saved per-service thresholds; without a store every service uses the runbook defaults.
+    thresholds: Option<ThresholdStore>,
 }
 
 impl Observability {
@@ -36,7 +39,69 @@ impl Observability {
             cache: MetricsCache::new(),
             follows: LogFollows::new(),
             exports: exports.into(),
+            thresholds: None,
         }
+    }
+
+    /// The same views, holding services to the thresholds saved in `store`.
+    pub fn with_thresholds(mut self, store: ThresholdStore) -> Self {
+        self.thresholds = Some(store);
+        self
+    }
+
+    /// The thresholds for a service: those the UI passed, else the saved ones, else the defaults.
+    fn thresholds_for(
+        &self,
+        session: &crate::sessions::Session,
+        cluster: &str,
+        service: &str,
+        given: Option<Thresholds>,
+    ) -> Thresholds {
+        given.unwrap_or_else(|| {
+            self.thresholds
+                .as_ref()
+                .map_or_else(Thresholds::default, |s| {
+                    s.effective(&service_key(session.info(), cluster, service))
+                })
+        })
+    }
+
+    /// What a service is held to and whether it has its own thresholds.
+    pub async fn get_thresholds(
+        &self,
+        registry: &SessionRegistry,
+        session_id: &str,
+        cluster: &str,
+        service: &str,
+    ) -> Result<ThresholdSetting, CoreError> {
+        let session = registry.get(session_id).await?;
+        let key = service_key(session.info(), cluster, service);
+        match &self.thresholds {
+            Some(store) => store.get(&key),
+            None => Ok(ThresholdSetting {
+                thresholds: Thresholds::default(),
+                custom: false,
+                defaults: Thresholds::default(),
+            }),
+        }
+    }
+
+    /// Saves a service's thresholds (`None` resets them to the runbook defaults).
+    pub async fn set_thresholds(
+        &self,
+        registry: &SessionRegistry,
+        session_id: &str,
+        cluster: &str,
+        service: &str,
+        thresholds: Option<Thresholds>,
+    ) -> Result<ThresholdSetting, CoreError> {
+        let session = registry.get(session_id).await?;
+        let key = service_key(session.info(), cluster, service);
+        let store = self
+            .thresholds
+            .as_ref()
+            .ok_or_else(|| CoreError::Internal("no folder to save thresholds in".into()))?;
+        store.set(&key, thresholds)
     }
 
     /// Where exports go.
@@ -53,7 +118,14 @@ impl Observability {
         thresholds: Option<Thresholds>,
     ) -> Result<Vec<ServiceHealth>, CoreError> {
         let session = registry.get(session_id).await?;
-        health::services_health(&session, cluster, &thresholds.unwrap_or_default()).await
+        let given = thresholds;
+        let mut out =
+            health::services_health(&session, cluster, &given.unwrap_or_default()).await?;
+        // The cheap roll-up weighs no metrics, so per-service thresholds only need reporting.
+        for h in &mut out {
+            h.thresholds = self.thresholds_for(&session, cluster, &h.service, given);
+        }
+        Ok(out)
     }
 
     /// Full roll-up of one service (service page).
@@ -66,7 +138,7 @@ impl Observability {
         thresholds: Option<Thresholds>,
     ) -> Result<ServiceHealth, CoreError> {
         let session = registry.get(session_id).await?;
-        let t = thresholds.unwrap_or_default();
+        let t = self.thresholds_for(&session, cluster, service, thresholds);
         health::service_health(&session, &self.cache, cluster, service, &t).await
     }
 
@@ -83,7 +155,7 @@ impl Observability {
         thresholds: Option<Thresholds>,
     ) -> Result<ServiceCharts, CoreError> {
         let session = registry.get(session_id).await?;
-        let t = thresholds.unwrap_or_default();
+        let t = self.thresholds_for(&session, cluster, service, thresholds);
         charts::service_metrics(&session, &self.cache, cluster, service, range, &t, options).await
     }
 
@@ -101,7 +173,7 @@ impl Observability {
         thresholds: Option<Thresholds>,
     ) -> Result<String, CoreError> {
         let session = registry.get(session_id).await?;
-        let t = thresholds.unwrap_or_default();
+        let t = self.thresholds_for(&session, cluster, service, thresholds);
         let path = charts::export_chart_png(
             &session,
             &self.cache,

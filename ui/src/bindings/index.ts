@@ -83,6 +83,7 @@ export type * from "./TaskDefinitionDiff";
 export type * from "./TaskDetail";
 export type * from "./TaskSummary";
 export type * from "./Theme";
+export type * from "./ThresholdSetting";
 export type * from "./Thresholds";
 export type * from "./Verdict";
 export type * from "./VerdictOutcome";

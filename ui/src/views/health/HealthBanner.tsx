@@ -1,12 +1,15 @@
+import { useState } from "react";
 import type { SessionInfo } from "../../api";
 import { ErrorPanel } from "../../components/ErrorPanel";
 import { UpdatedAgo } from "../../components/ListToolbar";
 import { HealthDot } from "./HealthDot";
 import { useServiceHealth } from "./queries";
+import { ThresholdsForm } from "./ThresholdsEditor";
 
 /** The service's health in colour and a sentence, with every finding below. */
 export function HealthBanner({ session, cluster, service }: { session: SessionInfo; cluster: string; service: string }) {
   const health = useServiceHealth(session, cluster, service);
+  const [editing, setEditing] = useState(false);
   if (health.isError) {
     return (
       <ErrorPanel
@@ -33,6 +36,17 @@ export function HealthBanner({ session, cluster, service }: { session: SessionIn
         <button
           type="button"
           className="button"
+          aria-expanded={editing}
+          onClick={() => {
+            setEditing(!editing);
+          }}
+          data-testid="thresholds-open"
+        >
+          Thresholds…
+        </button>
+        <button
+          type="button"
+          className="button"
           onClick={() => void health.refetch()}
           disabled={health.isFetching}
           data-testid="health-refresh"
@@ -40,6 +54,16 @@ export function HealthBanner({ session, cluster, service }: { session: SessionIn
           Refresh
         </button>
       </div>
+      {editing && (
+        <ThresholdsForm
+          session={session}
+          cluster={cluster}
+          service={service}
+          onClose={() => {
+            setEditing(false);
+          }}
+        />
+      )}
       {h !== undefined && h.reasons.length > 1 && (
         <ul className="health-reasons" data-testid="health-reasons">
           {h.reasons.map((r) => (
