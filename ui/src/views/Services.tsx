@@ -13,8 +13,11 @@ import { useServicesHealth } from "./health/queries";
 
 /** Lists longer than this render only the rows near the viewport, between two spacer rows. */
 const WINDOW_FROM = 200;
-/** Rows rendered beyond each edge of the viewport, so a fast scroll never shows a gap. */
-const OVERSCAN = 20;
+/** Rows rendered beyond each edge of the viewport when the window is moved. */
+const OVERSCAN = 80;
+/** The window moves only when fewer rows than this are left beyond an edge of the viewport, so
+ * scrolling re-renders every few dozen rows instead of every frame. */
+const MARGIN = 20;
 
 /**
  * The [start, end) rows of a `count`-row table body worth rendering: all of a short list, the
@@ -23,16 +26,20 @@ const OVERSCAN = 20;
  */
 function useRowWindow(count: number, body: RefObject<HTMLTableSectionElement | null>, rowPx: number): [number, number] {
   const windowed = count > WINDOW_FROM;
-  const [range, setRange] = useState<[number, number]>([0, Math.min(count, 2 * OVERSCAN)]);
+  const [range, setRange] = useState<[number, number]>([0, Math.min(count, OVERSCAN)]);
   useEffect(() => {
     if (!windowed) return;
     let frame = 0;
     const update = () => {
       frame = 0;
       const top = body.current?.getBoundingClientRect().top ?? 0;
-      const first = Math.max(0, Math.floor(-top / rowPx) - OVERSCAN);
-      const last = Math.min(count, Math.max(first, Math.ceil((window.innerHeight - top) / rowPx)) + OVERSCAN);
-      setRange((r) => (r[0] === first && r[1] === last ? r : [first, last]));
+      const shownFirst = Math.max(0, Math.floor(-top / rowPx));
+      const shownLast = Math.min(count, Math.max(shownFirst, Math.ceil((window.innerHeight - top) / rowPx)));
+      setRange((r) => {
+        const covered =
+          r[0] <= Math.max(0, shownFirst - MARGIN) && r[1] >= Math.min(count, shownLast + MARGIN);
+        return covered ? r : [Math.max(0, shownFirst - OVERSCAN), Math.min(count, shownLast + OVERSCAN)];
+      });
     };
     const schedule = () => {
       if (frame === 0) frame = requestAnimationFrame(update);
