@@ -7,6 +7,7 @@ use ecsdesk_core::console::{console_url as core_console_url, is_console_url, Con
 use ecsdesk_core::fleet::{FleetStore, FleetView, PaletteEntry, Pin};
 use ecsdesk_core::health::Thresholds;
 use ecsdesk_core::history::{History, ServiceHistory};
+use ecsdesk_core::metrics::RangePreset;
 use ecsdesk_core::observability::Observability;
 use ecsdesk_core::snapshot::SnapshotWritten;
 use ecsdesk_core::{ActionCenter, CoreError, ErrorPayload, Partition, SessionRegistry};
@@ -116,7 +117,7 @@ pub fn set_history_retention(history: State<'_, History>, days: u32) -> Reply<u3
     Ok(history.set_retention_days(days)?)
 }
 
-/// Writes an incident snapshot (HTML and Markdown) of a service.
+/// Writes an incident snapshot (HTML and Markdown) of a service for a window (default 3 hours).
 #[tauri::command]
 #[allow(clippy::too_many_arguments)]
 pub async fn write_snapshot(
@@ -127,6 +128,7 @@ pub async fn write_snapshot(
     session_id: String,
     cluster: String,
     service: String,
+    range: Option<RangePreset>,
     path: Option<String>,
 ) -> Reply<SnapshotWritten> {
     let target = path.map(PathBuf::from).unwrap_or_else(|| dir.0.clone());
@@ -137,7 +139,7 @@ pub async fn write_snapshot(
         &session_id,
         &cluster,
         &service,
-        None,
+        range,
         &target,
     )
     .await?)

@@ -1,6 +1,16 @@
 import "./fleet.css";
+import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { listPins, openConsole, pinService, unpinService, writeSnapshot, type ConsoleTarget, type SessionInfo } from "../../api";
+import {
+  listPins,
+  openConsole,
+  pinService,
+  unpinService,
+  writeSnapshot,
+  type ConsoleTarget,
+  type RangePreset,
+  type SessionInfo,
+} from "../../api";
 import { ErrorPanel } from "../../components/ErrorPanel";
 
 /** The key the backend gives a pin (partition|account|region|cluster|service). */
@@ -47,7 +57,8 @@ export function ServiceTools({ session, cluster, service }: { session: SessionIn
       await client.invalidateQueries({ queryKey: ["fleet"] });
     },
   });
-  const snapshot = useMutation({ mutationFn: () => writeSnapshot(session.id, cluster, service) });
+  const [span, setSpan] = useState<RangePreset>("3h");
+  const snapshot = useMutation({ mutationFn: () => writeSnapshot(session.id, cluster, service, span) });
   return (
     <div className="service-tools" data-testid="service-tools">
       <button
@@ -77,6 +88,19 @@ export function ServiceTools({ session, cluster, service }: { session: SessionIn
       >
         {snapshot.isPending ? "Writing snapshot…" : "Incident snapshot"}
       </button>
+      <select
+        value={span}
+        onChange={(e) => {
+          setSpan(e.target.value as RangePreset);
+        }}
+        aria-label="Snapshot window"
+        data-testid="snapshot-window"
+      >
+        <option value="1h">last hour</option>
+        <option value="3h">last 3 hours</option>
+        <option value="12h">last 12 hours</option>
+        <option value="1d">last day</option>
+      </select>
       {snapshot.data !== undefined && (
         <span className="muted" data-testid="snapshot-written">
           Saved {snapshot.data.htmlPath} and .md
