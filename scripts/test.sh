@@ -97,6 +97,9 @@ else
   skip "check the .deb" "the app did not build"
 fi
 step "cargo test" cargo test --workspace --locked "${TAURI_FEATURES[@]}"
+# Clients we did not write must work against the simulator, and our calls against moto.
+step "boto3 and AWS CLI against the simulator" "$ROOT/crates/sim/tests/python/run.sh"
+step "core AWS calls against moto" "$ROOT/tests/moto/run.sh"
 if [ "$built" -eq 1 ] && [ -x "$ROOT/target/debug/ecsdesk-sim" ]; then
   step "end-to-end tests (tauri-driver, Xvfb)" e2e
 else
@@ -112,8 +115,12 @@ vitest_fail=$(grep -hoE 'Tests +[0-9]+ failed' "$LOGS"/ui-unit-tests--vitest-.lo
 e2e_log="$(ls "$LOGS"/end-to-end-tests*.log 2>/dev/null | head -n1)"
 e2e_pass=$(grep -hoE '^# pass [0-9]+' "$e2e_log" 2>/dev/null | grep -oE '[0-9]+' | tail -n1)
 e2e_fail=$(grep -hoE '^# fail [0-9]+' "$e2e_log" 2>/dev/null | grep -oE '[0-9]+' | tail -n1)
-total_pass=$(( ${cargo_pass:-0} + ${vitest_pass:-0} + ${e2e_pass:-0} ))
-total_fail=$(( ${cargo_fail:-0} + ${vitest_fail:-0} + ${e2e_fail:-0} ))
+py_pass=$(grep -hoE '[0-9]+ passed' "$LOGS"/boto3-and-aws-cli-against-the-simulator.log 2>/dev/null | tail -n1 | grep -oE '[0-9]+')
+py_fail=$(grep -hoE '[0-9]+ failed' "$LOGS"/boto3-and-aws-cli-against-the-simulator.log 2>/dev/null | tail -n1 | grep -oE '[0-9]+')
+moto_pass=$(grep -hoE 'test result: [a-zA-Z]+\. [0-9]+ passed' "$LOGS"/core-aws-calls-against-moto.log 2>/dev/null | awk '{s+=$4} END {print s+0}')
+moto_fail=$(grep -hoE '[0-9]+ failed;' "$LOGS"/core-aws-calls-against-moto.log 2>/dev/null | awk '{s+=$1} END {print s+0}')
+total_pass=$(( ${cargo_pass:-0} + ${vitest_pass:-0} + ${e2e_pass:-0} + ${py_pass:-0} + ${moto_pass:-0} ))
+total_fail=$(( ${cargo_fail:-0} + ${vitest_fail:-0} + ${e2e_fail:-0} + ${py_fail:-0} + ${moto_fail:-0} ))
 
 printf '\n\033[1m==> Summary\033[0m (logs in artifacts/logs, screenshots in artifacts/screenshots)\n'
 for i in "${!names[@]}"; do
@@ -122,6 +129,8 @@ done
 printf '  %-46s %s\n' "Rust tests" "${cargo_pass:-0} passed, ${cargo_fail:-0} failed"
 printf '  %-46s %s\n' "UI component tests" "${vitest_pass:-0} passed, ${vitest_fail:-0} failed"
 printf '  %-46s %s\n' "End-to-end tests" "${e2e_pass:-0} passed, ${e2e_fail:-0} failed"
+printf '  %-46s %s\n' "boto3 / AWS CLI checks" "${py_pass:-0} passed, ${py_fail:-0} failed"
+printf '  %-46s %s\n' "moto checks" "${moto_pass:-0} passed, ${moto_fail:-0} failed"
 printf '  %-46s %ss\n' "Total time" "$((SECONDS - START))"
 echo "tests: ${total_pass} passed, ${total_fail} failed"
 exit "$failed"

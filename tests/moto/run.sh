@@ -45,4 +45,6 @@ cat "$MOTO_FLEET"; echo
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
 unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_REGION AWS_DEFAULT_REGION
 cd "$ROOT"
-cargo test -p ecsdesk-core --test moto_check "$@" -- --ignored --nocapture
+# The same package set and features as scripts/test.sh, so Cargo reuses its build instead of
+# recompiling the AWS SDK stack with another feature set.
+cargo test --workspace --locked --features tauri/custom-protocol --test moto_check "$@" -- --ignored --nocapture

@@ -15,7 +15,8 @@ if ! "$VENV/bin/python" -c "import boto3, pytest, awscli" >/dev/null 2>&1; then
   "$VENV/bin/pip" install --quiet --disable-pip-version-check boto3 awscli pytest
 fi
 
-cargo build --quiet -p ecsdesk-sim --bin ecsdesk-sim
+# The same package set and features as scripts/test.sh, so Cargo reuses its build.
+cargo build --quiet --workspace --locked --features tauri/custom-protocol --bin ecsdesk-sim
 
 WORK="$(mktemp -d)"
 SIM_PID=""
