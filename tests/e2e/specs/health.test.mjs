@@ -143,6 +143,29 @@ test("coe-etl-prod-Service health: banner, charts, deployments, events, targets,
     // The banner at the top of the page, for the review of the whole page.
     await driver.executeScript("window.scrollTo(0, 0);");
     await screenshot(driver, "health-light-page");
+
+    // Per-service thresholds: a bad value is refused with the field named; a CPU limit of 1 %
+    // turns the banner amber for CPU; resetting to the runbook defaults turns it green again.
+    await click(driver, "thresholds-open");
+    const cpu = await find(driver, "threshold-cpuPercent");
+    assert.equal(await cpu.getAttribute("value"), "70");
+    await cpu.clear();
+    await cpu.sendKeys("150");
+    await waitText(driver, "thresholds-problem", /^CPU must be between 1 and 100/);
+    assert.equal(await (await find(driver, "thresholds-save")).isEnabled(), false);
+    await screenshot(driver, "health-light-thresholds-invalid");
+    await cpu.clear();
+    await cpu.sendKeys("1");
+    await click(driver, "thresholds-save");
+    await find(driver, "thresholds-saved");
+    const banner = await find(driver, "health-banner");
+    await driver.wait(async () => (await banner.getAttribute("data-level")) === "amber", WAIT_MS, "CPU above 1 % is not amber");
+    await waitText(driver, "health-summary", /CPU/);
+    await screenshot(driver, "health-light-thresholds-saved");
+    await click(driver, "thresholds-reset");
+    await driver.wait(async () => (await banner.getAttribute("data-level")) === "green", WAIT_MS, "not green after reset");
+    assert.equal(await (await find(driver, "threshold-cpuPercent")).getAttribute("value"), "70");
+    await click(driver, "thresholds-close");
   });
 });
 
