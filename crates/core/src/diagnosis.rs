@@ -8,11 +8,8 @@ use crate::error::CoreError;
 use crate::logs::{sources_of_task_definition, tail, LogSource};
 use crate::services::task_definition_label;
 use crate::sessions::Session;
-use crate::tasks::ContainerInfo;
-use crate::{arn_name, describe_in_batches, rfc3339};
-
-/// DescribeTasks accepts at most 100 tasks a call.
-const DESCRIBE_TASKS_BATCH: usize = 100;
+use crate::tasks::{container_info, describe_tasks, list_task_arns, ContainerInfo};
+use crate::{arn_name, rfc3339};
 
 /// The known causes of a stopped task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -212,18 +209,7 @@ pub fn diagnose(
 /// Maps an SDK task.
 fn stopped(task: &aws_sdk_ecs::types::Task) -> StoppedTask {
     let arn = task.task_arn().unwrap_or_default().to_string();
-    let containers: Vec<ContainerInfo> = task
-        .containers()
-        .iter()
-        .map(|c| ContainerInfo {
-            name: c.name().unwrap_or_default().to_string(),
-            image: c.image().map(str::to_string),
-            last_status: c.last_status().map(str::to_string),
-            exit_code: c.exit_code(),
-            reason: c.reason().map(str::to_string),
-            health_status: c.health_status().map(|h| h.as_str().to_string()),
-        })
-        .collect();
+    let containers: Vec<ContainerInfo> = task.containers().iter().map(container_info).collect();
     let stop_code = task.stop_code().map(|c| c.as_str().to_string());
     let stopped_reason = task.stopped_reason().map(str::to_string);
     StoppedTask {
@@ -251,20 +237,8 @@ async fn describe_stopped(
     cluster: &str,
     arns: Vec<String>,
 ) -> Result<Vec<(Option<String>, StoppedTask)>, CoreError> {
-    let mut tasks = describe_in_batches(arns, DESCRIBE_TASKS_BATCH, |batch| async move {
-        let out = session
-            .ecs
-            .describe_tasks()
-            .cluster(cluster)
-            .set_tasks(Some(batch))
-            .send()
-            .await
-            .map_err(session.error("ecs:DescribeTasks"))?;
-        Ok(out
-            .tasks()
-            .iter()
-            .map(|t| (t.group().map(str::to_string), stopped(t)))
-            .collect::<Vec<_>>())
+    let mut tasks = describe_tasks(session, cluster, arns, |t| {
+        (t.group().map(str::to_string), stopped(t))
     })
     .await?;
     tasks.sort_by(|a, b| b.1.stopped_at.cmp(&a.1.stopped_at));
@@ -277,19 +251,13 @@ pub async fn stopped_tasks(
     cluster: &str,
     service: &str,
 ) -> Result<Vec<StoppedTask>, CoreError> {
-    let arns: Vec<String> = session
-        .ecs
-        .list_tasks()
-        .cluster(cluster)
-        .service_name(service)
-        .desired_status(aws_sdk_ecs::types::DesiredStatus::Stopped)
-        .max_results(100)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(session.error("ecs:ListTasks"))?;
+    let arns = list_task_arns(
+        session,
+        cluster,
+        Some(service),
+        aws_sdk_ecs::types::DesiredStatus::Stopped,
+    )
+    .await?;
     let mut tasks: Vec<StoppedTask> = describe_stopped(session, cluster, arns)
         .await?
         .into_iter()
@@ -357,18 +325,13 @@ pub async fn stopped_tasks_by_service(
     session: &Session,
     cluster: &str,
 ) -> Result<std::collections::HashMap<String, Vec<StoppedTask>>, CoreError> {
-    let arns: Vec<String> = session
-        .ecs
-        .list_tasks()
-        .cluster(cluster)
-        .desired_status(aws_sdk_ecs::types::DesiredStatus::Stopped)
-        .max_results(100)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(session.error("ecs:ListTasks"))?;
+    let arns = list_task_arns(
+        session,
+        cluster,
+        None,
+        aws_sdk_ecs::types::DesiredStatus::Stopped,
+    )
+    .await?;
     let mut by_service: std::collections::HashMap<String, Vec<StoppedTask>> = Default::default();
     for (group, task) in describe_stopped(session, cluster, arns).await? {
         if let Some(name) = group.as_deref().and_then(|g| g.strip_prefix("service:")) {

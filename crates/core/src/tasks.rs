@@ -107,7 +107,7 @@ pub struct TaskDetail {
 }
 
 /// The private IPv4 address from the ENI attachment or a container's network interface.
-fn private_ip(task: &aws_sdk_ecs::types::Task) -> Option<String> {
+pub(crate) fn private_ip(task: &aws_sdk_ecs::types::Task) -> Option<String> {
     task.attachments()
         .iter()
         .flat_map(|a| a.details())
@@ -144,22 +144,23 @@ fn summary(task: &aws_sdk_ecs::types::Task) -> TaskSummary {
     }
 }
 
+/// Maps an SDK container to its row on the task page.
+pub(crate) fn container_info(c: &aws_sdk_ecs::types::Container) -> ContainerInfo {
+    ContainerInfo {
+        name: c.name().unwrap_or_default().to_string(),
+        image: c.image().map(str::to_string),
+        last_status: c.last_status().map(str::to_string),
+        exit_code: c.exit_code(),
+        reason: c.reason().map(str::to_string),
+        health_status: c.health_status().map(|h| h.as_str().to_string()),
+    }
+}
+
 /// Maps an SDK task to the task page.
 fn detail(task: &aws_sdk_ecs::types::Task) -> TaskDetail {
     TaskDetail {
         summary: summary(task),
-        containers: task
-            .containers()
-            .iter()
-            .map(|c| ContainerInfo {
-                name: c.name().unwrap_or_default().to_string(),
-                image: c.image().map(str::to_string),
-                last_status: c.last_status().map(str::to_string),
-                exit_code: c.exit_code(),
-                reason: c.reason().map(str::to_string),
-                health_status: c.health_status().map(|h| h.as_str().to_string()),
-            })
-            .collect(),
+        containers: task.containers().iter().map(container_info).collect(),
         created_at: rfc3339(task.created_at()),
         pull_started_at: rfc3339(task.pull_started_at()),
         stopping_at: rfc3339(task.stopping_at()),
@@ -202,20 +203,46 @@ async fn fetch_tasks(
     service: &str,
     desired_status: DesiredStatus,
 ) -> Result<Vec<TaskSummary>, CoreError> {
-    let arns: Vec<String> = session
+    let arns = list_task_arns(session, cluster, Some(service), desired_status.sdk()).await?;
+    let mut tasks = describe_tasks(session, cluster, arns, summary).await?;
+    // Newest first; tasks not started yet (null) come first, then by id for a stable order.
+    tasks.sort_by(|a, b| {
+        let key = |t: &TaskSummary| t.started_at.clone().unwrap_or_else(|| "~".to_string());
+        key(b).cmp(&key(a)).then_with(|| a.id.cmp(&b.id))
+    });
+    Ok(tasks)
+}
+
+/// ListTasks (all pages) of `cluster` with `status`: `service`'s tasks, or every task when none.
+pub(crate) async fn list_task_arns(
+    session: &Session,
+    cluster: &str,
+    service: Option<&str>,
+    status: aws_sdk_ecs::types::DesiredStatus,
+) -> Result<Vec<String>, CoreError> {
+    session
         .ecs
         .list_tasks()
         .cluster(cluster)
-        .service_name(service)
-        .desired_status(desired_status.sdk())
+        .set_service_name(service.map(str::to_string))
+        .desired_status(status)
         .max_results(100)
         .into_paginator()
         .items()
         .send()
         .try_collect()
         .await
-        .map_err(session.error("ecs:ListTasks"))?;
-    let mut tasks = describe_in_batches(arns, DESCRIBE_TASKS_BATCH, |batch| async move {
+        .map_err(session.error("ecs:ListTasks"))
+}
+
+/// DescribeTasks of `arns` in `cluster` (100 a call), each task mapped by `map`.
+pub(crate) async fn describe_tasks<T>(
+    session: &Session,
+    cluster: &str,
+    arns: Vec<String>,
+    map: fn(&aws_sdk_ecs::types::Task) -> T,
+) -> Result<Vec<T>, CoreError> {
+    describe_in_batches(arns, DESCRIBE_TASKS_BATCH, |batch| async move {
         let out = session
             .ecs
             .describe_tasks()
@@ -224,15 +251,9 @@ async fn fetch_tasks(
             .send()
             .await
             .map_err(session.error("ecs:DescribeTasks"))?;
-        Ok(out.tasks().iter().map(summary).collect::<Vec<_>>())
+        Ok(out.tasks().iter().map(map).collect::<Vec<_>>())
     })
-    .await?;
-    // Newest first; tasks not started yet (null) come first, then by id for a stable order.
-    tasks.sort_by(|a, b| {
-        let key = |t: &TaskSummary| t.started_at.clone().unwrap_or_else(|| "~".to_string());
-        key(b).cmp(&key(a)).then_with(|| a.id.cmp(&b.id))
-    });
-    Ok(tasks)
+    .await
 }
 
 /// The task page of `task` (id or ARN) in `cluster`.

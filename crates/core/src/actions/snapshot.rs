@@ -4,10 +4,8 @@
 use crate::error::CoreError;
 use crate::services::{task_definition_label, ServiceEventInfo};
 use crate::sessions::Session;
-use crate::{arn_name, describe_in_batches, rfc3339};
-
-/// DescribeTasks accepts at most 100 tasks a call.
-const DESCRIBE_TASKS_BATCH: usize = 100;
+use crate::tasks::{describe_tasks, list_task_arns, private_ip};
+use crate::{arn_name, rfc3339};
 
 /// One deployment of the service.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -176,19 +174,6 @@ impl ServiceSnapshot {
 
 /// Maps an SDK task.
 fn snap_task(t: &aws_sdk_ecs::types::Task) -> SnapTask {
-    let ip = t
-        .attachments()
-        .iter()
-        .flat_map(|a| a.details())
-        .find(|kv| kv.name() == Some("privateIPv4Address"))
-        .and_then(|kv| kv.value())
-        .or_else(|| {
-            t.containers()
-                .iter()
-                .flat_map(|c| c.network_interfaces())
-                .find_map(|n| n.private_ipv4_address())
-        })
-        .map(str::to_string);
     let first = t.containers().first();
     SnapTask {
         id: arn_name(t.task_arn().unwrap_or_default()),
@@ -196,7 +181,7 @@ fn snap_task(t: &aws_sdk_ecs::types::Task) -> SnapTask {
         desired_status: t.desired_status().unwrap_or_default().to_string(),
         health: t.health_status().map(|h| h.as_str().to_string()),
         started_by: t.started_by().map(str::to_string),
-        private_ip: ip,
+        private_ip: private_ip(t),
         task_definition: task_definition_label(t.task_definition_arn().unwrap_or_default()).0,
         stopped_reason: t.stopped_reason().map(str::to_string),
         exit_code: first.and_then(|c| c.exit_code()),
@@ -212,31 +197,8 @@ async fn tasks(
     service: &str,
     status: aws_sdk_ecs::types::DesiredStatus,
 ) -> Result<Vec<SnapTask>, CoreError> {
-    let arns: Vec<String> = session
-        .ecs
-        .list_tasks()
-        .cluster(cluster)
-        .service_name(service)
-        .desired_status(status)
-        .max_results(100)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(session.error("ecs:ListTasks"))?;
-    describe_in_batches(arns, DESCRIBE_TASKS_BATCH, |batch| async move {
-        let out = session
-            .ecs
-            .describe_tasks()
-            .cluster(cluster)
-            .set_tasks(Some(batch))
-            .send()
-            .await
-            .map_err(session.error("ecs:DescribeTasks"))?;
-        Ok(out.tasks().iter().map(snap_task).collect::<Vec<_>>())
-    })
-    .await
+    let arns = list_task_arns(session, cluster, Some(service), status).await?;
+    describe_tasks(session, cluster, arns, snap_task).await
 }
 
 /// Reads `service` of `cluster`; stopped tasks only when `with_stopped` (the watch needs them to
