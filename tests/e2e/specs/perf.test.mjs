@@ -90,6 +90,22 @@ test("1,000 services: launch to interactive, list render, scroll frames, app mem
     assert.ok(rows > 0, "service rows rendered");
     await screenshot(driver, "perf-01-services-1000");
 
+    // The window's own frame rate with nothing moving (Xvfb, software rendering): the floor the
+    // scroll figures are read against.
+    const idle = await driver.executeAsyncScript(`
+      const done = arguments[arguments.length - 1];
+      const deltas = [];
+      let last = null;
+      function frame(t) {
+        if (last !== null) deltas.push(t - last);
+        last = t;
+        if (deltas.length < 120) requestAnimationFrame(frame);
+        else done(deltas);
+      }
+      requestAnimationFrame(frame);
+    `);
+    figures.idleFrames = frameStats(idle);
+
     // Scroll from the top to the bottom over 240 frames, one scroll step per animation frame.
     await driver.executeScript("window.scrollTo(0, 0);");
     const scroll = await driver.executeAsyncScript(`
