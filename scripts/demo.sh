@@ -26,7 +26,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 mkfifo "$work/sim.out"
-"$ROOT/target/debug/ecsdesk-sim" --port 0 --scenario demo --speed 10 --aws-config-out "$work/config" >"$work/sim.out" &
+"$ROOT/target/debug/ecsdesk-sim" --port 0 --scenario demo --speed "${ECSDESK_DEMO_SPEED:-1}" --aws-config-out "$work/config" >"$work/sim.out" &
 sim_pid=$!
 # The first stdout line is "listening on http://127.0.0.1:PORT".
 exec 3<"$work/sim.out"
