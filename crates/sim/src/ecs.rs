@@ -211,6 +211,37 @@ fn failure(arn: String, reason: &str) -> Shape {
     Shape::map([("arn", Shape::from(arn)), ("reason", Shape::from(reason))])
 }
 
+/// The MISSING failure of `ident`: the ARN as asked, or the ARN of `resource` when asked by name.
+fn missing(ctx: &Ctx, ident: &str, resource: &str) -> Shape {
+    let arn = if ident.starts_with("arn:") {
+        ident.to_string()
+    } else {
+        arn(ctx, resource)
+    };
+    failure(arn, "MISSING")
+}
+
+/// The identifiers of `key` of a Describe* call, refused as ECS does when none or more than `max`.
+fn describe_idents(
+    call: &Call,
+    key: &str,
+    label: &str,
+    max: usize,
+) -> Result<Vec<String>, AwsError> {
+    let wanted = call.strings(key);
+    if wanted.is_empty() {
+        return Err(AwsError::invalid_parameter(format!(
+            "{label} cannot be empty."
+        )));
+    }
+    if wanted.len() > max {
+        return Err(AwsError::invalid_parameter(format!(
+            "{label} cannot have more than {max} elements"
+        )));
+    }
+    Ok(wanted)
+}
+
 fn describe_clusters(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
     let mut wanted = call.strings("clusters");
     if wanted.is_empty() {
@@ -229,14 +260,7 @@ fn describe_clusters(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
                 .and_then(|name| r.clusters.iter().find(|c| c.name == name));
             match found {
                 Some(c) => clusters.push(cluster_shape(c)),
-                None => failures.push(failure(
-                    if ident.starts_with("arn:") {
-                        ident.clone()
-                    } else {
-                        arn(ctx, &format!("cluster/{ident}"))
-                    },
-                    "MISSING",
-                )),
+                None => failures.push(missing(ctx, ident, &format!("cluster/{ident}"))),
             }
         }
         Shape::map([
@@ -435,15 +459,7 @@ fn service_shape(svc: &Service) -> Shape {
 }
 
 fn describe_services(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
-    let wanted = call.strings("services");
-    if wanted.is_empty() {
-        return Err(AwsError::invalid_parameter("Services cannot be empty."));
-    }
-    if wanted.len() > 10 {
-        return Err(AwsError::invalid_parameter(
-            "Services cannot have more than 10 elements",
-        ));
-    }
+    let wanted = describe_idents(call, "services", "Services", 10)?;
     with_region(world, ctx, |r| {
         let cluster = find_cluster(r, ctx, call)?;
         let mut services = Vec::new();
@@ -453,13 +469,10 @@ fn describe_services(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
                 .and_then(|name| cluster.services.iter().find(|s| s.name == name));
             match found {
                 Some(s) => services.push(service_shape(s)),
-                None => failures.push(failure(
-                    if ident.starts_with("arn:") {
-                        ident.clone()
-                    } else {
-                        arn(ctx, &format!("service/{}/{ident}", cluster.name))
-                    },
-                    "MISSING",
+                None => failures.push(missing(
+                    ctx,
+                    ident,
+                    &format!("service/{}/{ident}", cluster.name),
                 )),
             }
         }
@@ -766,15 +779,7 @@ fn task_shape(region: &Region, t: &Task) -> Shape {
 }
 
 fn describe_tasks(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
-    let wanted = call.strings("tasks");
-    if wanted.is_empty() {
-        return Err(AwsError::invalid_parameter("Tasks cannot be empty."));
-    }
-    if wanted.len() > 100 {
-        return Err(AwsError::invalid_parameter(
-            "Tasks cannot have more than 100 elements",
-        ));
-    }
+    let wanted = describe_idents(call, "tasks", "Tasks", 100)?;
     with_region(world, ctx, |r| {
         let cluster = find_cluster(r, ctx, call)?;
         let mut tasks = Vec::new();
@@ -784,13 +789,10 @@ fn describe_tasks(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
                 .and_then(|id| all_tasks(cluster).find(|(_, t)| t.id == id));
             match found {
                 Some((_, t)) => tasks.push(task_shape(r, t)),
-                None => failures.push(failure(
-                    if ident.starts_with("arn:") {
-                        ident.clone()
-                    } else {
-                        arn(ctx, &format!("task/{}/{ident}", cluster.name))
-                    },
-                    "MISSING",
+                None => failures.push(missing(
+                    ctx,
+                    ident,
+                    &format!("task/{}/{ident}", cluster.name),
                 )),
             }
         }
@@ -1297,17 +1299,7 @@ fn container_instance_shape(cluster: &Cluster, ci: &ContainerInstance) -> Shape 
 }
 
 fn describe_container_instances(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
-    let wanted = call.strings("containerInstances");
-    if wanted.is_empty() {
-        return Err(AwsError::invalid_parameter(
-            "ContainerInstances cannot be empty.",
-        ));
-    }
-    if wanted.len() > 100 {
-        return Err(AwsError::invalid_parameter(
-            "ContainerInstances cannot have more than 100 elements",
-        ));
-    }
+    let wanted = describe_idents(call, "containerInstances", "ContainerInstances", 100)?;
     with_region(world, ctx, |r| {
         let cluster = find_cluster(r, ctx, call)?;
         let mut out = Vec::new();
@@ -1321,13 +1313,10 @@ fn describe_container_instances(world: &mut World, ctx: &Ctx, call: &Call) -> Re
             });
             match found {
                 Some(ci) => out.push(container_instance_shape(cluster, ci)),
-                None => failures.push(failure(
-                    if ident.starts_with("arn:") {
-                        ident.clone()
-                    } else {
-                        arn(ctx, &format!("container-instance/{}/{ident}", cluster.name))
-                    },
-                    "MISSING",
+                None => failures.push(missing(
+                    ctx,
+                    ident,
+                    &format!("container-instance/{}/{ident}", cluster.name),
                 )),
             }
         }

@@ -284,32 +284,23 @@ pub fn list(region: &Region) -> Vec<MetricId> {
         if cluster.services.is_empty() {
             continue;
         }
-        for (name, _) in ECS_METRICS {
-            out.push(metric(
-                "AWS/ECS",
-                name,
-                vec![("ClusterName", &cluster.name)],
-            ));
-            for s in &cluster.services {
+        for (namespace, metrics) in [
+            ("AWS/ECS", ECS_METRICS),
+            ("ECS/ContainerInsights", INSIGHTS_METRICS),
+        ] {
+            for (name, _) in metrics {
                 out.push(metric(
-                    "AWS/ECS",
+                    namespace,
                     name,
-                    vec![("ClusterName", &cluster.name), ("ServiceName", &s.name)],
+                    vec![("ClusterName", &cluster.name)],
                 ));
-            }
-        }
-        for (name, _) in INSIGHTS_METRICS {
-            out.push(metric(
-                "ECS/ContainerInsights",
-                name,
-                vec![("ClusterName", &cluster.name)],
-            ));
-            for s in &cluster.services {
-                out.push(metric(
-                    "ECS/ContainerInsights",
-                    name,
-                    vec![("ClusterName", &cluster.name), ("ServiceName", &s.name)],
-                ));
+                for s in &cluster.services {
+                    out.push(metric(
+                        namespace,
+                        name,
+                        vec![("ClusterName", &cluster.name), ("ServiceName", &s.name)],
+                    ));
+                }
             }
         }
     }

@@ -182,6 +182,12 @@ fn invalid_request(message: impl Into<String>) -> AwsError {
     AwsError::client("InvalidRequestException", message)
 }
 
+/// The string `key` of a call, or the InvalidRequestException AWS answers when it is missing.
+fn required<'a>(call: &'a Call, key: &str) -> Result<&'a str, AwsError> {
+    call.str(key)
+        .ok_or_else(|| invalid_request(format!("{key} is required")))
+}
+
 fn invalid_grant(message: impl Into<String>) -> AwsError {
     AwsError::client("InvalidGrantException", message)
 }
@@ -261,12 +267,8 @@ fn register_client(world: &mut World, call: &Call) -> Reply {
 
 /// Check the client id and secret of a call; the client's record when they are good.
 fn check_client<'a>(world: &'a World, call: &Call, now: f64) -> Result<&'a OidcClient, AwsError> {
-    let id = call
-        .str("clientId")
-        .ok_or_else(|| invalid_request("clientId is required"))?;
-    let secret = call
-        .str("clientSecret")
-        .ok_or_else(|| invalid_request("clientSecret is required"))?;
+    let id = required(call, "clientId")?;
+    let secret = required(call, "clientSecret")?;
     let client = world
         .oidc
         .clients
@@ -282,9 +284,7 @@ fn check_client<'a>(world: &'a World, call: &Call, now: f64) -> Result<&'a OidcC
 fn start_device_authorization(world: &mut World, call: &Call) -> Reply {
     let now = world.clock.now();
     let client_id = check_client(world, call, now)?.id.clone();
-    let start_url = call
-        .str("startUrl")
-        .ok_or_else(|| invalid_request("startUrl is required"))?;
+    let start_url = required(call, "startUrl")?;
     let Some(instance) = world
         .sso
         .iter()
@@ -337,18 +337,14 @@ fn create_token(world: &mut World, call: &Call) -> Reply {
     let client = check_client(world, call, now)?;
     let client_id = client.id.clone();
     let may_refresh = client.grant_types.iter().any(|g| g == "refresh_token");
-    let grant = call
-        .str("grantType")
-        .ok_or_else(|| invalid_request("grantType is required"))?;
+    let grant = required(call, "grantType")?;
     let (start_url, with_refresh) = match grant {
         "urn:ietf:params:oauth:grant-type:device_code" => {
             (redeem_device_code(world, call, &client_id, now)?, false)
         }
         "authorization_code" => (redeem_auth_code(world, call, &client_id, now)?, true),
         "refresh_token" => {
-            let token = call
-                .str("refreshToken")
-                .ok_or_else(|| invalid_request("refreshToken is required"))?;
+            let token = required(call, "refreshToken")?;
             let record = world
                 .oidc
                 .refresh_tokens
@@ -410,9 +406,7 @@ fn redeem_device_code(
     client_id: &str,
     now: f64,
 ) -> Result<String, AwsError> {
-    let code = call
-        .str("deviceCode")
-        .ok_or_else(|| invalid_request("deviceCode is required"))?;
+    let code = required(call, "deviceCode")?;
     let auth = world
         .oidc
         .devices
@@ -451,9 +445,7 @@ fn redeem_auth_code(
     client_id: &str,
     now: f64,
 ) -> Result<String, AwsError> {
-    let code = call
-        .str("code")
-        .ok_or_else(|| invalid_request("code is required"))?;
+    let code = required(call, "code")?;
     let verifier = call.str("codeVerifier").unwrap_or("");
     let redirect_uri = call.str("redirectUri").unwrap_or("");
     let record = world
