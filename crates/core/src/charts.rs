@@ -579,29 +579,30 @@ pub fn service_charts(m: &FetchedMetrics, thresholds: &Thresholds) -> Vec<ChartS
         name: name.into(),
         points: m.points(id).to_vec(),
     };
-    let mut cpu = chart(
-        "cpu",
-        "CPU utilization",
-        "%".into(),
-        vec![line("average", "cpu_avg"), line("maximum", "cpu_max")],
-    );
-    cpu.threshold = Some((
-        thresholds.cpu_percent,
-        format!("limit {} %", thresholds.cpu_percent),
-    ));
-    cpu.y_floor_max = 100.0;
-    let mut memory = chart(
-        "memory",
-        "Memory utilization",
-        "%".into(),
-        vec![line("average", "mem_avg"), line("maximum", "mem_max")],
-    );
-    memory.threshold = Some((
-        thresholds.memory_percent,
-        format!("limit {} %", thresholds.memory_percent),
-    ));
-    memory.y_floor_max = 100.0;
-    let mut out = vec![cpu, memory];
+    let limit = |value: f64, unit: &str| Some((value, format!("limit {value} {unit}")));
+    // CPU and memory: average and maximum in percent, drawn to at least 100 %.
+    let percent = |id: &str, title: &str, metric: &str, value: f64| ChartSpec {
+        threshold: limit(value, "%"),
+        y_floor_max: 100.0,
+        ..chart(
+            id,
+            title,
+            "%".into(),
+            vec![
+                line("average", &format!("{metric}_avg")),
+                line("maximum", &format!("{metric}_max")),
+            ],
+        )
+    };
+    let mut out = vec![
+        percent("cpu", "CPU utilization", "cpu", thresholds.cpu_percent),
+        percent(
+            "memory",
+            "Memory utilization",
+            "mem",
+            thresholds.memory_percent,
+        ),
+    ];
     if m.target_groups.is_empty() {
         return out;
     }
@@ -651,18 +652,14 @@ pub fn service_charts(m: &FetchedMetrics, thresholds: &Thresholds) -> Vec<ChartS
         per_period(period),
         requests,
     ));
-    let mut errors = chart("errors", "HTTP 5xx answers", "% of requests".into(), rate);
-    errors.threshold = Some((
-        thresholds.error_rate_percent,
-        format!("limit {} %", thresholds.error_rate_percent),
-    ));
-    out.push(errors);
-    let mut response = chart("latency", "Target response time", "ms".into(), latency);
-    response.threshold = Some((
-        thresholds.response_time_ms,
-        format!("limit {} ms", thresholds.response_time_ms),
-    ));
-    out.push(response);
+    out.push(ChartSpec {
+        threshold: limit(thresholds.error_rate_percent, "%"),
+        ..chart("errors", "HTTP 5xx answers", "% of requests".into(), rate)
+    });
+    out.push(ChartSpec {
+        threshold: limit(thresholds.response_time_ms, "ms"),
+        ..chart("latency", "Target response time", "ms".into(), latency)
+    });
     let mut targets = chart(
         "targets",
         "Healthy and unhealthy targets",
