@@ -10,28 +10,13 @@ use aws_sdk_cloudwatch::types::{
     StatusCode,
 };
 use aws_sdk_cloudwatch::Client;
-use ecsdesk_sim::{start, SimConfig, SimHandle};
+use ecsdesk_sim::SimHandle;
+
+mod common;
+use common::{code, sim, COM_KEY, GOV_KEY};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const COM_KEY: (&str, &str) = (
-    "AKIASIMCOMSTAGE00001",
-    "simComStageSecret000000000000000000000001",
-);
-const GOV_KEY: (&str, &str) = (
-    "AKIASIMGOVPROD000001",
-    "simGovProdSecret0000000000000000000000001",
-);
 const CLUSTER: &str = "coe-ecs-staging";
-
-async fn sim() -> SimHandle {
-    start(SimConfig {
-        port: 0,
-        scenario: "demo".into(),
-        speed: 1.0,
-    })
-    .await
-    .expect("simulator starts")
-}
 
 fn client(h: &SimHandle, key: (&str, &str), region: &str) -> Client {
     let creds = aws_credential_types::Credentials::new(key.0, key.1, None, None, "test");
@@ -98,10 +83,6 @@ fn service_query(
     )
 }
 
-fn code<E: ProvideErrorMetadata>(e: &E) -> String {
-    e.code().unwrap_or("<none>").to_string()
-}
-
 /// The staging ALB's `app/…` and its target group's `targetgroup/…` dimension values.
 async fn alb_dimensions(c: &Client) -> (String, String) {
     let out = c
@@ -125,7 +106,7 @@ async fn alb_dimensions(c: &Client) -> (String, String) {
 
 #[tokio::test]
 async fn twelve_queries_return_seven_days_of_data_over_cbor() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let c = client(&h, COM_KEY, "us-east-1");
     let (lb, tg) = alb_dimensions(&c).await;
     let services = [
@@ -219,7 +200,7 @@ async fn twelve_queries_return_seven_days_of_data_over_cbor() {
 
 #[tokio::test]
 async fn max_datapoints_paginates_and_scan_by_orders() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let c = client(&h, COM_KEY, "us-east-1");
     let end = now();
     let request = |token: Option<String>, max: Option<i32>, scan: Option<ScanBy>| {
@@ -329,7 +310,7 @@ async fn max_datapoints_paginates_and_scan_by_orders() {
 
 #[tokio::test]
 async fn bad_queries_get_cloudwatch_error_codes_and_expressions_a_message() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let c = client(&h, COM_KEY, "us-east-1");
     let end = now();
     let start = DateTime::from_secs((end - 3600.0) as i64);
@@ -452,7 +433,7 @@ async fn bad_queries_get_cloudwatch_error_codes_and_expressions_a_message() {
 
 #[tokio::test]
 async fn get_metric_statistics_with_extended_statistics_and_limits() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let c = client(&h, COM_KEY, "us-east-1");
     let (lb, _) = alb_dimensions(&c).await;
     let end = now();
@@ -518,7 +499,7 @@ async fn get_metric_statistics_with_extended_statistics_and_limits() {
 
 #[tokio::test]
 async fn list_metrics_filters_by_namespace_and_dimension() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let c = client(&h, GOV_KEY, "us-gov-east-1");
     let out = c
         .list_metrics()
@@ -550,7 +531,7 @@ async fn list_metrics_filters_by_namespace_and_dimension() {
 
 #[tokio::test]
 async fn describe_alarms_filters_pages_and_evaluates_from_metrics() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let c = client(&h, COM_KEY, "us-east-1");
     let all = c.describe_alarms().send().await.expect("alarms");
     let alarms = all.metric_alarms();
@@ -674,7 +655,7 @@ const AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKIASIMCOMSTAGE00001/20261123/us
 
 #[tokio::test]
 async fn raw_aws_json_1_0_requests_work() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let end = now() as i64;
     let body = serde_json::json!({
         "MetricDataQueries": [{
@@ -726,7 +707,7 @@ async fn raw_aws_json_1_0_requests_work() {
 
 #[tokio::test]
 async fn raw_aws_query_requests_work() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let end = chrono::DateTime::from_timestamp(now() as i64, 0).expect("now");
     let start = end - chrono::Duration::hours(1);
     let fmt = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();

@@ -4,31 +4,10 @@
 use aws_sdk_ecs::error::ProvideErrorMetadata;
 use aws_sdk_ecs::types::{DesiredStatus, LaunchType, SortOrder};
 use aws_sdk_ecs::Client;
-use ecsdesk_sim::{start, SimConfig, SimHandle};
+use ecsdesk_sim::SimHandle;
 
-const GOV_KEY: (&str, &str) = (
-    "AKIASIMGOVPROD000001",
-    "simGovProdSecret0000000000000000000000001",
-);
-const COM_KEY: (&str, &str) = (
-    "AKIASIMCOMSTAGE00001",
-    "simComStageSecret000000000000000000000001",
-);
-/// The scale scenario's read-only user: the operator key with its last character replaced by R.
-const GOV_RO_KEY: (&str, &str) = (
-    "AKIASIMGOVPROD00000R",
-    "simGovProdSecret0000000000000000000000001ReadOnly",
-);
-
-async fn sim(scenario: &str) -> SimHandle {
-    start(SimConfig {
-        port: 0,
-        scenario: scenario.into(),
-        speed: 1.0,
-    })
-    .await
-    .expect("simulator starts")
-}
+mod common;
+use common::{code, sim, COM_KEY, GOV_KEY, GOV_RO_KEY};
 
 fn client(h: &SimHandle, key: (&str, &str), region: &str) -> Client {
     let creds = aws_credential_types::Credentials::new(key.0, key.1, None, None, "test");
@@ -39,10 +18,6 @@ fn client(h: &SimHandle, key: (&str, &str), region: &str) -> Client {
         .endpoint_url(h.endpoint())
         .build();
     Client::from_conf(conf)
-}
-
-fn code<E: ProvideErrorMetadata>(e: &E) -> String {
-    e.code().unwrap_or("<none>").to_string()
 }
 
 #[tokio::test]

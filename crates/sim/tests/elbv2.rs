@@ -5,26 +5,10 @@ use aws_sdk_elasticloadbalancingv2::types::{
     ActionTypeEnum, ProtocolEnum, TargetDescription, TargetHealthReasonEnum, TargetHealthStateEnum,
 };
 use aws_sdk_elasticloadbalancingv2::Client;
-use ecsdesk_sim::{start, SimConfig, SimHandle};
+use ecsdesk_sim::SimHandle;
 
-const GOV_KEY: (&str, &str) = (
-    "AKIASIMGOVPROD000001",
-    "simGovProdSecret0000000000000000000000001",
-);
-const COM_KEY: (&str, &str) = (
-    "AKIASIMCOMSTAGE00001",
-    "simComStageSecret000000000000000000000001",
-);
-
-async fn sim() -> SimHandle {
-    start(SimConfig {
-        port: 0,
-        scenario: "demo".into(),
-        speed: 1.0,
-    })
-    .await
-    .expect("simulator starts")
-}
+mod common;
+use common::{sim, COM_KEY, GOV_KEY};
 
 fn client(h: &SimHandle, key: (&str, &str), region: &str) -> Client {
     let creds = aws_credential_types::Credentials::new(key.0, key.1, None, None, "test");
@@ -41,7 +25,7 @@ fn client(h: &SimHandle, key: (&str, &str), region: &str) -> Client {
 
 #[tokio::test]
 async fn load_balancers_are_described_and_paginated() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let gov = client(&h, GOV_KEY, "us-gov-east-1");
     let all = gov
         .describe_load_balancers()
@@ -131,7 +115,7 @@ async fn load_balancers_are_described_and_paginated() {
 
 #[tokio::test]
 async fn target_groups_and_listeners() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let gov = client(&h, GOV_KEY, "us-gov-east-1");
     let lb = gov
         .describe_load_balancers()
@@ -205,7 +189,7 @@ async fn target_groups_and_listeners() {
 
 #[tokio::test]
 async fn target_health_reports_state_reason_and_port() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let com = client(&h, COM_KEY, "us-east-1");
     let tg = com
         .describe_target_groups()

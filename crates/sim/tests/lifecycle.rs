@@ -7,14 +7,8 @@ use aws_sdk_elasticloadbalancingv2::types::TargetHealthStateEnum;
 use ecsdesk_sim::{start, SimConfig, SimHandle};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const GOV_KEY: (&str, &str) = (
-    "AKIASIMGOVPROD000001",
-    "simGovProdSecret0000000000000000000000001",
-);
-const COM_KEY: (&str, &str) = (
-    "AKIASIMCOMSTAGE00001",
-    "simComStageSecret000000000000000000000001",
-);
+mod common;
+use common::{COM_KEY, GOV_KEY};
 
 struct Clients {
     ecs: aws_sdk_ecs::Client,

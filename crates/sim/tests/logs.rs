@@ -6,22 +6,10 @@ use std::time::Instant;
 use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
 use aws_sdk_cloudwatchlogs::types::OrderBy;
 use aws_sdk_cloudwatchlogs::Client;
-use ecsdesk_sim::{start, SimConfig, SimHandle};
+use ecsdesk_sim::SimHandle;
 
-const COM_KEY: (&str, &str) = (
-    "AKIASIMCOMSTAGE00001",
-    "simComStageSecret000000000000000000000001",
-);
-
-async fn sim(scenario: &str) -> SimHandle {
-    start(SimConfig {
-        port: 0,
-        scenario: scenario.into(),
-        speed: 1.0,
-    })
-    .await
-    .expect("simulator starts")
-}
+mod common;
+use common::{code, sim, COM_KEY};
 
 fn client(h: &SimHandle, key: (&str, &str), region: &str) -> Client {
     let creds = aws_credential_types::Credentials::new(key.0, key.1, None, None, "test");
@@ -35,10 +23,6 @@ fn client(h: &SimHandle, key: (&str, &str), region: &str) -> Client {
             .endpoint_url(h.endpoint())
             .build(),
     )
-}
-
-fn code<E: ProvideErrorMetadata>(e: &E) -> String {
-    e.code().unwrap_or("<none>").to_string()
 }
 
 fn now_ms() -> i64 {

@@ -2,26 +2,18 @@
 //! flow (pending, slow_down, approval, expiry), the authorization-code flow with PKCE through the
 //! `/authorize` page, and refresh tokens (including revoked and expired ones).
 
-use aws_sdk_ssooidc::error::ProvideErrorMetadata;
 use aws_sdk_ssooidc::Client;
 use base64::Engine;
-use ecsdesk_sim::{start, SimConfig, SimHandle};
+use ecsdesk_sim::SimHandle;
+
+mod common;
+use common::{code, sim};
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const START_URL: &str = "https://ecsdesk-demo.awsapps.com/start";
 const GOV_START_URL: &str = "https://start.us-gov-home.awsapps.com/directory/ecsdesk-demo";
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
-
-async fn sim() -> SimHandle {
-    start(SimConfig {
-        port: 0,
-        scenario: "demo".into(),
-        speed: 1.0,
-    })
-    .await
-    .expect("simulator starts")
-}
 
 fn oidc(h: &SimHandle, region: &str) -> Client {
     let conf = aws_sdk_ssooidc::Config::builder()
@@ -30,10 +22,6 @@ fn oidc(h: &SimHandle, region: &str) -> Client {
         .endpoint_url(h.endpoint())
         .build();
     Client::from_conf(conf)
-}
-
-fn code<E: ProvideErrorMetadata>(e: &E) -> String {
-    e.code().unwrap_or("<none>").to_string()
 }
 
 /// One HTTP/1.1 request; (status, headers, body).
@@ -66,7 +54,7 @@ async fn control(h: &SimHandle, route: &str, body: &str) -> serde_json::Value {
 
 #[tokio::test]
 async fn device_flow_pends_slows_down_and_issues_tokens_once_approved() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let c = oidc(&h, "us-east-1");
     let reg = c
         .register_client()
@@ -170,7 +158,7 @@ async fn device_flow_pends_slows_down_and_issues_tokens_once_approved() {
 
 #[tokio::test]
 async fn device_codes_expire() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let c = oidc(&h, "us-gov-west-1");
     let reg = c
         .register_client()
@@ -245,7 +233,7 @@ fn query_param(url: &str, name: &str) -> Option<String> {
 
 #[tokio::test]
 async fn pkce_authorization_code_flow_end_to_end_with_refresh() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let c = oidc(&h, "us-east-1");
     let redirect = "http://127.0.0.1:45678/oauth/callback";
     let reg = c
@@ -375,7 +363,7 @@ async fn pkce_authorization_code_flow_end_to_end_with_refresh() {
 
 #[tokio::test]
 async fn refresh_tokens_expire_with_the_clock_and_authorize_rejects_bad_requests() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let c = oidc(&h, "us-east-1");
     let redirect = "http://127.0.0.1:45679/cb";
     let reg = c

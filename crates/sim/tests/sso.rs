@@ -2,8 +2,10 @@
 //! aws-sdk-ssooidc device flow: accounts, roles, role credentials (used against STS and ECS),
 //! logout, expired tokens and throttling.
 
-use aws_sdk_sso::error::ProvideErrorMetadata;
-use ecsdesk_sim::{start, SimConfig, SimHandle};
+use ecsdesk_sim::SimHandle;
+
+mod common;
+use common::{code, sim};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const START_URL: &str = "https://ecsdesk-demo.awsapps.com/start";
@@ -11,20 +13,6 @@ const GOV_START_URL: &str = "https://start.us-gov-home.awsapps.com/directory/ecs
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 const COM_ACCOUNT: &str = "123456789012";
 const GOV_ACCOUNT: &str = "210987654321";
-
-async fn sim() -> SimHandle {
-    start(SimConfig {
-        port: 0,
-        scenario: "demo".into(),
-        speed: 1.0,
-    })
-    .await
-    .expect("simulator starts")
-}
-
-fn code<E: ProvideErrorMetadata>(e: &E) -> String {
-    e.code().unwrap_or("<none>").to_string()
-}
 
 async fn control(h: &SimHandle, route: &str, body: &str) {
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", h.port()))
@@ -151,7 +139,7 @@ async fn role_credentials(
 
 #[tokio::test]
 async fn accounts_and_roles_of_each_partition() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let com = sso(&h, "us-east-1");
     let token = sign_in(&h, START_URL, "us-east-1").await;
     let accounts = com
@@ -221,7 +209,7 @@ async fn accounts_and_roles_of_each_partition() {
 
 #[tokio::test]
 async fn role_credentials_work_against_sts_and_ecs_with_the_role_rights() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let c = sso(&h, "us-gov-west-1");
     let token = sign_in(&h, GOV_START_URL, "us-gov-west-1").await;
     let (operator, expiration) = role_credentials(&c, &token, GOV_ACCOUNT, "OperatorAccess").await;
@@ -301,7 +289,7 @@ async fn role_credentials_work_against_sts_and_ecs_with_the_role_rights() {
 
 #[tokio::test]
 async fn expired_role_credentials_are_refused() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let c = sso(&h, "us-east-1");
     let token = sign_in(&h, START_URL, "us-east-1").await;
     let (creds, _) = role_credentials(&c, &token, COM_ACCOUNT, "ReadOnlyAccess").await;
@@ -319,7 +307,7 @@ async fn expired_role_credentials_are_refused() {
 
 #[tokio::test]
 async fn logout_expiry_and_throttling() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let c = sso(&h, "us-east-1");
     let token = sign_in(&h, START_URL, "us-east-1").await;
     control(

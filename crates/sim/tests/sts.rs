@@ -2,17 +2,10 @@
 //! static IAM user keys in both partitions, and the errors for bad keys.
 
 use aws_sdk_sts::error::ProvideErrorMetadata;
-use ecsdesk_sim::{start, SimConfig, SimHandle};
+use ecsdesk_sim::SimHandle;
 
-async fn sim() -> SimHandle {
-    start(SimConfig {
-        port: 0,
-        scenario: "demo".into(),
-        speed: 1.0,
-    })
-    .await
-    .expect("simulator starts")
-}
+mod common;
+use common::sim;
 
 fn client(h: &SimHandle, key: (&str, &str), region: &str) -> aws_sdk_sts::Client {
     let creds = aws_credential_types::Credentials::new(key.0, key.1, None, None, "test");
@@ -28,7 +21,7 @@ fn client(h: &SimHandle, key: (&str, &str), region: &str) -> aws_sdk_sts::Client
 
 #[tokio::test]
 async fn static_keys_identify_their_users_in_both_partitions() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let gov = client(
         &h,
         (
@@ -69,7 +62,7 @@ async fn static_keys_identify_their_users_in_both_partitions() {
 
 #[tokio::test]
 async fn unknown_keys_and_wrong_partitions_are_refused() {
-    let h = sim().await;
+    let h = sim("demo").await;
     let err = client(&h, ("AKIANOSUCHKEY0000000", "x"), "us-east-1")
         .get_caller_identity()
         .send()

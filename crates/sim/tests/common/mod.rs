@@ -1,0 +1,40 @@
+//! Setup shared by the simulator's integration tests: the demo's static keys, a simulator on a
+//! free port and the error code of an SDK error.
+
+// Each test file is its own crate and uses only part of this module.
+#![allow(dead_code)]
+
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use ecsdesk_sim::{start, SimConfig, SimHandle};
+
+/// Access key of the GovCloud operator user (demo scenario).
+pub const GOV_KEY: (&str, &str) = (
+    "AKIASIMGOVPROD000001",
+    "simGovProdSecret0000000000000000000000001",
+);
+/// Access key of the commercial operator user (demo scenario).
+pub const COM_KEY: (&str, &str) = (
+    "AKIASIMCOMSTAGE00001",
+    "simComStageSecret000000000000000000000001",
+);
+/// The scale scenario's read-only user: the operator key with its last character replaced by R.
+pub const GOV_RO_KEY: (&str, &str) = (
+    "AKIASIMGOVPROD00000R",
+    "simGovProdSecret0000000000000000000000001ReadOnly",
+);
+
+/// A simulator of `scenario` on a free port, running in real time.
+pub async fn sim(scenario: &str) -> SimHandle {
+    start(SimConfig {
+        port: 0,
+        scenario: scenario.into(),
+        speed: 1.0,
+    })
+    .await
+    .expect("simulator starts")
+}
+
+/// The AWS error code of an SDK error.
+pub fn code<E: ProvideErrorMetadata>(e: &E) -> String {
+    e.code().unwrap_or("<none>").to_string()
+}
