@@ -528,8 +528,9 @@ async fn throttling_and_server_errors_are_retryable() {
         Some(serde_json::json!({"operation": "ListServices", "kind": "error500", "count": 20})),
     )
     .await;
+    // Another cluster: coe-ecs-prod's list is still fresh in the shared read cache.
     let err = registry
-        .list_services(&g.id, "coe-ecs-prod")
+        .list_services(&g.id, "wft-ecs-prod")
         .await
         .unwrap_err();
     assert_eq!(err.code(), "ServerException", "{err:?}");
