@@ -112,7 +112,7 @@ pub(crate) async fn tail(
     Ok(reply
         .events()
         .iter()
-        .map(|e| e.message().unwrap_or_default().trim_end().to_string())
+        .map(|e| display_message(e.message().unwrap_or_default()))
         .collect())
 }
 
@@ -192,7 +192,7 @@ pub async fn search(session: &Session, query: &LogQuery) -> Result<LogPage, Core
                 event_id: e.event_id().map(str::to_string),
                 timestamp: e.timestamp().unwrap_or_default(),
                 stream: e.log_stream_name().map(str::to_string),
-                message: e.message().unwrap_or_default().trim_end().to_string(),
+                message: display_message(e.message().unwrap_or_default()),
             })
             .collect(),
         next_token: reply.next_token().map(str::to_string),
@@ -268,7 +268,7 @@ pub async fn recent(
                     event_id: None,
                     timestamp: e.timestamp().unwrap_or_default(),
                     stream: Some(name.clone()),
-                    message: e.message().unwrap_or_default().trim_end().to_string(),
+                    message: display_message(e.message().unwrap_or_default()),
                 })
                 .collect::<Vec<_>>(),
         )
@@ -278,6 +278,28 @@ pub async fn recent(
     lines.sort_by_key(|l| l.timestamp);
     let skip = lines.len().saturating_sub(limit as usize);
     Ok(lines.split_off(skip))
+}
+
+/// Longest log line kept for display: CloudWatch allows 256 KB per event, and a page of 1,000 such
+/// lines would make the list (and the bridge) carry a quarter of a gigabyte.
+pub const MAX_DISPLAY_LINE: usize = 16 * 1024;
+
+/// A log event's text as shown: trailing whitespace trimmed, cut at [`MAX_DISPLAY_LINE`] bytes (on a
+/// character boundary) with a note of how much was left out.
+pub fn display_message(text: &str) -> String {
+    let text = text.trim_end();
+    if text.len() <= MAX_DISPLAY_LINE {
+        return text.to_string();
+    }
+    let mut cut = MAX_DISPLAY_LINE;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!(
+        "{} … [line cut for display: {} more bytes]",
+        &text[..cut],
+        text.len() - cut
+    )
 }
 
 /// Writes `lines` as text to `dir/name` (name made safe), returning the path.
@@ -544,6 +566,16 @@ mod tests {
             stream: None,
             message: id.into(),
         }
+    }
+
+    #[test]
+    fn huge_lines_are_cut_for_display_on_a_char_boundary() {
+        assert_eq!(display_message("ERROR boom  \n"), "ERROR boom");
+        let huge = "é".repeat(200_000);
+        let shown = display_message(&huge);
+        assert!(shown.len() < MAX_DISPLAY_LINE + 100, "{}", shown.len());
+        assert!(shown.ends_with("more bytes]"));
+        assert!(shown.starts_with("éé"));
     }
 
     #[test]
