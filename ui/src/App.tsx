@@ -3,6 +3,7 @@ import type { SessionInfo } from "./api";
 import { Breadcrumbs } from "./components/Breadcrumbs";
 import { ErrorPanel } from "./components/ErrorPanel";
 import { Header, rememberRoute } from "./components/Header";
+import { RetryNotice } from "./components/RetryNotice";
 import { EmptyState, SkeletonRows } from "./components/Skeleton";
 import { useSessions } from "./queries";
 import { navigate, useRoute, type Route } from "./route";
@@ -26,6 +27,7 @@ export function App() {
   return (
     <div className="app">
       <Header route={route} />
+      <RetryNotice />
       {fleet ? <Fleet /> : route.view === "signin" ? <SignIn /> : <SessionView route={route} sessionId={route.sessionId} />}
       <SignInRequiredPrompt />
       <Palette />
