@@ -490,6 +490,70 @@ async fn the_same_session_resumes_after_the_simulator_restarts_on_the_same_port(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_log_follow_keeps_going_through_a_simulator_restart() {
+    fast_policy();
+    let first = sim().await;
+    let port = first.port();
+    let (registry, info) = gov_session(&first.endpoint()).await;
+    let session = registry.get(&info.id).await.unwrap();
+    let follows = ecsdesk_core::logs::LogFollows::new();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<ecsdesk_core::logs::LogBatch>();
+    let id = follows.start(
+        session,
+        ecsdesk_core::logs::LogQuery {
+            group: "/ecs/coe-etl-prod".into(),
+            start: Some(chrono::Utc::now().timestamp_millis() - 120_000),
+            ..Default::default()
+        },
+        std::time::Duration::from_millis(150),
+        move |batch| tx.send(batch).is_ok(),
+    );
+    let before = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
+        .await
+        .expect("a first batch")
+        .expect("open");
+    assert!(before.error.is_none());
+
+    // Down: the follow reports the error in a batch instead of ending.
+    first.shutdown().await;
+    let mut saw_error = false;
+    while let Ok(Some(b)) = tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv()).await
+    {
+        if b.error.is_some() {
+            saw_error = true;
+            break;
+        }
+    }
+    assert!(saw_error, "the outage reaches the follow as an error batch");
+    assert!(follows.is_running(&id), "the follow is still running");
+
+    // Back on the same port, with time moved on: new lines arrive on the same follow.
+    let second = sim_on(port, "demo", 1.0).await;
+    control(
+        port,
+        "POST",
+        "/_sim/clock/advance",
+        Some(serde_json::json!({"seconds": 300})),
+    )
+    .await;
+    let mut resumed = false;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while tokio::time::Instant::now() < deadline {
+        if let Ok(Some(b)) =
+            tokio::time::timeout(std::time::Duration::from_secs(2), rx.recv()).await
+        {
+            if b.error.is_none() && !b.lines.is_empty() {
+                resumed = true;
+                break;
+            }
+        }
+    }
+    assert!(resumed, "lines flow again after the restart");
+    follows.stop(&id).unwrap();
+    second.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_whose_request_is_dropped_is_not_sent_again() {
     fast_policy();
     let sim = sim().await;
