@@ -1221,8 +1221,9 @@ pub fn aws_config_text(world: &World) -> String {
     for a in &world.accounts {
         for u in &a.users {
             out.push_str(&format!(
-                "[profile {}]\nregion = {}\naws_access_key_id = {}\naws_secret_access_key = {}\n\n",
-                u.profile, a.default_region, u.access_key_id, u.secret_access_key
+                // ECS Desk shows `ecsdesk_account_name` for plain-key profiles (other tools ignore it).
+                "[profile {}]\nregion = {}\naws_access_key_id = {}\naws_secret_access_key = {}\necsdesk_account_name = {}\n\n",
+                u.profile, a.default_region, u.access_key_id, u.secret_access_key, a.name
             ));
         }
     }

@@ -358,6 +358,7 @@ fn aws_config_has_static_and_sso_profiles() {
         "[profile demo-govcloud]\nregion = us-gov-east-1\naws_access_key_id = AKIASIMGOVPROD000001\naws_secret_access_key = simGovProdSecret0000000000000000000000001\n"
     ));
     assert!(text.contains("[profile demo-commercial]\nregion = us-east-1\n"));
+    assert!(text.contains("ecsdesk_account_name = tak-govcloud-prod\n"));
     assert!(text.contains("[sso-session ecsdesk-demo]\nsso_start_url = https://ecsdesk-demo.awsapps.com/start\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n"));
     assert!(text.contains("[sso-session ecsdesk-demo-gov]\nsso_start_url = https://start.us-gov-home.awsapps.com/directory/ecsdesk-demo\nsso_region = us-gov-west-1\n"));
     assert!(text.contains("[profile tak-govcloud-prod-OperatorAccess]\nsso_session = ecsdesk-demo-gov\nsso_account_id = 210987654321\nsso_role_name = OperatorAccess\nregion = us-gov-east-1\n"));
