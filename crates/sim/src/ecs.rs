@@ -327,26 +327,21 @@ fn deployment_shape(svc: &Service, d: &Deployment) -> Shape {
         ("createdAt", Shape::Time(d.created_at)),
         ("updatedAt", Shape::Time(d.updated_at)),
         ("launchType", Shape::from(&d.launch_type)),
-        (
-            "platformVersion",
-            if fargate {
-                Shape::from("1.4.0")
-            } else {
-                Shape::Null
-            },
-        ),
-        (
-            "platformFamily",
-            if fargate {
-                Shape::from("Linux")
-            } else {
-                Shape::Null
-            },
-        ),
+        ("platformVersion", fargate_only(fargate, "1.4.0")),
+        ("platformFamily", fargate_only(fargate, "Linux")),
         ("networkConfiguration", network_configuration(svc)),
         ("rolloutState", Shape::from(&d.rollout_state)),
         ("rolloutStateReason", Shape::from(&d.rollout_state_reason)),
     ])
+}
+
+/// A value ECS reports only for Fargate tasks and services (null for EC2).
+fn fargate_only(fargate: bool, value: &str) -> Shape {
+    if fargate {
+        Shape::from(value)
+    } else {
+        Shape::Null
+    }
 }
 
 fn service_shape(svc: &Service) -> Shape {
@@ -377,22 +372,8 @@ fn service_shape(svc: &Service) -> Shape {
         ("runningCount", Shape::Int(running)),
         ("pendingCount", Shape::Int(pending)),
         ("launchType", Shape::from(&svc.launch_type)),
-        (
-            "platformVersion",
-            if fargate {
-                Shape::from("LATEST")
-            } else {
-                Shape::Null
-            },
-        ),
-        (
-            "platformFamily",
-            if fargate {
-                Shape::from("Linux")
-            } else {
-                Shape::Null
-            },
-        ),
+        ("platformVersion", fargate_only(fargate, "LATEST")),
+        ("platformFamily", fargate_only(fargate, "Linux")),
         ("taskDefinition", Shape::from(&svc.task_definition)),
         (
             "deploymentConfiguration",
@@ -701,22 +682,8 @@ fn task_shape(region: &Region, t: &Task) -> Shape {
         ("stoppedAt", Shape::time(t.stopped_at)),
         ("group", Shape::from(&t.group)),
         ("launchType", Shape::from(&t.launch_type)),
-        (
-            "platformVersion",
-            if fargate {
-                Shape::from("1.4.0")
-            } else {
-                Shape::Null
-            },
-        ),
-        (
-            "platformFamily",
-            if fargate {
-                Shape::from("Linux")
-            } else {
-                Shape::Null
-            },
-        ),
+        ("platformVersion", fargate_only(fargate, "1.4.0")),
+        ("platformFamily", fargate_only(fargate, "Linux")),
         (
             "attachments",
             if fargate {
