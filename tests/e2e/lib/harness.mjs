@@ -47,12 +47,51 @@ function collect(child, name) {
   return lines;
 }
 
+/** Process groups started here and not stopped yet: killed when this process exits, whatever the cause. */
+const liveGroups = new Set();
+process.on("exit", () => {
+  for (const pid of liveGroups) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+});
+
+/** Spawns `bin` as the leader of a new process group, so that stopping it stops what it starts. */
+function spawnGroup(bin, args, options) {
+  const child = spawn(bin, args, { ...options, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  liveGroups.add(child.pid);
+  return child;
+}
+
+/**
+ * Stops a child started with `detached: true` and everything it started (tauri-driver starts
+ * WebKitWebDriver, which starts the app): the whole process group gets SIGTERM, then SIGKILL after
+ * 5 s. A grandchild left behind would hold the inherited stdout/stderr pipes open and keep this test
+ * file's process from ever exiting, so the pipes are closed on our side too.
+ */
 async function stopChild(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await once(child, "exit").catch(() => {});
-  clearTimeout(timer);
+  const signalGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // The group is already gone.
+    }
+  };
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = once(child, "exit").catch(() => {});
+    signalGroup("SIGTERM");
+    const timer = setTimeout(() => signalGroup("SIGKILL"), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  // The leader is gone; make sure no straggler of its group survives it.
+  signalGroup("SIGKILL");
+  liveGroups.delete(child.pid);
+  child.stdout?.destroy();
+  child.stderr?.destroy();
 }
 
 /**
@@ -62,20 +101,32 @@ async function stopChild(child) {
 export async function startSim({ scenario = "demo", speed = 10 } = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), "ecsdesk-e2e-"));
   const configPath = path.join(dir, "config");
-  const child = spawn(
-    SIM_BIN,
-    ["--port", "0", "--scenario", scenario, "--speed", String(speed), "--aws-config-out", configPath],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawnGroup(SIM_BIN, [
+    "--port",
+    "0",
+    "--scenario",
+    scenario,
+    "--speed",
+    String(speed),
+    "--aws-config-out",
+    configPath,
+  ]);
   const stderr = collect(child, "sim");
   const rl = readline.createInterface({ input: child.stdout });
+  let timer;
   const first = await Promise.race([
     once(rl, "line").then(([line]) => line),
     once(child, "exit").then(([code]) => {
       throw new Error(`simulator exited (${code}) before listening:\n${stderr.join("\n")}`);
     }),
-    new Promise((_, reject) => setTimeout(() => reject(new Error("simulator did not start in 30 s")), 30_000)),
-  ]);
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error("simulator did not start in 30 s")), 30_000);
+    }),
+  ]).catch(async (error) => {
+    await stopChild(child);
+    throw error;
+  });
+  clearTimeout(timer);
   rl.on("line", (l) => log(`sim out: ${l}`));
   const m = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(first);
   if (!m) throw new Error(`unexpected first line from the simulator: ${first}`);
@@ -130,23 +181,26 @@ export async function startDriver(sim) {
   });
   const port = await freePort();
   const nativePort = await freePort();
-  const child = spawn(DRIVER_BIN, ["--port", String(port), "--native-port", String(nativePort)], {
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawnGroup(DRIVER_BIN, ["--port", String(port), "--native-port", String(nativePort)], { env });
   const stderr = collect(child, "driver");
   readline.createInterface({ input: child.stdout }).on("line", (l) => log(`driver out: ${l}`));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`tauri-driver exited (${child.exitCode}):\n${stderr.join("\n")}`);
+    if (child.exitCode !== null) {
+      await stopChild(child);
+      throw new Error(`tauri-driver exited (${child.exitCode}):\n${stderr.join("\n")}`);
+    }
     try {
       const res = await fetch(`${url}/status`);
       if (res.ok) break;
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new Error("tauri-driver did not answer in 20 s");
+    if (Date.now() > deadline) {
+      await stopChild(child);
+      throw new Error("tauri-driver did not answer in 20 s");
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   log("tauri-driver at", url);
@@ -251,4 +305,19 @@ export async function signIn(driver, profile, region = null) {
   await click(driver, "open-session");
   await find(driver, "clusters-view");
   return chosen;
+}
+
+/**
+ * Ends a WebDriver session (closing the app window), giving up after 20 s: the driver server is
+ * stopped right after, which ends whatever the session left running.
+ */
+export async function quit(driver) {
+  let timer;
+  await Promise.race([
+    driver.quit().catch(() => {}),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, 20_000);
+    }),
+  ]);
+  clearTimeout(timer);
 }

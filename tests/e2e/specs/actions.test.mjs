@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { By } from "selenium-webdriver";
-import { click, find, launchApp, screenshot, signIn, startDriver, startSim, tid, waitText, WAIT_MS } from "../lib/harness.mjs";
+import { click, find, launchApp, quit, screenshot, signIn, startDriver, startSim, tid, WAIT_MS, waitText } from "../lib/harness.mjs";
 
 let sim;
 let driverServer;
@@ -16,7 +16,7 @@ before(async () => {
 after(async () => {
   await driverServer?.stop();
   await sim?.stop();
-});
+}, { timeout: 60_000 });
 
 test("restart coe-etl-prod-Service: plan, typed confirmation, progress, verdict, audit", async () => {
   const driver = await launchApp(driverServer);
@@ -78,6 +78,6 @@ test("restart coe-etl-prod-Service: plan, typed confirmation, progress, verdict,
     await screenshot(driver, "actions-FAILED").catch(() => {});
     throw error;
   } finally {
-    await driver.quit().catch(() => {});
+    await quit(driver);
   }
 });

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { By, Key } from "selenium-webdriver";
-import { click, find, launchApp, screenshot, signIn, startDriver, startSim, tid, waitText, WAIT_MS } from "../lib/harness.mjs";
+import { click, find, launchApp, quit, screenshot, signIn, startDriver, startSim, tid, WAIT_MS, waitText } from "../lib/harness.mjs";
 
 let sim;
 let driverServer;
@@ -16,7 +16,7 @@ before(async () => {
 after(async () => {
   await driverServer?.stop();
   await sim?.stop();
-});
+}, { timeout: 60_000 });
 
 /** Opens `service` of `cluster` from the clusters view of the current session and pins it. */
 async function pinFromServicePage(driver, cluster, service) {
@@ -106,6 +106,6 @@ test("pin a GovCloud and a commercial service, see both in the fleet, open one f
     await screenshot(driver, "fleet-FAILED").catch(() => {});
     throw error;
   } finally {
-    await driver.quit().catch(() => {});
+    await quit(driver);
   }
 });

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { By } from "selenium-webdriver";
-import { click, find, launchApp, screenshot, signIn, startDriver, startSim, tid, waitText, WAIT_MS } from "../lib/harness.mjs";
+import { click, find, launchApp, quit, screenshot, signIn, startDriver, startSim, tid, WAIT_MS, waitText } from "../lib/harness.mjs";
 
 let sim;
 
@@ -14,7 +14,7 @@ before(async () => {
 
 after(async () => {
   await sim?.stop();
-});
+}, { timeout: 60_000 });
 
 /** Runs `body` in a fresh window of an app started with `extraEnv`, saving a screenshot on failure. */
 async function withApp(name, extraEnv, body) {
@@ -36,7 +36,7 @@ async function withApp(name, extraEnv, body) {
     await screenshot(driver, `${name}-FAILED`).catch(() => {});
     throw error;
   } finally {
-    await driver.quit().catch(() => {});
+    await quit(driver);
     await driverServer.stop();
   }
 }

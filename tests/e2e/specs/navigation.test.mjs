@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { By, Key } from "selenium-webdriver";
-import { choose, click, find, launchApp, screenshot, signIn, startDriver, startSim, tid, waitText, WAIT_MS } from "../lib/harness.mjs";
+import { choose, click, find, launchApp, quit, screenshot, signIn, startDriver, startSim, tid, WAIT_MS, waitText } from "../lib/harness.mjs";
 
 let sim;
 let driverServer;
@@ -17,7 +17,7 @@ before(async () => {
 after(async () => {
   await driverServer?.stop();
   await sim?.stop();
-});
+}, { timeout: 60_000 });
 
 /** Runs `body` with a fresh app window, saving a screenshot if it fails. */
 async function withApp(name, body) {
@@ -28,7 +28,7 @@ async function withApp(name, body) {
     await screenshot(driver, `${name}-FAILED`).catch(() => {});
     throw error;
   } finally {
-    await driver.quit().catch(() => {});
+    await quit(driver);
   }
 }
 

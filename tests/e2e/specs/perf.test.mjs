@@ -9,7 +9,7 @@ import { readdir, readFile, readlink, mkdir, writeFile } from "node:fs/promises"
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { Builder, By, until } from "selenium-webdriver";
-import { click, find, ROOT, screenshot, signIn, startDriver, startSim, WAIT_MS } from "../lib/harness.mjs";
+import { click, find, quit, ROOT, screenshot, signIn, startDriver, startSim, WAIT_MS } from "../lib/harness.mjs";
 
 const SERVICES = 1000;
 const CLUSTER = "scale-cluster-00";
@@ -27,7 +27,7 @@ before(async () => {
 after(async () => {
   await driverServer?.stop();
   await sim?.stop();
-});
+}, { timeout: 60_000 });
 
 /** VmRSS and VmHWM (MB) of the newest running process whose executable is the app binary. */
 async function appMemory() {
@@ -141,7 +141,7 @@ test("1,000 services: launch to interactive, list render, scroll frames, app mem
     assert.ok(figures.memory === null || figures.memory.rssMb > 0, "app memory read");
     await screenshot(driver, "perf-03-service-page");
   } finally {
-    await driver.quit().catch(() => {});
+    await quit(driver);
   }
   await mkdir(OUT, { recursive: true });
   await writeFile(path.join(OUT, "e2e.json"), `${JSON.stringify(figures, null, 2)}\n`);

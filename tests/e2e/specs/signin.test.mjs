@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { By } from "selenium-webdriver";
-import { click, find, launchApp, screenshot, startDriver, startSim, tid, waitText, WAIT_MS } from "../lib/harness.mjs";
+import { click, find, launchApp, quit, screenshot, startDriver, startSim, tid, WAIT_MS, waitText } from "../lib/harness.mjs";
 
 let sim;
 let driverServer;
@@ -19,7 +19,7 @@ before(async () => {
 after(async () => {
   await driverServer?.stop();
   await sim?.stop();
-});
+}, { timeout: 60_000 });
 
 /** Waits for the sso-session row `name` to say it is signed in. */
 async function signedIn(driver, name) {
@@ -141,6 +141,6 @@ test("sign in to GovCloud and commercial portals through the UI and open a servi
     await screenshot(driver, "signin-FAILED").catch(() => {});
     throw error;
   } finally {
-    await driver.quit().catch(() => {});
+    await quit(driver);
   }
 });
