@@ -62,24 +62,7 @@ check_deb() {
   echo "the packaged app exited early with status $rc:"; cat "$LOGS/deb-start.log"; return 1
 }
 
-e2e() {
-  # A virtual X server for the window, and inside it a private session bus with an unlocked
-  # keyring (the bus's services then see the display too).
-  # The keyring lives in a fresh data folder and gets a non-empty password: for an empty one
-  # gnome-keyring creates no login keyring, so there is no default collection to store secrets in.
-  local keyrings
-  keyrings="$(mktemp -d)"
-  xvfb-run -a -s "-screen 0 1366x900x24" dbus-run-session -- bash -c '
-    set -e
-    export XDG_DATA_HOME="$2"
-    eval "$(printf ecsdesk-e2e | gnome-keyring-daemon --unlock --components=secrets)"
-    export GNOME_KEYRING_CONTROL
-    npm --prefix "$1/tests/e2e" test
-  ' _ "$ROOT" "$keyrings"
-  local rc=$?
-  rm -rf "$keyrings"
-  return "$rc"
-}
+e2e() { "$ROOT/scripts/xsession.sh" npm --prefix "$ROOT/tests/e2e" test; }
 
 step "setup (install what is missing)" "$ROOT/scripts/setup.sh" || { echo "setup failed: stopping"; exit 1; }
 step "cargo fmt --check" cargo fmt --all -- --check

@@ -5,7 +5,12 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use std::sync::Arc;
+
+use aws_sdk_cloudwatch::types::MetricAlarm;
+
 use crate::error::CoreError;
+use crate::freshness::DESCRIBE_TTL;
 use crate::rfc3339;
 use crate::sessions::Session;
 use crate::targets::{service_context, ServiceContext};
@@ -72,7 +77,7 @@ fn symbol(op: &str) -> &str {
 }
 
 /// Maps an SDK alarm.
-fn alarm(a: &aws_sdk_cloudwatch::types::MetricAlarm) -> AlarmInfo {
+fn alarm(a: &MetricAlarm) -> AlarmInfo {
     let statistic = a
         .extended_statistic()
         .map(str::to_string)
@@ -108,23 +113,42 @@ fn alarm(a: &aws_sdk_cloudwatch::types::MetricAlarm) -> AlarmInfo {
     }
 }
 
+/// Every metric alarm of the session's region (all pages), shared by the views that ask within
+/// the freshness window: the health banner and the Alarms tab need the same list.
+async fn region_alarms(session: &Session) -> Result<Arc<Vec<MetricAlarm>>, CoreError> {
+    session
+        .reads()
+        .table("region-alarms", DESCRIBE_TTL)
+        .get((), || async {
+            let pages: Vec<aws_sdk_cloudwatch::operation::describe_alarms::DescribeAlarmsOutput> =
+                session
+                    .cloudwatch
+                    .describe_alarms()
+                    .max_records(100)
+                    .into_paginator()
+                    .send()
+                    .try_collect()
+                    .await
+                    .map_err(session.error("cloudwatch:DescribeAlarms"))?;
+            Ok(Arc::new(
+                pages
+                    .iter()
+                    .flat_map(|p| p.metric_alarms())
+                    .cloned()
+                    .collect(),
+            ))
+        })
+        .await
+}
+
 /// The alarms of the region that watch the service of `ctx` (ALARM first, then by name).
 pub async fn alarms_of(
     session: &Session,
     ctx: &ServiceContext,
 ) -> Result<Vec<AlarmInfo>, CoreError> {
-    let pages: Vec<aws_sdk_cloudwatch::operation::describe_alarms::DescribeAlarmsOutput> = session
-        .cloudwatch
-        .describe_alarms()
-        .max_records(100)
-        .into_paginator()
-        .send()
-        .try_collect()
-        .await
-        .map_err(session.error("cloudwatch:DescribeAlarms"))?;
-    let mut out: Vec<AlarmInfo> = pages
+    let all = region_alarms(session).await?;
+    let mut out: Vec<AlarmInfo> = all
         .iter()
-        .flat_map(|p| p.metric_alarms())
         .filter(|a| {
             watches(ctx, a.dimensions())
                 || a.metrics().iter().any(|q| {

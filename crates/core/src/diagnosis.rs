@@ -1,6 +1,8 @@
 //! Why tasks stopped: recent stopped tasks (ECS keeps them about an hour) with stop code, reason,
 //! container exit codes and a plain-language diagnosis of the known causes.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -251,20 +253,28 @@ pub async fn stopped_tasks(
     cluster: &str,
     service: &str,
 ) -> Result<Vec<StoppedTask>, CoreError> {
-    let arns = list_task_arns(
-        session,
-        cluster,
-        Some(service),
-        aws_sdk_ecs::types::DesiredStatus::Stopped,
-    )
-    .await?;
-    let mut tasks: Vec<StoppedTask> = describe_stopped(session, cluster, arns)
-        .await?
-        .into_iter()
-        .map(|(_, t)| t)
-        .collect();
-    read_last_lines(session, &mut tasks).await;
-    Ok(tasks)
+    // Shared within the freshness window: the health banner and the Stopped tab ask together.
+    let tasks = session
+        .reads()
+        .table("stopped-tasks", crate::freshness::DESCRIBE_TTL)
+        .get((cluster.to_string(), service.to_string()), || async {
+            let arns = list_task_arns(
+                session,
+                cluster,
+                Some(service),
+                aws_sdk_ecs::types::DesiredStatus::Stopped,
+            )
+            .await?;
+            let mut tasks: Vec<StoppedTask> = describe_stopped(session, cluster, arns)
+                .await?
+                .into_iter()
+                .map(|(_, t)| t)
+                .collect();
+            read_last_lines(session, &mut tasks).await;
+            Ok(Arc::new(tasks))
+        })
+        .await?;
+    Ok(tasks.as_ref().clone())
 }
 
 /// Failed tasks whose last log lines are read (newest first).
@@ -319,26 +329,36 @@ async fn read_last_lines(session: &Session, tasks: &mut [StoppedTask]) {
     }
 }
 
+/// Stopped tasks by service name.
+pub type StoppedByService = std::collections::HashMap<String, Vec<StoppedTask>>;
+
 /// The recently stopped tasks of every service of `cluster` in one listing, keyed by service
 /// name (from the task group `service:NAME`), so the services list needs no call per service.
 pub async fn stopped_tasks_by_service(
     session: &Session,
     cluster: &str,
-) -> Result<std::collections::HashMap<String, Vec<StoppedTask>>, CoreError> {
-    let arns = list_task_arns(
-        session,
-        cluster,
-        None,
-        aws_sdk_ecs::types::DesiredStatus::Stopped,
-    )
-    .await?;
-    let mut by_service: std::collections::HashMap<String, Vec<StoppedTask>> = Default::default();
-    for (group, task) in describe_stopped(session, cluster, arns).await? {
-        if let Some(name) = group.as_deref().and_then(|g| g.strip_prefix("service:")) {
-            by_service.entry(name.to_string()).or_default().push(task);
-        }
-    }
-    Ok(by_service)
+) -> Result<Arc<StoppedByService>, CoreError> {
+    // Shared within the freshness window: the list's roll-up and the fleet view ask together.
+    session
+        .reads()
+        .table("stopped-by-service", crate::freshness::DESCRIBE_TTL)
+        .get(cluster.to_string(), || async {
+            let arns = list_task_arns(
+                session,
+                cluster,
+                None,
+                aws_sdk_ecs::types::DesiredStatus::Stopped,
+            )
+            .await?;
+            let mut by_service = StoppedByService::new();
+            for (group, task) in describe_stopped(session, cluster, arns).await? {
+                if let Some(name) = group.as_deref().and_then(|g| g.strip_prefix("service:")) {
+                    by_service.entry(name.to_string()).or_default().push(task);
+                }
+            }
+            Ok(Arc::new(by_service))
+        })
+        .await
 }
 
 #[cfg(test)]

@@ -114,6 +114,9 @@ async function walkTabs(driver, prefix) {
 
   await click(driver, "health-tab-alarms");
   await find(driver, "alarms-table");
+  // Each alarm and the log group open in the GovCloud console (not clicked: that starts a browser).
+  const alarmRows = await driver.findElements(tid("alarm-row"));
+  assert.equal((await driver.findElements(tid("alarm-open-console"))).length, alarmRows.length);
   await reveal(driver, "health-tabs");
   await screenshot(driver, `${prefix}-alarms`);
 
@@ -127,6 +130,7 @@ async function walkTabs(driver, prefix) {
 
   await click(driver, "health-tab-logs");
   await waitText(driver, "log-group", /\/ecs\/coe-etl-prod/);
+  assert.match(await (await find(driver, "logs-open-console")).getAttribute("title"), /GovCloud AWS console/);
   await driver.wait(async () => Number(await (await find(driver, "log-list")).getAttribute("data-count")) > 0, WAIT_MS, "no recent lines");
   await click(driver, "logs-errors");
   await waitText(driver, "logs-status", /lines with ERROR/);

@@ -1,5 +1,5 @@
-import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from "react";
-import type { SessionInfo } from "../api";
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from "react";
+import type { HealthLevel, ServiceSummary, SessionInfo } from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
 import { ListToolbar } from "../components/ListToolbar";
 import { EmptyState, SkeletonRows } from "../components/Skeleton";
@@ -13,11 +13,14 @@ import { useServicesHealth } from "./health/queries";
 
 /** Lists longer than this render only the rows near the viewport, between two spacer rows. */
 const WINDOW_FROM = 200;
-/** Rows rendered beyond each edge of the viewport when the window is moved. */
-const OVERSCAN = 80;
+/** Rows rendered beyond each edge of the viewport when the window is moved. Each move mounts about
+ * OVERSCAN - MARGIN new rows: at 80 (60 rows a move) a move took longer than a frame and 13 of
+ * 240 frames of a fast scroll were dropped; at 30, none (BENCHMARKS.md). */
+const OVERSCAN = 30;
 /** The window moves only when fewer rows than this are left beyond an edge of the viewport, so
- * scrolling re-renders every few dozen rows instead of every frame. */
-const MARGIN = 20;
+ * scrolling re-renders every few rows instead of every frame; 10 rows (about 360 px) stay ahead of
+ * a scroll of 9,000 px a second, so no blank gap shows. */
+const MARGIN = 10;
 
 /**
  * The [start, end) rows of a `count`-row table body worth rendering: all of a short list, the
@@ -70,6 +73,15 @@ export function Services({ session, cluster }: { session: SessionInfo; cluster: 
     matchesFilter(filter, s.name, s.status, s.taskDefinition, s.launchType, s.lastDeployment?.rolloutState),
   );
   const body = useRef<HTMLTableSectionElement>(null);
+  // Stable across renders, so the memoised rows that did not change are not rendered again when
+  // the window of a long list moves.
+  const openService = useCallback(
+    (name: string) => {
+      rememberSelection(listKey, name);
+      navigate({ view: "service", sessionId: session.id, cluster, service: name });
+    },
+    [listKey, session.id, cluster],
+  );
   const [rowPx, setRowPx] = useState(41);
   const [start, end] = useRowWindow(rows.length, body, rowPx);
   // Spacers stand in for the rows not rendered, so they take the height of a real row.
@@ -110,7 +122,16 @@ export function Services({ session, cluster }: { session: SessionInfo; cluster: 
       )}
       {rows.length > 0 && (
         <div className="table-wrap">
-          <table className="table" data-testid="services-table">
+          <table className="table table-fixed" data-testid="services-table">
+            <colgroup>
+              <col style={{ width: "25%" }} />
+              <col style={{ width: "9%" }} />
+              <col style={{ width: "11%" }} />
+              <col style={{ width: "7%" }} />
+              <col style={{ width: "21%" }} />
+              <col style={{ width: "17%" }} />
+              <col style={{ width: "10%" }} />
+            </colgroup>
             <thead>
               <tr>
                 <th>Service</th>
@@ -124,59 +145,17 @@ export function Services({ session, cluster }: { session: SessionInfo; cluster: 
             </thead>
             <tbody ref={body}>
               {start > 0 && <tr aria-hidden="true" className="spacer" style={{ height: start * rowPx }} />}
-              {rows.slice(start, end).map((s) => {
-                const short = s.running < s.desired;
-                const age = ageOf(s.lastDeployment?.updatedAt, now);
-                return (
-                  <tr
-                    key={s.arn}
-                    className={selected === s.name ? "selected" : undefined}
-                    aria-selected={selected === s.name}
-                    data-testid={`service-row-${s.name}`}
-                  >
-                    <td>
-                      <HealthDot
-                        level={healthOf.get(s.name)?.level ?? null}
-                        summary={healthOf.get(s.name)?.summary}
-                        testId={`service-health-${s.name}`}
-                      />{" "}
-                      <button
-                        type="button"
-                        className="link"
-                        onClick={() => {
-                          rememberSelection(listKey, s.name);
-                          navigate({ view: "service", sessionId: session.id, cluster, service: s.name });
-                        }}
-                        data-testid={`service-link-${s.name}`}
-                      >
-                        {s.name}
-                      </button>
-                    </td>
-                    <td>
-                      <StatusPill value={s.status} />
-                    </td>
-                    <td className={`num${short ? " warn-text" : ""}`} data-testid={`service-running-${s.name}`}>
-                      {s.running}/{s.desired}
-                    </td>
-                    <td className="num">{s.pending}</td>
-                    <td data-testid={`service-taskdef-${s.name}`}>
-                      {shortTaskDefinition(s.taskDefinition)}
-                      <span className="muted"> (revision {s.taskDefinitionRevision})</span>
-                    </td>
-                    <td data-testid={`service-deployment-${s.name}`}>
-                      {s.lastDeployment === null ? (
-                        <span className="muted">—</span>
-                      ) : (
-                        <>
-                          <StatusPill value={s.lastDeployment.rolloutState ?? s.lastDeployment.status} />
-                          {age !== null && <span className="muted"> {age}</span>}
-                        </>
-                      )}
-                    </td>
-                    <td>{s.launchType ?? "—"}</td>
-                  </tr>
-                );
-              })}
+              {rows.slice(start, end).map((s) => (
+                <ServiceRow
+                  key={s.arn}
+                  service={s}
+                  level={healthOf.get(s.name)?.level ?? null}
+                  summary={healthOf.get(s.name)?.summary}
+                  selected={selected === s.name}
+                  age={ageOf(s.lastDeployment?.updatedAt, now)}
+                  onOpen={openService}
+                />
+              ))}
               {end < rows.length && (
                 <tr aria-hidden="true" className="spacer" style={{ height: (rows.length - end) * rowPx }} />
               )}
@@ -187,3 +166,57 @@ export function Services({ session, cluster }: { session: SessionInfo; cluster: 
     </main>
   );
 }
+
+/** One row of the services table; memoised, as a long list renders a few hundred of them. */
+const ServiceRow = memo(function ServiceRow({
+  service: s,
+  level,
+  summary,
+  selected,
+  age,
+  onOpen,
+}: {
+  service: ServiceSummary;
+  level: HealthLevel | null;
+  summary: string | undefined;
+  selected: boolean;
+  age: string | null;
+  onOpen: (name: string) => void;
+}) {
+  const short = s.running < s.desired;
+  const taskDefinition = `${shortTaskDefinition(s.taskDefinition)} (revision ${s.taskDefinitionRevision})`;
+  return (
+    <tr className={selected ? "selected" : undefined} aria-selected={selected} data-testid={`service-row-${s.name}`}>
+      <td title={s.name}>
+        <HealthDot level={level} summary={summary} testId={`service-health-${s.name}`} />{" "}
+        <button type="button" className="link" onClick={() => {
+            onOpen(s.name);
+          }} data-testid={`service-link-${s.name}`}>
+          {s.name}
+        </button>
+      </td>
+      <td>
+        <StatusPill value={s.status} />
+      </td>
+      <td className={`num${short ? " warn-text" : ""}`} data-testid={`service-running-${s.name}`}>
+        {s.running}/{s.desired}
+      </td>
+      <td className="num">{s.pending}</td>
+      <td data-testid={`service-taskdef-${s.name}`} title={taskDefinition}>
+        {shortTaskDefinition(s.taskDefinition)}
+        <span className="muted"> (revision {s.taskDefinitionRevision})</span>
+      </td>
+      <td data-testid={`service-deployment-${s.name}`}>
+        {s.lastDeployment === null ? (
+          <span className="muted">—</span>
+        ) : (
+          <>
+            <StatusPill value={s.lastDeployment.rolloutState ?? s.lastDeployment.status} />
+            {age !== null && <span className="muted"> {age}</span>}
+          </>
+        )}
+      </td>
+      <td>{s.launchType ?? "—"}</td>
+    </tr>
+  );
+});

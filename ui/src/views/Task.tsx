@@ -7,7 +7,7 @@ import { formatTime, matchesFilter, revisionOf, shortTaskDefinition } from "../f
 import { useStickyState } from "../hooks";
 import { useTaskDetail } from "../queries";
 import { StopTaskButton } from "./actions/StopTaskButton";
-import { ConsoleButton } from "./fleet/ServiceTools";
+import { ConsoleButton } from "../components/ConsoleButton";
 
 /** One task: status, health, times, why it stopped, its containers. */
 export function Task({ session, cluster, taskId }: { session: SessionInfo; cluster: string; taskId: string }) {

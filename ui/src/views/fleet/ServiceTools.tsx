@@ -3,45 +3,18 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   listPins,
-  openConsole,
   pinService,
   unpinService,
   writeSnapshot,
-  type ConsoleTarget,
   type RangePreset,
   type SessionInfo,
 } from "../../api";
+import { ConsoleButton } from "../../components/ConsoleButton";
 import { ErrorPanel } from "../../components/ErrorPanel";
 
 /** The key the backend gives a pin (partition|account|region|cluster|service). */
 export function pinKey(session: SessionInfo, cluster: string, service: string): string {
   return `${session.partition}|${session.accountId}|${session.region}|${cluster}|${service}`;
-}
-
-/** A button opening a resource's page in the AWS console (the right one for the partition). */
-export function ConsoleButton({ session, target, label = "Open in AWS console ↗", testId = "open-console" }: {
-  session: SessionInfo;
-  target: ConsoleTarget;
-  label?: string;
-  testId?: string;
-}) {
-  const open = useMutation({ mutationFn: () => openConsole(session.partition, session.region, target) });
-  return (
-    <>
-      <button
-        type="button"
-        className="button"
-        onClick={() => {
-          open.mutate();
-        }}
-        title={open.data ?? `Opens the ${session.partition === "aws-us-gov" ? "GovCloud" : "commercial"} AWS console in your browser`}
-        data-testid={testId}
-      >
-        {label}
-      </button>
-      {open.isError && <ErrorPanel title="Could not open the AWS console" error={open.error} />}
-    </>
-  );
 }
 
 /** Service page tools: pin to the fleet, open in the AWS console, incident snapshot. */

@@ -1,4 +1,5 @@
 import type { SessionInfo } from "../../api";
+import { ConsoleButton } from "../../components/ConsoleButton";
 import { ErrorPanel } from "../../components/ErrorPanel";
 import { EmptyState, SkeletonRows } from "../../components/Skeleton";
 import { StatusPill } from "../../components/Status";
@@ -19,6 +20,9 @@ export function AlarmsTab({ session, cluster, service }: { session: SessionInfo;
           <th>State</th>
           <th>Rule</th>
           <th>Since</th>
+          <th>
+            <span className="sr-only">AWS console</span>
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -36,6 +40,9 @@ export function AlarmsTab({ session, cluster, service }: { session: SessionInfo;
               {a.stateReason !== null && <div className="cell-note">{a.stateReason}</div>}
             </td>
             <td>{formatTime(a.stateUpdatedAt)}</td>
+            <td>
+              <ConsoleButton session={session} target={{ kind: "alarm", name: a.name }} label="Console ↗" testId="alarm-open-console" compact />
+            </td>
           </tr>
         ))}
       </tbody>

@@ -1,3 +1,4 @@
+import { ConsoleButton } from "../../components/ConsoleButton";
 import { useEffect, useRef, useState } from "react";
 import * as api from "../../api";
 import { ErrorPanel } from "../../components/ErrorPanel";
@@ -190,6 +191,7 @@ export function LogsTab({ session, cluster, service }: { session: api.SessionInf
           {source.group}
           {containerPrefix(source) !== null && ` · ${containerPrefix(source) ?? ""}…`}
         </span>
+        <ConsoleButton session={session} target={{ kind: "logGroup", name: source.group }} label="Log group in AWS console ↗" testId="logs-open-console" />
         <button type="button" className="button" onClick={() => void recent(source)} data-testid="logs-recent">
           Recent lines
         </button>
