@@ -31,7 +31,18 @@ export function RetryNotice() {
       setMessage(retryingMessage(codes));
     };
     update();
-    return cache.subscribe(update);
+    // The cache also notifies while another component renders (a query is created then): the
+    // state is updated after that render, not during it.
+    let live = true;
+    const unsubscribe = cache.subscribe(() => {
+      queueMicrotask(() => {
+        if (live) update();
+      });
+    });
+    return () => {
+      live = false;
+      unsubscribe();
+    };
   }, [client]);
   if (message === null) return null;
   return (
