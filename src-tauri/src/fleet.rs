@@ -77,11 +77,12 @@ pub async fn fleet_view(
     registry: State<'_, SessionRegistry>,
     fleet: State<'_, FleetStore>,
     history: State<'_, History>,
+    views: State<'_, Observability>,
     thresholds: Option<Thresholds>,
 ) -> Reply<FleetView> {
     let pins = fleet.pins();
-    let t = thresholds.unwrap_or_default();
-    Ok(ecsdesk_core::fleet::fleet_view(&registry, &pins, &t, Some(&history)).await)
+    let thresholds_of = views.thresholds_by_key(thresholds);
+    Ok(ecsdesk_core::fleet::fleet_view(&registry, &pins, &thresholds_of, Some(&history)).await)
 }
 
 /// Services of every open session, for the Ctrl+K palette.

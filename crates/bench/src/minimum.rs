@@ -54,6 +54,11 @@ pub fn overview(services: usize, stopped: usize) -> Vec<Minimum> {
             stopped.div_ceil(100),
             format!("ceil({stopped}/100)"),
         ),
+        min(
+            "cloudwatch:GetMetricData",
+            (2 * services).div_ceil(500),
+            format!("latest CPU and memory of every service: ceil(2 x {services}/500)"),
+        ),
     ]
 }
 
@@ -196,12 +201,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn thousand_services_need_110_calls_plus_the_stopped_listing() {
+    fn thousand_services_need_110_calls_plus_the_stopped_listing_and_metrics() {
         let m = overview(1_000, 0);
         let total: u64 = m.iter().map(|m| m.count).sum();
-        assert_eq!(total, 10 + 100 + 1);
+        assert_eq!(total, 10 + 100 + 1 + 4);
         assert_eq!(overview(1_001, 250)[1].count, 101);
         assert_eq!(overview(1_001, 250)[3].count, 3);
+        assert_eq!(overview(1_001, 250)[4].count, 5);
     }
 
     #[test]

@@ -6,23 +6,21 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, ScanBy};
-use aws_smithy_types::DateTime;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{CoreError, ErrorPayload};
 use crate::health::{self, HealthLevel, ServiceHealth, Thresholds};
 use crate::history::History;
+use crate::metrics::{ecs_usage_query, get_metric_data};
 use crate::partitions::Partition;
 use crate::sessions::{Session, SessionRegistry};
+use crate::thresholds::service_key;
 
 /// Sparklines cover the last three hours at five-minute points.
 const SPARK_SPAN: i64 = 3 * 3600;
 /// Sparkline period, seconds.
 const SPARK_PERIOD: i32 = 300;
-/// GetMetricData takes at most 500 queries a call; two per service.
-const SPARK_SERVICES_PER_CALL: usize = 250;
 
 /// One pinned service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -290,13 +288,14 @@ fn is_expired(err: &CoreError) -> bool {
     matches!(err.code(), "ExpiredCredentials" | "SignInRequired")
 }
 
-/// Builds the fleet view of `pins`: per session and region, one health roll-up per cluster and
-/// one GetMetricData call for every pinned service's CPU and memory. Health levels seen are
-/// recorded in `history` when given.
+/// Builds the fleet view of `pins`: per session and region, one health roll-up per cluster (each
+/// service held to `thresholds_of(its threshold key)`, see [`crate::thresholds::service_key`])
+/// and one GetMetricData call for every pinned service's CPU and memory sparklines. Health levels
+/// seen are recorded in `history` when given.
 pub async fn fleet_view(
     registry: &SessionRegistry,
     pins: &[Pin],
-    thresholds: &Thresholds,
+    thresholds_of: &(dyn Fn(&str) -> Thresholds + Sync),
     history: Option<&History>,
 ) -> FleetView {
     let readers = readers(registry, pins).await;
@@ -324,7 +323,7 @@ pub async fn fleet_view(
                         r
                     })
                     .collect(),
-                Some(Ok(reader)) => group_rows(&reader.session, &members, thresholds).await,
+                Some(Ok(reader)) => group_rows(&reader.session, &members, thresholds_of).await,
             }
         }
     });
@@ -403,12 +402,17 @@ fn row(pin: &Pin, session_id: Option<String>, state: SessionState) -> FleetRow {
 }
 
 /// The rows of the pins read through one session and region.
-async fn group_rows(session: &Session, pins: &[&Pin], thresholds: &Thresholds) -> Vec<FleetRow> {
+async fn group_rows(
+    session: &Session,
+    pins: &[&Pin],
+    thresholds_of: &(dyn Fn(&str) -> Thresholds + Sync),
+) -> Vec<FleetRow> {
     let mut clusters: Vec<&str> = pins.iter().map(|p| p.cluster.as_str()).collect();
     clusters.sort();
     clusters.dedup();
     let health_work = clusters.iter().map(|c| async move {
-        let health = health::services_health(session, c, thresholds).await;
+        let of = |service: &str| thresholds_of(&service_key(session.info(), c, service));
+        let health = health::services_health_with(session, c, &of).await;
         let described = crate::services::cluster_services(session, c).await;
         (c.to_string(), health, described)
     });
@@ -461,87 +465,29 @@ async fn group_rows(session: &Session, pins: &[&Pin], thresholds: &Thresholds) -
         .collect()
 }
 
-/// CPU (`c{i}`) and memory (`m{i}`) averages of every pin, in one GetMetricData call per 250
-/// services (following NextToken).
+/// The last three hours of CPU and memory of every pin (ids `c{i}` and `m{i}`, in pin order),
+/// 500 queries (250 services) a GetMetricData call.
 async fn sparklines(
     session: &Session,
     pins: &[&Pin],
 ) -> Result<HashMap<String, Vec<(i64, f64)>>, CoreError> {
     let end = chrono::Utc::now().timestamp() / 60 * 60;
-    let start = end - SPARK_SPAN;
-    let mut series: HashMap<String, Vec<(i64, f64)>> = HashMap::new();
-    for (chunk_no, chunk) in pins.chunks(SPARK_SERVICES_PER_CALL).enumerate() {
-        let mut queries = Vec::new();
-        for (j, pin) in chunk.iter().enumerate() {
-            let i = chunk_no * SPARK_SERVICES_PER_CALL + j;
-            queries.push(query(&format!("c{i}"), "CPUUtilization", pin));
-            queries.push(query(&format!("m{i}"), "MemoryUtilization", pin));
-        }
-        let mut token: Option<String> = None;
-        loop {
-            let reply = session
-                .cloudwatch
-                .get_metric_data()
-                .set_metric_data_queries(Some(queries.clone()))
-                .start_time(DateTime::from_secs(start))
-                .end_time(DateTime::from_secs(end))
-                .scan_by(ScanBy::TimestampAscending)
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(session.error("cloudwatch:GetMetricData"))?;
-            for result in reply.metric_data_results() {
-                let Some(id) = result.id() else { continue };
-                series.entry(id.to_string()).or_default().extend(
-                    result
-                        .timestamps()
-                        .iter()
-                        .zip(result.values())
-                        .map(|(t, v)| (t.secs(), *v)),
-                );
-            }
-            match reply.next_token() {
-                Some(next) if !next.is_empty() => token = Some(next.to_string()),
-                _ => break,
-            }
-        }
-    }
-    for points in series.values_mut() {
-        points.sort_by_key(|(t, _)| *t);
-        points.dedup_by_key(|(t, _)| *t);
-    }
-    Ok(series)
-}
-
-/// One AWS/ECS average query of `pin`.
-fn query(id: &str, metric: &str, pin: &Pin) -> MetricDataQuery {
-    let metric = Metric::builder()
-        .namespace("AWS/ECS")
-        .metric_name(metric)
-        .dimensions(
-            Dimension::builder()
-                .name("ClusterName")
-                .value(&pin.cluster)
-                .build(),
-        )
-        .dimensions(
-            Dimension::builder()
-                .name("ServiceName")
-                .value(&pin.service)
-                .build(),
-        )
-        .build();
-    MetricDataQuery::builder()
-        .id(id)
-        .metric_stat(
-            MetricStat::builder()
-                .metric(metric)
-                .period(SPARK_PERIOD)
-                .stat("Average")
-                .build(),
-        )
-        .return_data(true)
-        .build()
+    let queries = pins
+        .iter()
+        .enumerate()
+        .flat_map(|(i, pin)| {
+            [("c", "CPUUtilization"), ("m", "MemoryUtilization")].map(|(prefix, metric)| {
+                ecs_usage_query(
+                    &format!("{prefix}{i}"),
+                    metric,
+                    &pin.cluster,
+                    &pin.service,
+                    SPARK_PERIOD,
+                )
+            })
+        })
+        .collect();
+    get_metric_data(session, queries, end - SPARK_SPAN, end).await
 }
 
 /// Sparkline width and height in pixels.

@@ -444,8 +444,15 @@ fn roll_up(
             if input.targets.is_some_and(|t| !t.is_empty()) {
                 parts.push("all targets healthy".into());
             }
-            if input.latest.is_some() {
-                parts.push("metrics within limits".into());
+            if let Some(latest) = input.latest {
+                // The list's roll-up reads CPU and memory only; the page's also the load balancer's.
+                parts.push(
+                    if latest.error_rate_percent.is_some() || latest.response_time_ms.is_some() {
+                        "metrics within limits".into()
+                    } else {
+                        "CPU and memory within limits".into()
+                    },
+                );
             }
             format!("Healthy: {}.", parts.join(", "))
         }
@@ -469,12 +476,22 @@ fn roll_up(
     }
 }
 
-/// The cheap roll-up of every service of `cluster` (services list): ECS counts, deployments and
-/// recently stopped tasks; no metrics, targets or alarms.
+/// The list roll-up of every service of `cluster` with the same `thresholds` for all.
 pub async fn services_health(
     session: &Session,
     cluster: &str,
     thresholds: &Thresholds,
+) -> Result<Vec<ServiceHealth>, CoreError> {
+    services_health_with(session, cluster, &|_| *thresholds).await
+}
+
+/// The list roll-up of every service of `cluster` (services list, fleet view): ECS counts,
+/// deployments, recently stopped tasks and the latest CPU and memory, each service weighed
+/// against its own thresholds (`thresholds_of(name)`); no targets, alarms or ALB metrics.
+pub async fn services_health_with(
+    session: &Session,
+    cluster: &str,
+    thresholds_of: &(dyn Fn(&str) -> Thresholds + Sync),
 ) -> Result<Vec<ServiceHealth>, CoreError> {
     // The same described services as the list itself (shared, not fetched again), while the
     // stopped tasks are listed at the same time.
@@ -483,22 +500,41 @@ pub async fn services_health(
         stopped_tasks_by_service(session, cluster)
     );
     let (described, stopped) = (described?, stopped?);
+    let name_of = |s: &aws_sdk_ecs::types::Service| {
+        s.service_name()
+            .map(str::to_string)
+            .unwrap_or_else(|| arn_name(s.service_arn().unwrap_or_default()))
+    };
+    let names: Vec<String> = described.iter().map(name_of).collect();
+    // CPU and memory are one GetMetricData call per 250 services; without them (no permission,
+    // CloudWatch down) the roll-up still weighs everything else and says what it could not check.
+    let (usage, note) = match crate::metrics::latest_usage(session, cluster, &names).await {
+        Ok(usage) => (Some(usage), None),
+        Err(e) => (
+            None,
+            Some(format!("CPU and memory could not be checked: {e}")),
+        ),
+    };
     let mut out: Vec<ServiceHealth> = described
         .iter()
-        .map(|s| {
-            let name = s
-                .service_name()
-                .map(str::to_string)
-                .unwrap_or_else(|| arn_name(s.service_arn().unwrap_or_default()));
+        .zip(&names)
+        .map(|(s, name)| {
             let input = HealthInput {
                 desired: s.desired_count(),
                 running: s.running_count(),
                 pending: s.pending_count(),
                 deployments: deployment_facts(s),
-                stopped: stopped.get(&name).map_or(&[][..], Vec::as_slice),
+                stopped: stopped.get(name).map_or(&[][..], Vec::as_slice),
+                latest: usage.as_ref().and_then(|u| u.get(name).copied()),
                 ..Default::default()
             };
-            roll_up(&name, &input, thresholds, false, Vec::new())
+            roll_up(
+                name,
+                &input,
+                &thresholds_of(name),
+                false,
+                note.iter().cloned().collect(),
+            )
         })
         .collect();
     out.sort_by(|a, b| a.service.cmp(&b.service));

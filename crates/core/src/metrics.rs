@@ -306,49 +306,136 @@ pub async fn fetch(
     ctx: &ServiceContext,
     window: Window,
 ) -> Result<FetchedMetrics, CoreError> {
-    let specs = queries(ctx);
-    let mut series: HashMap<String, Points> = HashMap::new();
-    let mut token: Option<String> = None;
-    loop {
-        let reply = session
-            .cloudwatch
-            .get_metric_data()
-            .set_metric_data_queries(Some(
-                specs.iter().map(|q| sdk_query(q, window.period)).collect(),
-            ))
-            .start_time(DateTime::from_secs(window.start))
-            .end_time(DateTime::from_secs(window.end))
-            .scan_by(ScanBy::TimestampAscending)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(session.error("cloudwatch:GetMetricData"))?;
-        for result in reply.metric_data_results() {
-            let Some(id) = result.id() else { continue };
-            let points = series.entry(id.to_string()).or_default();
-            points.extend(
-                result
-                    .timestamps()
-                    .iter()
-                    .zip(result.values())
-                    .map(|(t, v)| (t.secs(), *v)),
-            );
-        }
-        match reply.next_token() {
-            Some(next) if !next.is_empty() => token = Some(next.to_string()),
-            _ => break,
-        }
-    }
-    for points in series.values_mut() {
-        points.sort_by_key(|(t, _)| *t);
-        points.dedup_by_key(|(t, _)| *t);
-    }
+    let queries = queries(ctx)
+        .iter()
+        .map(|q| sdk_query(q, window.period))
+        .collect();
+    let series = get_metric_data(session, queries, window.start, window.end).await?;
     Ok(FetchedMetrics {
         window,
         series,
         target_groups: ctx.target_groups.iter().map(|g| g.name.clone()).collect(),
         markers: markers(ctx, &window),
     })
+}
+
+/// Queries one GetMetricData request may carry (the API's limit).
+pub const MAX_QUERIES_PER_CALL: usize = 500;
+
+/// Runs `queries` from `start` to `end` (epoch seconds), [`MAX_QUERIES_PER_CALL`] a request and
+/// following NextToken: every query's points by id, oldest first.
+pub async fn get_metric_data(
+    session: &Session,
+    queries: Vec<MetricDataQuery>,
+    start: i64,
+    end: i64,
+) -> Result<HashMap<String, Points>, CoreError> {
+    let mut series: HashMap<String, Points> = HashMap::new();
+    for chunk in queries.chunks(MAX_QUERIES_PER_CALL) {
+        let mut token: Option<String> = None;
+        loop {
+            let reply = session
+                .cloudwatch
+                .get_metric_data()
+                .set_metric_data_queries(Some(chunk.to_vec()))
+                .start_time(DateTime::from_secs(start))
+                .end_time(DateTime::from_secs(end))
+                .scan_by(ScanBy::TimestampAscending)
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(session.error("cloudwatch:GetMetricData"))?;
+            for result in reply.metric_data_results() {
+                let Some(id) = result.id() else { continue };
+                series.entry(id.to_string()).or_default().extend(
+                    result
+                        .timestamps()
+                        .iter()
+                        .zip(result.values())
+                        .map(|(t, v)| (t.secs(), *v)),
+                );
+            }
+            match reply.next_token() {
+                Some(next) if !next.is_empty() => token = Some(next.to_string()),
+                _ => break,
+            }
+        }
+    }
+    for points in series.values_mut() {
+        points.sort_by_key(|(t, _)| *t);
+        points.dedup_by_key(|(t, _)| *t);
+    }
+    Ok(series)
+}
+
+/// The average CPU or memory query `id` of `service` in `cluster` (AWS/ECS), one point a `period`.
+pub fn ecs_usage_query(
+    id: &str,
+    metric: &'static str,
+    cluster: &str,
+    service: &str,
+    period: i32,
+) -> MetricDataQuery {
+    let spec = QuerySpec {
+        id: id.to_string(),
+        namespace: "AWS/ECS",
+        metric,
+        dimensions: vec![
+            ("ClusterName", cluster.to_string()),
+            ("ServiceName", service.to_string()),
+        ],
+        stat: "Average",
+    };
+    sdk_query(&spec, period)
+}
+
+/// How far back the list's roll-up looks for each service's latest CPU and memory.
+const USAGE_LOOKBACK: i64 = 15 * 60;
+/// How long those values are shared: CloudWatch has a new point a minute at most.
+const USAGE_TTL: Duration = Duration::from_secs(55);
+
+/// The latest five-minute average CPU and memory of each of `services` of `cluster`, by service
+/// name (services without data are left out): two queries a service, so 250 services a call,
+/// shared for a minute by the views that ask (the services list, the fleet view).
+pub async fn latest_usage(
+    session: &Session,
+    cluster: &str,
+    services: &[String],
+) -> Result<Arc<HashMap<String, LatestValues>>, CoreError> {
+    let key = (cluster.to_string(), services.to_vec());
+    session
+        .reads()
+        .table("latest-usage", USAGE_TTL)
+        .get(key, || async {
+            let end = chrono::Utc::now().timestamp() / 60 * 60;
+            let queries = services
+                .iter()
+                .enumerate()
+                .flat_map(|(i, name)| {
+                    [
+                        ecs_usage_query(&format!("c{i}"), "CPUUtilization", cluster, name, 300),
+                        ecs_usage_query(&format!("m{i}"), "MemoryUtilization", cluster, name, 300),
+                    ]
+                })
+                .collect();
+            let series = get_metric_data(session, queries, end - USAGE_LOOKBACK, end).await?;
+            let newest = |id: String| series.get(&id).and_then(|p| p.last()).map(|(_, v)| *v);
+            let usage = services
+                .iter()
+                .enumerate()
+                .filter_map(|(i, name)| {
+                    let values = LatestValues {
+                        cpu_percent: newest(format!("c{i}")),
+                        memory_percent: newest(format!("m{i}")),
+                        ..Default::default()
+                    };
+                    (values.cpu_percent.is_some() || values.memory_percent.is_some())
+                        .then(|| (name.clone(), values))
+                })
+                .collect();
+            Ok(Arc::new(usage))
+        })
+        .await
 }
 
 /// The latest values the health roll-up compares with its thresholds.

@@ -50,6 +50,19 @@ impl Observability {
     }
 
     /// The thresholds for a service: those the UI passed, else the saved ones, else the defaults.
+    /// The thresholds of each service by its key (`given` for all when given), with the saved
+    /// file read once: for views that weigh many services at a time (list, fleet).
+    pub fn thresholds_by_key(
+        &self,
+        given: Option<Thresholds>,
+    ) -> impl Fn(&str) -> Thresholds + Sync {
+        let saved = match (given, &self.thresholds) {
+            (None, Some(store)) => store.saved(),
+            _ => Default::default(),
+        };
+        move |key: &str| given.unwrap_or_else(|| saved.get(key).copied().unwrap_or_default())
+    }
+
     fn thresholds_for(
         &self,
         session: &crate::sessions::Session,
@@ -118,14 +131,9 @@ impl Observability {
         thresholds: Option<Thresholds>,
     ) -> Result<Vec<ServiceHealth>, CoreError> {
         let session = registry.get(session_id).await?;
-        let given = thresholds;
-        let mut out =
-            health::services_health(&session, cluster, &given.unwrap_or_default()).await?;
-        // The cheap roll-up weighs no metrics, so per-service thresholds only need reporting.
-        for h in &mut out {
-            h.thresholds = self.thresholds_for(&session, cluster, &h.service, given);
-        }
-        Ok(out)
+        let by_key = self.thresholds_by_key(thresholds);
+        let thresholds_of = |service: &str| by_key(&service_key(session.info(), cluster, service));
+        health::services_health_with(&session, cluster, &thresholds_of).await
     }
 
     /// Full roll-up of one service (service page).

@@ -116,6 +116,12 @@ impl ThresholdStore {
         Ok(setting(saved))
     }
 
+    /// Every saved entry by key, read once (a list's roll-up weighs a thousand services); empty
+    /// when the file is missing or unreadable, as [`ThresholdStore::effective`] falls back.
+    pub fn saved(&self) -> BTreeMap<String, Thresholds> {
+        self.load().map(|f| f.services).unwrap_or_default()
+    }
+
     /// The thresholds in force for `key`; a missing or unreadable file falls back to the defaults
     /// so the health views keep working (the editor reports the file problem).
     pub fn effective(&self, key: &str) -> Thresholds {

@@ -103,10 +103,12 @@ async fn fleet_shows_govcloud_and_commercial_services_worst_first() {
 
     let history = History::open(&dir.path().join("history.sqlite")).expect("history");
     let before = calls(&sim, "cloudwatch:GetMetricData").await;
-    let view = fleet::fleet_view(&registry, &pins, &Thresholds::default(), Some(&history)).await;
+    let view =
+        fleet::fleet_view(&registry, &pins, &|_| Thresholds::default(), Some(&history)).await;
     let after = calls(&sim, "cloudwatch:GetMetricData").await;
-    // One GetMetricData per session and region, covering all of its pinned services.
-    assert_eq!(after - before, 2, "GetMetricData calls");
+    // Per session and region: one GetMetricData for the sparklines of all of its pins, and one
+    // for the latest CPU and memory of its pinned cluster's services (the list's roll-up).
+    assert_eq!(after - before, 4, "GetMetricData calls");
 
     let names: Vec<&str> = view.rows.iter().map(|r| r.pin.service.as_str()).collect();
     assert_eq!(names[0], "worker-staging-Service", "worst first: {names:?}");
@@ -142,11 +144,48 @@ async fn fleet_shows_govcloud_and_commercial_services_worst_first() {
     assert_eq!(api.desired, Some(2));
     assert!(api.memory.is_some());
     assert_eq!((view.red, view.green, view.unknown), (1, 2, 1));
+    assert!(
+        api.health
+            .as_ref()
+            .is_some_and(|h| h.summary.contains("CPU and memory within limits")),
+        "{:?}",
+        api.health
+    );
+
+    // Each service is held to its own thresholds: a 1 % CPU limit on api-staging alone turns
+    // its row amber, naming the limit, and leaves the others as they were. The CPU and memory
+    // read a moment ago are reused (no new GetMetricData for the roll-up).
+    let strict = |key: &str| {
+        if key.ends_with("/coe-ecs-staging/api-staging-Service") {
+            Thresholds {
+                cpu_percent: 1.0,
+                ..Thresholds::default()
+            }
+        } else {
+            Thresholds::default()
+        }
+    };
+    let before = calls(&sim, "cloudwatch:GetMetricData").await;
+    let view = fleet::fleet_view(&registry, &pins, &strict, None).await;
+    assert_eq!(calls(&sim, "cloudwatch:GetMetricData").await - before, 2);
+    let api = view
+        .rows
+        .iter()
+        .find(|r| r.pin.service == "api-staging-Service" && r.pin.account_id == com.account_id)
+        .and_then(|r| r.health.clone())
+        .expect("commercial row");
+    assert_eq!(api.level, HealthLevel::Amber, "{}", api.summary);
+    assert!(
+        api.summary.contains("above the 1 % limit"),
+        "{}",
+        api.summary
+    );
+    assert_eq!((view.red, view.amber, view.green), (1, 1, 1));
 
     // Health levels were recorded once each; a second load adds nothing.
     let key = gov_row.key.clone();
     assert_eq!(history.service_history(&key).expect("read").health.len(), 1);
-    fleet::fleet_view(&registry, &pins, &Thresholds::default(), Some(&history)).await;
+    fleet::fleet_view(&registry, &pins, &|_| Thresholds::default(), Some(&history)).await;
     assert_eq!(history.service_history(&key).expect("read").health.len(), 1);
 
     // The palette finds services of both sessions.
