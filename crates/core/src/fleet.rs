@@ -213,7 +213,7 @@ pub struct FleetRow {
     pub session_id: Option<String>,
     /// Session state.
     pub session_state: SessionState,
-    /// The cheap health roll-up, when the service could be read.
+    /// The list health roll-up, when the service could be read.
     pub health: Option<ServiceHealth>,
     /// Desired tasks.
     pub desired: Option<i32>,

@@ -1,7 +1,7 @@
 //! Reads shared between views: within its freshness window a key is fetched once, and callers
 //! that ask while the fetch is in flight wait for it instead of calling AWS again (coalescing).
 //!
-//! The services list, the cheap health roll-up of that list, the service page, its health banner,
+//! The services list, the health roll-up of that list, the service page, its health banner,
 //! its target health and its charts all start from the same DescribeServices answers; without
 //! this each view would pay for its own copy (and AWS throttles).
 

@@ -3,8 +3,9 @@
 //! It weighs what the runbooks check by hand: running against desired tasks, the deployment's
 //! rollout state and circuit breaker, recently stopped tasks, target health, alarms in ALARM and
 //! the thresholds (CPU 70 %, memory 80 %, 5xx 1 % of requests, response time 500 ms).
-//! The services list gets a cheap variant (ECS data and stopped tasks only, a few calls for the
-//! whole cluster); the service page gets the full one.
+//! The services list and the fleet view get a list variant (ECS data, stopped tasks, and CPU and
+//! memory: a few calls for the whole cluster); the service page gets the full one, which also
+//! weighs target health, alarms and the load balancer's errors and response times.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -122,7 +122,7 @@ impl Observability {
         &self.exports
     }
 
-    /// Cheap roll-up of every service of `cluster` (services list).
+    /// The list roll-up of every service of `cluster` (services list), each service held to its own thresholds.
     pub async fn services_health(
         &self,
         registry: &SessionRegistry,

@@ -62,7 +62,7 @@ function useRowWindow(count: number, body: RefObject<HTMLTableSectionElement | n
 /** The services of one cluster. */
 export function Services({ session, cluster }: { session: SessionInfo; cluster: string }) {
   const services = useServices(session, cluster);
-  // Cheap roll-up (no metrics per service): a dot per row, the sentence on hover.
+  // The list roll-up (counts, deployments, stopped tasks, CPU and memory): a dot per row, the sentence on hover.
   const health = useServicesHealth(session, cluster);
   const healthOf = new Map((health.data ?? []).map((h) => [h.service, h]));
   const now = useNow(15_000);
