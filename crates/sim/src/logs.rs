@@ -1013,6 +1013,7 @@ mod demo_tests {
             scope: None,
             session_token: None,
             bearer: None,
+            string_to_sign: None,
         }
     }
 

@@ -84,6 +84,8 @@ pub struct Call {
     pub session_token: Option<String>,
     /// `x-amz-sso_bearer_token` (SSO portal calls).
     pub bearer: Option<String>,
+    /// What the SigV4 signature must sign, rebuilt from the request, or why it cannot be.
+    pub string_to_sign: Option<Result<String, crate::error::AwsError>>,
 }
 
 impl Call {

@@ -136,6 +136,7 @@ fn decode(
         scope: scope.clone(),
         session_token: headers.security_token.clone(),
         bearer: headers.bearer.clone(),
+        string_to_sign: None,
     };
     if headers.smithy_protocol.as_deref() == Some("rpc-v2-cbor") {
         // POST /service/GraniteServiceVersion20100801/operation/GetMetricData
@@ -310,6 +311,17 @@ async fn handle(
     let method = req.method().as_str().to_string();
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or("").to_string();
+    // Every header as it arrived, for rebuilding what a SigV4 signature signed.
+    let all_headers: Vec<(String, String)> = req
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
     let headers = Headers {
         authorization: header(&req, "authorization").map(str::to_string),
         security_token: header(&req, "x-amz-security-token").map(str::to_string),
@@ -335,7 +347,7 @@ async fn handle(
         return Ok(crate::oidc::authorize_page(&world, &query));
     }
     let request_id = new_request_id();
-    let call = match decode(&method, &path, &query, &headers, &body) {
+    let mut call = match decode(&method, &path, &query, &headers, &body) {
         Ok(call) => call,
         Err((service, proto, err)) => {
             return Ok(respond(
@@ -344,6 +356,20 @@ async fn handle(
             ))
         }
     };
+    if let Some(scope) = &call.scope {
+        let request = crate::auth::SignedRequest {
+            method: &method,
+            path: &path,
+            query: &query,
+            headers: &all_headers,
+            body: &body,
+        };
+        call.string_to_sign = Some(crate::auth::string_to_sign(
+            scope,
+            &request,
+            call.protocol == Protocol::AwsQuery,
+        ));
+    }
     // Count the call and take any fault aimed at it, without holding the lock while sleeping.
     let (fault, base_latency) = match world.lock() {
         Ok(mut w) => (
@@ -396,6 +422,7 @@ pub fn dispatch(world: &mut World, call: &Call) -> crate::error::Reply {
     let principal = crate::auth::authorize(
         world,
         call.scope.as_ref(),
+        call.string_to_sign.as_ref(),
         call.session_token.as_deref(),
         call.protocol == Protocol::AwsQuery,
     )?;

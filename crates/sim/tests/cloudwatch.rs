@@ -620,16 +620,52 @@ async fn describe_alarms_filters_pages_and_evaluates_from_metrics() {
     h.shutdown().await;
 }
 
-/// One HTTP/1.1 request over a fresh connection; (status, body).
+/// One HTTP/1.1 request over a fresh connection, SigV4-signed with the commercial demo key for
+/// CloudWatch in us-east-1; (status, body).
 async fn raw(h: &SimHandle, headers: &[(&str, &str)], body: &str) -> (u16, String) {
+    use ecsdesk_sim::auth::{sign, string_to_sign, SigScope, SignedRequest};
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", h.port()))
         .await
         .expect("connect");
+    let now = chrono::Utc::now();
+    let mut signed: Vec<(String, String)> = vec![
+        ("host".into(), format!("127.0.0.1:{}", h.port())),
+        (
+            "x-amz-date".into(),
+            now.format("%Y%m%dT%H%M%SZ").to_string(),
+        ),
+    ];
+    signed.extend(headers.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    signed.sort();
+    let mut scope = SigScope {
+        access_key: COM_KEY.0.into(),
+        date: now.format("%Y%m%d").to_string(),
+        region: "us-east-1".into(),
+        service: "monitoring".into(),
+        signed_headers: signed.iter().map(|(k, _)| k.clone()).collect(),
+        signature: "0".into(),
+    };
+    let request = SignedRequest {
+        method: "POST",
+        path: "/",
+        query: "",
+        headers: &signed,
+        body: body.as_bytes(),
+    };
+    let text = string_to_sign(&scope, &request, false).expect("string to sign");
+    scope.signature = sign(COM_KEY.1, &scope, &text);
     let mut req = format!(
-        "POST / HTTP/1.1\r\nhost: 127.0.0.1:{}\r\nconnection: close\r\ncontent-length: {}\r\n",
-        h.port(),
-        body.len()
+        "POST / HTTP/1.1\r\nconnection: close\r\ncontent-length: {}\r\nauthorization: AWS4-HMAC-SHA256 Credential={}/{}/us-east-1/monitoring/aws4_request, SignedHeaders={}, Signature={}\r\n",
+        body.len(),
+        scope.access_key,
+        scope.date,
+        scope.signed_headers.join(";"),
+        scope.signature,
     );
+    let headers: Vec<(&str, &str)> = signed
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -651,8 +687,6 @@ async fn raw(h: &SimHandle, headers: &[(&str, &str)], body: &str) -> (u16, Strin
     (status, body)
 }
 
-const AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKIASIMCOMSTAGE00001/20261123/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=00";
-
 #[tokio::test]
 async fn raw_aws_json_1_0_requests_work() {
     let h = sim("demo").await;
@@ -670,7 +704,6 @@ async fn raw_aws_json_1_0_requests_work() {
     })
     .to_string();
     let headers = [
-        ("authorization", AUTH),
         (
             "x-amz-target",
             "GraniteServiceVersion20100801.GetMetricData",
@@ -690,7 +723,6 @@ async fn raw_aws_json_1_0_requests_work() {
     let (status, text) = raw(
         &h,
         &[
-            ("authorization", AUTH),
             (
                 "x-amz-target",
                 "GraniteServiceVersion20100801.DescribeAlarms",
@@ -719,13 +751,10 @@ async fn raw_aws_query_requests_work() {
         fmt(start),
         fmt(end)
     );
-    let form = [
-        ("authorization", AUTH),
-        (
-            "content-type",
-            "application/x-www-form-urlencoded; charset=utf-8",
-        ),
-    ];
+    let form = [(
+        "content-type",
+        "application/x-www-form-urlencoded; charset=utf-8",
+    )];
     let (status, xml) = raw(&h, &form, &body).await;
     assert_eq!(status, 200, "{xml}");
     assert!(xml.starts_with(

@@ -84,3 +84,35 @@ async fn unknown_keys_and_wrong_partitions_are_refused() {
     assert_eq!(err.code(), Some("InvalidClientTokenId"));
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_known_key_with_the_wrong_secret_is_refused_for_its_signature() {
+    let h = sim("demo").await;
+    // The signature is checked against the key's secret, as AWS does: the right key id alone
+    // is not enough.
+    let err = client(&h, ("AKIASIMCOMSTAGE00001", "notTheSecret"), "us-east-1")
+        .get_caller_identity()
+        .send()
+        .await
+        .expect_err("wrong secret");
+    assert_eq!(err.code(), Some("SignatureDoesNotMatch"));
+    // An awsJson service names it its own way.
+    let creds = aws_credential_types::Credentials::new(
+        "AKIASIMCOMSTAGE00001",
+        "notTheSecret",
+        None,
+        None,
+        "test",
+    );
+    let ecs = aws_sdk_ecs::Client::from_conf(
+        aws_sdk_ecs::Config::builder()
+            .behavior_version(aws_sdk_ecs::config::BehaviorVersion::latest())
+            .credentials_provider(creds)
+            .region(aws_sdk_ecs::config::Region::new("us-east-1"))
+            .endpoint_url(h.endpoint())
+            .build(),
+    );
+    let err = ecs.list_clusters().send().await.expect_err("wrong secret");
+    assert_eq!(err.code(), Some("InvalidSignatureException"));
+    h.shutdown().await;
+}
