@@ -362,6 +362,17 @@ mod tests {
         assert_eq!(uri_encode("/service/x y/op", true), "/service/x%20y/op");
     }
 
+    /// A POST to `/` with `headers` and `body`.
+    fn post<'a>(headers: &'a [(String, String)], body: &'a [u8]) -> SignedRequest<'a> {
+        SignedRequest {
+            method: "POST",
+            path: "/",
+            query: "",
+            headers,
+            body,
+        }
+    }
+
     /// A request signed with `secret` now, the way the SDKs do.
     fn signed(secret: &str, body: &[u8]) -> (SigScope, Vec<(String, String)>) {
         let now = chrono::Utc::now();
@@ -383,13 +394,7 @@ mod tests {
             // Replaced below; a request without one is refused before anything is signed.
             signature: "0".into(),
         };
-        let request = SignedRequest {
-            method: "POST",
-            path: "/",
-            query: "",
-            headers: &headers,
-            body,
-        };
+        let request = post(&headers, body);
         let text = string_to_sign(&scope, &request, false).expect("string to sign");
         scope.signature = sign(secret, &scope, &text);
         (scope, headers)
@@ -399,13 +404,7 @@ mod tests {
     fn a_changed_body_or_secret_changes_the_signature() {
         let (scope, headers) = signed("secret", b"{}");
         let check = |body: &[u8], secret: &str| {
-            let request = SignedRequest {
-                method: "POST",
-                path: "/",
-                query: "",
-                headers: &headers,
-                body,
-            };
+            let request = post(&headers, body);
             let text = string_to_sign(&scope, &request, false).expect("string to sign");
             sign(secret, &scope, &text) == scope.signature
         };
@@ -418,24 +417,12 @@ mod tests {
     fn a_stale_or_missing_date_is_refused_with_the_aws_code() {
         let (scope, mut headers) = signed("secret", b"");
         headers[1].1 = "20200101T000000Z".into();
-        let request = SignedRequest {
-            method: "POST",
-            path: "/",
-            query: "",
-            headers: &headers,
-            body: b"",
-        };
+        let request = post(&headers, b"");
         let err = string_to_sign(&scope, &request, false).expect_err("stale");
         assert_eq!(err.code, "InvalidSignatureException");
         assert!(err.message.contains("Signature expired"), "{}", err.message);
         headers.remove(1);
-        let request = SignedRequest {
-            method: "POST",
-            path: "/",
-            query: "",
-            headers: &headers,
-            body: b"",
-        };
+        let request = post(&headers, b"");
         let err = string_to_sign(&scope, &request, true).expect_err("no date");
         assert_eq!(err.code, "IncompleteSignatureException");
     }
