@@ -1,4 +1,4 @@
-/** Colour class for an ECS status word. */
+/** Colour class for a status word of ECS, a load balancer target or a CloudWatch alarm. */
 export function statusTone(value: string | null | undefined): "good" | "warn" | "bad" | "info" | "muted" {
   switch ((value ?? "").toUpperCase()) {
     case "ACTIVE":
@@ -6,6 +6,7 @@ export function statusTone(value: string | null | undefined): "good" | "warn" | 
     case "HEALTHY":
     case "COMPLETED":
     case "PRIMARY":
+    case "OK":
       return "good";
     case "DRAINING":
     case "DEACTIVATING":
@@ -15,12 +16,16 @@ export function statusTone(value: string | null | undefined): "good" | "warn" | 
     case "PENDING":
     case "ACTIVATING":
     case "IN_PROGRESS":
+    case "INITIAL":
       return "info";
     case "UNHEALTHY":
     case "FAILED":
+    case "ALARM":
       return "bad";
     case "UNKNOWN":
     case "":
+    case "INSUFFICIENT_DATA":
+    case "UNUSED":
       return "muted";
     case "STOPPED":
     case "INACTIVE":
@@ -33,6 +38,7 @@ export function statusTone(value: string | null | undefined): "good" | "warn" | 
 /** Human wording for ECS status words ("IN_PROGRESS" → "In progress"). */
 export function statusLabel(value: string | null | undefined): string {
   if (value === null || value === undefined || value === "") return "Unknown";
+  if (value.toUpperCase() === "OK") return "OK";
   const words = value.toLowerCase().replace(/_/g, " ");
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
