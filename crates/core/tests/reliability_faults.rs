@@ -325,7 +325,7 @@ async fn bursts_of_throttling_and_server_errors_on_every_operation_cost_one_call
     let names = discover(&registry, &info.id, &session).await;
     let mut report = Vec::new();
     for key in OPERATIONS {
-        for (kind, burst) in [("throttle", 4u64), ("error500", 3u64)] {
+        for (kind, burst) in [("throttle", 4u64), ("error500", 3u64), ("error503", 3u64)] {
             reset_calls(port).await;
             // Faults aimed at the full key so sts/ecs operations of the same name never mix.
             fault(port, key, kind, burst, 0).await;
@@ -342,7 +342,7 @@ async fn bursts_of_throttling_and_server_errors_on_every_operation_cost_one_call
             report.push(format!("{key} {kind}x{burst} -> {seen} calls"));
         }
     }
-    assert_eq!(report.len(), OPERATIONS.len() * 2);
+    assert_eq!(report.len(), OPERATIONS.len() * 3);
     println!("{}", report.join("\n"));
     sim.shutdown().await;
 }

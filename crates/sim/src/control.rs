@@ -111,13 +111,21 @@ fn parse_fault(v: &Value) -> Result<Fault, String> {
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .ok_or("a fault needs \"operation\" (e.g. \"DescribeServices\")")?;
-    let kind = v
-        .get("kind")
-        .and_then(Value::as_str)
-        .ok_or("a fault needs \"kind\": throttle | error500 | latency | drop | lost_answer")?;
-    if !["throttle", "error500", "latency", "drop", "lost_answer"].contains(&kind) {
+    let kind = v.get("kind").and_then(Value::as_str).ok_or(
+        "a fault needs \"kind\": throttle | error500 | error503 | latency | drop | lost_answer",
+    )?;
+    if ![
+        "throttle",
+        "error500",
+        "error503",
+        "latency",
+        "drop",
+        "lost_answer",
+    ]
+    .contains(&kind)
+    {
         return Err(format!(
-            "unknown fault kind '{kind}': use throttle, error500, latency, drop or lost_answer"
+            "unknown fault kind '{kind}': use throttle, error500, error503, latency, drop or lost_answer"
         ));
     }
     let count = v.get("count").and_then(Value::as_u64).unwrap_or(1);
@@ -151,7 +159,8 @@ pub fn take_fault(world: &mut World, call: &Call) -> Option<Fault> {
     Some(taken)
 }
 
-/// The error an injected `throttle` or `error500` fault answers with, in the service's own codes.
+/// The error an injected `throttle`, `error500` or `error503` fault answers with, in the
+/// service's own codes.
 pub fn fault_error(call: &Call, kind: &str) -> AwsError {
     let query = call.protocol == Protocol::AwsQuery;
     match kind {
@@ -160,6 +169,14 @@ pub fn fault_error(call: &Call, kind: &str) -> AwsError {
             AwsError::with_status(429, "TooManyRequestsException", "Too many requests")
         }
         "throttle" => AwsError::throttling(),
+        // An overloaded front end: HTTP 503 (what a region under strain answers).
+        "error503" if query => {
+            AwsError::with_status(503, "ServiceUnavailable", "Service Unavailable")
+        }
+        "error503" if call.service == Service::Logs => {
+            AwsError::with_status(503, "ServiceUnavailableException", "Service Unavailable")
+        }
+        "error503" => AwsError::with_status(503, "ServiceUnavailable", "Service Unavailable"),
         _ if call.service == Service::Ecs => AwsError::with_status(
             500,
             "ServerException",
