@@ -26,7 +26,7 @@ sessionId: string | null,
  */
 sessionState: SessionState, 
 /**
- * The cheap health roll-up, when the service could be read.
+ * The list health roll-up, when the service could be read.
  */
 health: ServiceHealth | null, 
 /**
