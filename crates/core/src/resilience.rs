@@ -4,8 +4,9 @@
 //!
 //! Reads are idempotent, so the SDK's standard retry strategy repeats them on throttling, 5xx,
 //! timeouts and dropped connections, with exponential backoff and full jitter, bounded by
-//! [`ResiliencePolicy::max_attempts`] and by the SDK's retry quota (a token bucket per service
-//! and region, so a storm of failures stops retrying instead of multiplying requests).
+//! [`ResiliencePolicy::max_attempts`] and by the SDK's retry quota (a token bucket per service,
+//! region and session, so a storm of failures stops retrying instead of multiplying requests,
+//! without holding back the other accounts).
 
 use std::sync::RwLock;
 use std::time::Duration;

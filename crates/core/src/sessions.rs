@@ -226,6 +226,9 @@ async fn load_config(source: &SessionSource, region: &str) -> SdkConfig {
     loader.load().await
 }
 
+/// Sessions built so far in this process, to name each one's retry partition.
+static SESSIONS_BUILT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Builds every client from one SDK config.
 async fn build_clients(source: &SessionSource, region: &str) -> Clients {
     let config = load_config(source, region).await;
@@ -233,13 +236,40 @@ async fn build_clients(source: &SessionSource, region: &str) -> Clients {
         .endpoint_url()
         .map(str::to_string)
         .unwrap_or_else(|| format!("the {region} service endpoints"));
+    // The SDK's retry quota (a token bucket) is shared by every client of a service and region
+    // in the process; AWS throttles each account on its own, so each session gets its own, and a
+    // storm in one account does not stop the retries of another.
+    let n = SESSIONS_BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let partition = |service: &str| {
+        aws_sdk_ecs::config::retry::RetryPartition::new(format!("{service}-{region}-session{n}"))
+    };
     Clients {
         endpoint,
-        ecs: aws_sdk_ecs::Client::new(&config),
-        cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
-        logs: aws_sdk_cloudwatchlogs::Client::new(&config),
-        elbv2: aws_sdk_elasticloadbalancingv2::Client::new(&config),
-        sts: aws_sdk_sts::Client::new(&config),
+        ecs: aws_sdk_ecs::Client::from_conf(
+            aws_sdk_ecs::config::Builder::from(&config)
+                .retry_partition(partition("ecs"))
+                .build(),
+        ),
+        cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
+            aws_sdk_cloudwatch::config::Builder::from(&config)
+                .retry_partition(partition("monitoring"))
+                .build(),
+        ),
+        logs: aws_sdk_cloudwatchlogs::Client::from_conf(
+            aws_sdk_cloudwatchlogs::config::Builder::from(&config)
+                .retry_partition(partition("logs"))
+                .build(),
+        ),
+        elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(
+            aws_sdk_elasticloadbalancingv2::config::Builder::from(&config)
+                .retry_partition(partition("elasticloadbalancing"))
+                .build(),
+        ),
+        sts: aws_sdk_sts::Client::from_conf(
+            aws_sdk_sts::config::Builder::from(&config)
+                .retry_partition(partition("sts"))
+                .build(),
+        ),
     }
 }
 

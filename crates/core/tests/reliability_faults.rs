@@ -694,3 +694,36 @@ async fn a_stop_task_whose_answer_is_lost_is_reconciled_from_the_task() {
     assert_eq!(calls(port).await["ecs:StopTask"], 1);
     sim.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttling_storm_in_one_session_leaves_the_retries_of_another_alone() {
+    fast_policy();
+    let sim = sim().await;
+    let port = sim.port();
+    let (registry_a, a) = gov_session(&sim.endpoint()).await;
+    let (registry_b, b) = gov_session(&sim.endpoint()).await;
+    // Session A is throttled until the SDK's retry quota runs out (500 tokens, 5 a retry): from
+    // then on its calls make one attempt each instead of five.
+    fault(port, "ecs:ListClusters", "throttle", 10_000, 0).await;
+    for _ in 0..30 {
+        let _ = registry_a.list_clusters(&a.id).await;
+    }
+    reset_calls(port).await;
+    let _ = registry_a.list_clusters(&a.id).await;
+    assert_eq!(
+        calls(port).await["ecs:ListClusters"],
+        1,
+        "A's quota is spent"
+    );
+    // Session B, same region, same endpoint, still retries: 2 throttles cost 3 calls.
+    clear_faults(port).await;
+    reset_calls(port).await;
+    fault(port, "ecs:ListClusters", "throttle", 2, 0).await;
+    let clusters = registry_b
+        .list_clusters(&b.id)
+        .await
+        .expect("B retries through");
+    assert_eq!(clusters.len(), 2);
+    assert_eq!(calls(port).await["ecs:ListClusters"], 3);
+    sim.shutdown().await;
+}
