@@ -21,6 +21,9 @@ after(async () => {
   await sim?.stop();
 }, { timeout: 60_000 });
 
+/** The GovCloud session's tab. */
+const GOV_TAB = '[data-session-id="ecsdesk-demo-gov/210987654321/OperatorAccess"]';
+
 /** Waits for the sso-session row `name` to say it is signed in. */
 async function signedIn(driver, name) {
   await driver.wait(
@@ -96,7 +99,7 @@ test("sign in to GovCloud and commercial portals through the UI and open a servi
     assert.match(await (await find(driver, "crumb-account")).getText(), /tak-govcloud-prod/);
     const govTab = await find(driver, "session-tab", '[data-session-id="ecsdesk-demo-gov/210987654321/OperatorAccess"]');
     assert.equal(await govTab.findElement(tid("session-tab-badge")).getText(), "GovCloud");
-    await waitText(driver, "session-expiry", /^⏱ (\d+h \d\dm|\d+m \d\ds)$/);
+    await waitText(driver, "session-expiry", /^(\d+h \d\dm|\d+m \d\ds)$/);
     await screenshot(driver, "signin-04-govcloud-service");
 
     // Commercial: the device-code method, approved at the simulator.
@@ -137,6 +140,40 @@ test("sign in to GovCloud and commercial portals through the UI and open a servi
     await signedIn(driver, "ecsdesk-demo-gov");
     await signedIn(driver, "ecsdesk-demo");
     await screenshot(driver, "signin-07-both-signed-in");
+
+    // The GovCloud sign-in ends and cannot be renewed (access token expired, refresh token
+    // revoked, role credentials past their expiry): the next read of the open service asks for a
+    // new sign-in in a dialog over the view, which carries on once signed in again.
+    await (await find(driver, "session-tab", GOV_TAB)).click();
+    await find(driver, "service-view");
+    await sim.control("/_sim/sso/expire-tokens", {});
+    await sim.control("/_sim/sso/revoke-refresh", {});
+    await sim.control("/_sim/clock/advance", { seconds: 2 * 3600 });
+    await find(driver, "signin-required", "", 60_000);
+    const dialog = await driver.findElement(By.css('[data-testid="signin-required"] [role="dialog"]'));
+    assert.equal(await dialog.getAttribute("data-session"), "ecsdesk-demo-gov");
+    assert.equal(await dialog.getAttribute("data-partition"), "aws-us-gov");
+    await click(driver, "sso-login-device");
+    await find(driver, "sso-user-code");
+    await screenshot(driver, "signin-08-sign-in-again");
+    await sim.control("/_sim/sso/approve", {});
+    await driver.wait(async () => (await driver.findElements(tid("signin-required"))).length === 0, WAIT_MS, "the dialog stayed");
+    await find(driver, "service-view");
+    assert.match(await (await find(driver, "crumb-service")).getText(), /coe-etl-prod-Service/);
+    await waitText(driver, "service-name", "coe-etl-prod-Service");
+
+    // Signing out of the GovCloud portal closes its tab and leaves the commercial one.
+    const govTabAgain = await find(driver, "session-tab", GOV_TAB);
+    await (await govTabAgain.findElement(By.xpath(".."))).findElement(tid("session-signout")).click();
+    await find(driver, "signin-view");
+    await driver.wait(async () => (await driver.findElements(tid("session-tab"))).length === 1, WAIT_MS, "the GovCloud tab stayed");
+    await driver.wait(
+      async () => (await (await find(driver, "sso-session-ecsdesk-demo-gov")).getAttribute("data-signed-in")) === "false",
+      WAIT_MS,
+      "GovCloud still shows as signed in",
+    );
+    await signedIn(driver, "ecsdesk-demo");
+    await screenshot(driver, "signin-09-signed-out-of-govcloud");
   } catch (error) {
     await screenshot(driver, "signin-FAILED").catch(() => {});
     throw error;

@@ -21,7 +21,12 @@ export function SessionExpiry({ session, activeId }: { session: SessionInfo; act
         data-testid="session-expiry"
         title={status.expiresAt === null ? `Sign-in to ${sso}` : `Sign-in to ${sso} ends ${new Date(status.expiresAt).toLocaleString()}`}
       >
-        ⏱ {text}
+        {/* An icon, not the ⏱ character: common Linux fonts have no glyph for it (an empty box). */}
+        <svg className="tab-expiry-icon" viewBox="0 0 16 16" width="11" height="11" aria-hidden="true">
+          <circle cx="8" cy="9" r="6" fill="none" stroke="currentColor" strokeWidth="1.6" />
+          <path d="M8 5.5V9l2.2 1.6M6 1.5h4" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
+        </svg>
+        {text}
       </span>
       <button
         type="button"
