@@ -243,33 +243,23 @@ async fn build_clients(source: &SessionSource, region: &str) -> Clients {
     let partition = |service: &str| {
         aws_sdk_ecs::config::retry::RetryPartition::new(format!("{service}-{region}-session{n}"))
     };
+    // Each client from the shared config, with the session's own retry partition.
+    macro_rules! client {
+        ($sdk:ident, $signing_name:literal) => {
+            $sdk::Client::from_conf(
+                $sdk::config::Builder::from(&config)
+                    .retry_partition(partition($signing_name))
+                    .build(),
+            )
+        };
+    }
     Clients {
         endpoint,
-        ecs: aws_sdk_ecs::Client::from_conf(
-            aws_sdk_ecs::config::Builder::from(&config)
-                .retry_partition(partition("ecs"))
-                .build(),
-        ),
-        cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
-            aws_sdk_cloudwatch::config::Builder::from(&config)
-                .retry_partition(partition("monitoring"))
-                .build(),
-        ),
-        logs: aws_sdk_cloudwatchlogs::Client::from_conf(
-            aws_sdk_cloudwatchlogs::config::Builder::from(&config)
-                .retry_partition(partition("logs"))
-                .build(),
-        ),
-        elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(
-            aws_sdk_elasticloadbalancingv2::config::Builder::from(&config)
-                .retry_partition(partition("elasticloadbalancing"))
-                .build(),
-        ),
-        sts: aws_sdk_sts::Client::from_conf(
-            aws_sdk_sts::config::Builder::from(&config)
-                .retry_partition(partition("sts"))
-                .build(),
-        ),
+        ecs: client!(aws_sdk_ecs, "ecs"),
+        cloudwatch: client!(aws_sdk_cloudwatch, "monitoring"),
+        logs: client!(aws_sdk_cloudwatchlogs, "logs"),
+        elbv2: client!(aws_sdk_elasticloadbalancingv2, "elasticloadbalancing"),
+        sts: client!(aws_sdk_sts, "sts"),
     }
 }
 
