@@ -15,6 +15,7 @@ use crate::history::History;
 use crate::metrics::{ecs_usage_query, get_metric_data};
 use crate::partitions::Partition;
 use crate::sessions::{Session, SessionRegistry};
+use crate::sso::files::{write_atomically, PRIVATE_FILE_MODE};
 use crate::thresholds::service_key;
 
 /// Sparklines cover the last three hours at five-minute points.
@@ -156,24 +157,11 @@ impl FleetStore {
         self.pins.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Writes `pins` to a temporary file, syncs it and renames it over the old one.
+    /// Replaces the pins file atomically (a crash leaves the old or the new list).
     fn save(&self, pins: &[Pin]) -> Result<(), CoreError> {
-        let io = |e: std::io::Error| {
-            CoreError::Internal(format!("saving pins to {}: {e}", self.path.display()))
-        };
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
-        }
         let text = serde_json::to_vec_pretty(pins)
             .map_err(|e| CoreError::Internal(format!("encoding pins: {e}")))?;
-        let tmp = self.path.with_extension("json.tmp");
-        {
-            use std::io::Write;
-            let mut file = std::fs::File::create(&tmp).map_err(io)?;
-            file.write_all(&text).map_err(io)?;
-            file.sync_all().map_err(io)?;
-        }
-        std::fs::rename(&tmp, &self.path).map_err(io)
+        write_atomically(&self.path, &text, PRIVATE_FILE_MODE, false)
     }
 }
 

@@ -1,13 +1,13 @@
 //! Protection levels: how much confirmation an action needs, per account or per cluster, kept in
 //! `protection.json` in the app's data directory.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::CoreError;
+use crate::sso::files::{read_json_or_default, write_atomically, PRIVATE_FILE_MODE};
 
 /// How much the app guards actions in an account or cluster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
@@ -162,58 +162,15 @@ impl ProtectionStore {
 
     /// The saved settings; none saved yet means no rules.
     pub fn load(&self) -> Result<ProtectionSettings, CoreError> {
-        let text = match std::fs::read_to_string(&self.path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(ProtectionSettings::default())
-            }
-            Err(source) => {
-                return Err(CoreError::FileIo {
-                    path: self.path.clone(),
-                    action: "read".into(),
-                    source,
-                })
-            }
-        };
-        serde_json::from_str(&text).map_err(|e| CoreError::FileFormat {
-            path: self.path.clone(),
-            line: e.line(),
-            message: e.to_string(),
-        })
+        read_json_or_default(&self.path)
     }
 
     /// Saves atomically: a synced temporary file renamed over the old one, so a crash leaves
     /// either the old or the new settings, never half a file.
     pub fn save(&self, settings: &ProtectionSettings) -> Result<(), CoreError> {
-        let io = |action: &str| {
-            let path = self.path.clone();
-            let action = action.to_string();
-            move |source| CoreError::FileIo {
-                path,
-                action,
-                source,
-            }
-        };
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(io("create the folder of"))?;
-        }
         let text = serde_json::to_string_pretty(settings)
             .map_err(|e| CoreError::Internal(format!("serialising protection settings: {e}")))?;
-        let tmp = self
-            .path
-            .with_extension(format!("json.tmp-{}", std::process::id()));
-        let mut file = std::fs::File::create(&tmp).map_err(io("write"))?;
-        file.write_all(text.as_bytes()).map_err(io("write"))?;
-        file.sync_all().map_err(io("write"))?;
-        drop(file);
-        std::fs::rename(&tmp, &self.path).map_err(io("replace"))?;
-        if let Some(dir) = self.path.parent() {
-            // Makes the rename itself durable; not possible on every platform, so best effort.
-            if let Ok(d) = std::fs::File::open(dir) {
-                let _ = d.sync_all();
-            }
-        }
-        Ok(())
+        write_atomically(&self.path, text.as_bytes(), PRIVATE_FILE_MODE, false)
     }
 }
 

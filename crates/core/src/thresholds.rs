@@ -12,7 +12,7 @@ use ts_rs::TS;
 use crate::error::CoreError;
 use crate::health::Thresholds;
 use crate::sessions::SessionInfo;
-use crate::sso::files::{write_atomically, PRIVATE_FILE_MODE};
+use crate::sso::files::{read_json_or_default, write_atomically, PRIVATE_FILE_MODE};
 
 /// The settings file's name in the data folder.
 pub const FILE_NAME: &str = "thresholds.json";
@@ -90,24 +90,7 @@ impl ThresholdStore {
     }
 
     fn load(&self) -> Result<ThresholdFile, CoreError> {
-        let text = match std::fs::read_to_string(&self.path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(ThresholdFile::default())
-            }
-            Err(source) => {
-                return Err(CoreError::FileIo {
-                    path: self.path.clone(),
-                    action: "read".into(),
-                    source,
-                })
-            }
-        };
-        serde_json::from_str(&text).map_err(|e| CoreError::FileFormat {
-            path: self.path.clone(),
-            line: e.line(),
-            message: e.to_string(),
-        })
+        read_json_or_default(&self.path)
     }
 
     /// What `key` is held to (the defaults when nothing is saved).

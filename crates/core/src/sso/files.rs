@@ -146,6 +146,21 @@ pub(crate) fn read_optional(path: &Path) -> Result<Option<String>, CoreError> {
     }
 }
 
+/// Reads `path` as JSON; `T::default()` when it does not exist, an error naming the file and the
+/// line when it cannot be read or parsed (the settings stores never overwrite such a file).
+pub(crate) fn read_json_or_default<T: serde::de::DeserializeOwned + Default>(
+    path: &Path,
+) -> Result<T, CoreError> {
+    let Some(text) = read_optional(path)? else {
+        return Ok(T::default());
+    };
+    serde_json::from_str(&text).map_err(|e| CoreError::FileFormat {
+        path: path.to_path_buf(),
+        line: e.line(),
+        message: e.to_string(),
+    })
+}
+
 /// Deletes `path`; `Ok(false)` when it was not there.
 pub(crate) fn remove_if_present(path: &Path) -> Result<bool, CoreError> {
     match std::fs::remove_file(path) {
