@@ -494,17 +494,26 @@ fn check_size(options: &ChartOptions) -> Result<(), CoreError> {
     Ok(())
 }
 
-/// Renders `spec` to an SVG document with its reduced points.
-pub fn render_svg(spec: &ChartSpec, options: &ChartOptions) -> Result<RenderedChart, CoreError> {
+/// What both renderers need: a checked size, the font, the theme's colours, and each series
+/// reduced to the plot's pixel width.
+fn prepare(
+    spec: &ChartSpec,
+    options: &ChartOptions,
+) -> Result<(Palette, Vec<crate::metrics::Points>), CoreError> {
     check_size(options)?;
     ensure_font()?;
-    let palette = options.theme.palette();
     let target = plot_width(options.width);
-    let reduced: Vec<Vec<(i64, f64)>> = spec
+    let reduced = spec
         .series
         .iter()
         .map(|s| lttb(&s.points, target))
         .collect();
+    Ok((options.theme.palette(), reduced))
+}
+
+/// Renders `spec` to an SVG document with its reduced points.
+pub fn render_svg(spec: &ChartSpec, options: &ChartOptions) -> Result<RenderedChart, CoreError> {
+    let (palette, reduced) = prepare(spec, options)?;
     let mut svg = String::new();
     let (plot, y_range) = {
         let root =
@@ -537,15 +546,7 @@ pub fn render_svg(spec: &ChartSpec, options: &ChartOptions) -> Result<RenderedCh
 
 /// Renders `spec` as a PNG file at `path`.
 pub fn render_png(spec: &ChartSpec, options: &ChartOptions, path: &Path) -> Result<(), CoreError> {
-    check_size(options)?;
-    ensure_font()?;
-    let palette = options.theme.palette();
-    let target = plot_width(options.width);
-    let reduced: Vec<Vec<(i64, f64)>> = spec
-        .series
-        .iter()
-        .map(|s| lttb(&s.points, target))
-        .collect();
+    let (palette, reduced) = prepare(spec, options)?;
     let root = BitMapBackend::new(path, (options.width, options.height)).into_drawing_area();
     draw(&root, spec, &reduced, &palette)?;
     Ok(())
