@@ -1,21 +1,21 @@
 import { useEffect } from "react";
 import type { SessionInfo } from "./api";
-import { Breadcrumbs } from "./components/Breadcrumbs";
+import { Breadcrumbs } from "./browse/Breadcrumbs";
 import { ErrorPanel } from "./components/ErrorPanel";
-import { Header, rememberRoute } from "./components/Header";
+import { Header, rememberRoute } from "./browse/Header";
 import { RetryNotice } from "./components/RetryNotice";
 import { EmptyState, SkeletonRows } from "./components/Skeleton";
 import { useSessions } from "./queries";
 import { navigate, useRoute, type Route } from "./route";
-import { Clusters } from "./views/Clusters";
-import { Service } from "./views/Service";
-import { Services } from "./views/Services";
-import { SignIn } from "./views/SignIn";
-import { SignInRequiredPrompt } from "./views/signin/SignInRequiredPrompt";
-import { Task } from "./views/Task";
-import { Fleet } from "./views/fleet/Fleet";
-import { useFleetRoute } from "./views/fleet/nav";
-import { Palette } from "./views/fleet/Palette";
+import { Clusters } from "./browse/Clusters";
+import { Service } from "./browse/Service";
+import { Services } from "./browse/Services";
+import { SignIn } from "./signin/SignIn";
+import { SignInRequiredPrompt } from "./signin/SignInRequiredPrompt";
+import { Task } from "./browse/Task";
+import { Fleet } from "./fleet/Fleet";
+import { useFleetRoute } from "./fleet/nav";
+import { Palette } from "./fleet/Palette";
 
 /** The whole window: app bar, breadcrumbs and the current view. */
 export function App() {

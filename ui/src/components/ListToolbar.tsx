@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { formatAge } from "../format";
-import { useNow } from "../hooks";
+import { useNow } from "../clock";
 
 /** Filter box, "Updated N s ago" and a Refresh button, as on every list. */
 export function ListToolbar({

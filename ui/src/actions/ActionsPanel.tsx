@@ -1,0 +1,238 @@
+// The Actions card of the service page: restart (recommended), scale, roll back, the protection
+// level, the live progress of the latest action and its verdict, and the audit log.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRef, useState } from "react";
+import * as api from "../api";
+import type { ActionPlan, ExecuteStarted, ProtectionLevel, ProtectionScope, SessionInfo, WatchUpdate } from "../api";
+import { ActionDialog, type ActionStart } from "./ActionDialog";
+import { AuditLog } from "./AuditLog";
+import { ProgressPanel } from "./ProgressPanel";
+import { protectionLabel } from "./words";
+import "./actions.css";
+
+export type { ActionStart };
+
+/** The latest action shown on the page. */
+interface Live {
+  plan: ActionPlan;
+  started: ExecuteStarted;
+  update: WatchUpdate | null;
+}
+
+/** The Actions card; `start` opens the dialog (also from a task row's "Stop task"). */
+export function ActionsPanel({
+  session,
+  cluster,
+  service,
+  desired,
+  revision,
+  start,
+  onStart,
+}: {
+  session: SessionInfo;
+  cluster: string;
+  service: string;
+  desired: number;
+  revision: number;
+  start: ActionStart | null;
+  onStart: (start: ActionStart | null) => void;
+}) {
+  const client = useQueryClient();
+  const base = ["s", session.id, session.region];
+  const protection = useQuery({
+    queryKey: [...base, "protection", cluster, service],
+    queryFn: () => api.getProtection(session.id, cluster, service),
+  });
+  // An action started earlier (before the page was left) keeps showing its progress or verdict.
+  const status = useQuery({
+    queryKey: [...base, "action-status", cluster, service],
+    queryFn: () => api.getActionStatus(session.id, cluster, service),
+    staleTime: Infinity,
+    // Started on another page (a task's Stop task): follow it here until its verdict.
+    refetchInterval: (q) => (q.state.data != null && q.state.data.verdict === null ? 2_000 : false),
+  });
+  const [live, setLive] = useState<Live | null>(null);
+  const early = useRef(new Map<string, WatchUpdate>());
+  const [auditOpen, setAuditOpen] = useState(false);
+  const [protectionError, setProtectionError] = useState<string | null>(null);
+
+  const restored: Live | null =
+    status.data === undefined || status.data === null
+      ? null
+      : { plan: status.data.plan, started: status.data.started, update: status.data.lastUpdate };
+  const current = live ?? restored;
+  const inFlight = current !== null && current.update?.verdict == null;
+
+  const onUpdate = (u: WatchUpdate) => {
+    setLive((prev) => {
+      if (prev === null || prev.plan.planId !== u.planId) {
+        early.current.set(u.planId, u);
+        return prev;
+      }
+      return { ...prev, update: u };
+    });
+    if (u.verdict !== null) {
+      void client.invalidateQueries({ queryKey: [...base, "service", cluster, service] });
+      void client.invalidateQueries({ queryKey: [...base, "services", cluster] });
+      void client.invalidateQueries({ queryKey: ["audit"] });
+    }
+  };
+  const onStarted = (plan: ActionPlan, started: ExecuteStarted) => {
+    setLive({ plan, started, update: early.current.get(plan.planId) ?? null });
+    early.current.delete(plan.planId);
+    onStart(null);
+    void client.invalidateQueries({ queryKey: [...base, "service", cluster, service] });
+  };
+  const changeProtection = (scope: ProtectionScope, value: string) => {
+    setProtectionError(null);
+    const level = value === "" ? null : (value as ProtectionLevel);
+    api.setProtection(session.id, cluster, service, scope, level).then(
+      (view) => {
+        client.setQueryData([...base, "protection", cluster, service], view);
+      },
+      (e: unknown) => {
+        setProtectionError(api.toApiError(e).message);
+      },
+    );
+  };
+
+  const p = protection.data;
+  const readOnly = p?.effective.level === "readOnly";
+  const disabled = readOnly || inFlight || protection.isPending;
+  const why = readOnly
+    ? `Actions are turned off: ${p.effective.reason}`
+    : inFlight
+      ? "An action on this service is in progress; wait for its verdict."
+      : undefined;
+
+  return (
+    <>
+      <section className="card actions-card" aria-labelledby="actions-title" data-testid="actions-card">
+        <div className="card-head">
+          <h2 id="actions-title">Actions</h2>
+          <button
+            type="button"
+            className="button link"
+            onClick={() => {
+              setAuditOpen(true);
+            }}
+            data-testid="open-audit"
+          >
+            Audit log
+          </button>
+        </div>
+        <div className="actions-row">
+          <button
+            type="button"
+            className="button primary"
+            disabled={disabled}
+            title={why}
+            onClick={() => {
+              onStart({ kind: "forceNewDeployment" });
+            }}
+            data-testid="action-restart"
+          >
+            Restart (force new deployment)
+          </button>
+          <button
+            type="button"
+            className="button"
+            disabled={disabled}
+            title={why}
+            onClick={() => {
+              onStart({ kind: "setDesiredCount", current: desired });
+            }}
+            data-testid="action-scale"
+          >
+            Scale…
+          </button>
+          <button
+            type="button"
+            className="button"
+            disabled={disabled}
+            title={why}
+            onClick={() => {
+              onStart({ kind: "rollback", current: revision });
+            }}
+            data-testid="action-rollback"
+          >
+            Roll back…
+          </button>
+        </div>
+        {why !== undefined ? (
+          <p className={readOnly ? "actions-blocked" : "actions-note"} data-testid="actions-disabled-reason">
+            {why}
+          </p>
+        ) : (
+          <p className="actions-note">
+            Restart is the recommended way: ECS starts new tasks before it stops the old ones. You will see exactly what
+            happens before anything changes.
+          </p>
+        )}
+        {p !== undefined && (
+          <div className="protection-row" data-testid="protection-row">
+            <span className="muted">Protection:</span>
+            <b data-testid="protection-level">{protectionLabel(p.effective.level)}</b>
+            <span className="muted">— {p.effective.reason}</span>
+            <details className="protection-change">
+              <summary data-testid="protection-change">Change…</summary>
+            <label>
+              <span className="label-text">Cluster {cluster}</span>
+              <select
+                value={p.clusterLevel ?? ""}
+                onChange={(e) => {
+                  changeProtection("cluster", e.target.value);
+                }}
+                data-testid="protection-cluster"
+              >
+                <option value="">Automatic (by name)</option>
+                <option value="confirm">Confirm</option>
+                <option value="typedConfirm">Type the service name</option>
+                <option value="readOnly">Read-only</option>
+              </select>
+            </label>
+            <label>
+              <span className="label-text">Account {p.accountId}</span>
+              <select
+                value={p.accountLevel ?? ""}
+                onChange={(e) => {
+                  changeProtection("account", e.target.value);
+                }}
+                data-testid="protection-account"
+              >
+                <option value="">Automatic (by name)</option>
+                <option value="confirm">Confirm</option>
+                <option value="typedConfirm">Type the service name</option>
+                <option value="readOnly">Read-only</option>
+              </select>
+            </label>
+            </details>
+          </div>
+        )}
+        {protectionError !== null && <p className="form-error">{protectionError}</p>}
+      </section>
+      {current !== null && <ProgressPanel plan={current.plan} started={current.started} update={current.update} />}
+      {start !== null && (
+        <ActionDialog
+          session={session}
+          cluster={cluster}
+          service={service}
+          start={start}
+          onClose={() => {
+            onStart(null);
+          }}
+          onStarted={onStarted}
+          onUpdate={onUpdate}
+        />
+      )}
+      {auditOpen && (
+        <AuditLog
+          service={service}
+          onClose={() => {
+            setAuditOpen(false);
+          }}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,106 @@
+// Plain words for the guarded-action types (kept apart from the components so tests can use them).
+import type { ActionRequest, ProtectionLevel, RiskLevel, VerdictOutcome } from "../api";
+
+/** The risk as a short label. */
+export function riskLabel(risk: RiskLevel): string {
+  switch (risk) {
+    case "safe":
+      return "Low risk";
+    case "caution":
+      return "Caution";
+    case "danger":
+      return "Downtime risk";
+  }
+}
+
+/** The protection level in words. */
+export function protectionLabel(level: ProtectionLevel): string {
+  switch (level) {
+    case "confirm":
+      return "Confirm";
+    case "typedConfirm":
+      return "Type the service name";
+    case "readOnly":
+      return "Read-only (no actions)";
+  }
+}
+
+/** A verdict outcome as a short label. */
+export function outcomeLabel(outcome: VerdictOutcome): string {
+  switch (outcome) {
+    case "completed":
+      return "Done";
+    case "failed":
+      return "Failed";
+    case "rolledBack":
+      return "Rolled back";
+    case "timedOut":
+      return "Still in progress";
+    case "stoppedWatching":
+      return "Stopped watching";
+    case "error":
+      return "Lost track";
+  }
+}
+
+/** Whether an outcome is good news. */
+export function outcomeTone(outcome: VerdictOutcome): "good" | "warn" | "bad" {
+  if (outcome === "completed") return "good";
+  if (outcome === "failed" || outcome === "error") return "bad";
+  return "warn";
+}
+
+/** The confirm button's label for an action. */
+export function confirmLabel(action: ActionRequest): string {
+  switch (action.kind) {
+    case "forceNewDeployment":
+      return "Restart now";
+    case "stopTask":
+      return "Stop the task";
+    case "setDesiredCount":
+      return `Scale to ${action.desired}`;
+    case "rollback":
+      return `Deploy revision ${action.revision}`;
+  }
+}
+
+/** "42 s", "3 min 5 s". */
+export function duration(secs: number): string {
+  if (secs < 60) return `${secs} s`;
+  const m = Math.floor(secs / 60);
+  const s = secs % 60;
+  return s === 0 ? `${m} min` : `${m} min ${s} s`;
+}
+
+/** An audit action name in words. */
+export function actionName(action: string): string {
+  switch (action) {
+    case "forceNewDeployment":
+      return "Restart (force new deployment)";
+    case "stopTask":
+      return "Stop task";
+    case "setDesiredCount":
+      return "Scale";
+    case "rollback":
+      return "Roll back / deploy revision";
+    default:
+      return action;
+  }
+}
+
+/** An audit result or verdict in words. */
+export function resultName(result: string): string {
+  const names: Record<string, string> = {
+    started: "Started (no verdict yet)",
+    cancelled: "Cancelled",
+    denied: "Denied by AWS",
+    failed: "Failed",
+    refused: "Refused by ECS Desk",
+    completed: "Done",
+    rolledBack: "Rolled back",
+    timedOut: "Still in progress at the time limit",
+    stoppedWatching: "Stopped watching",
+    error: "Lost track",
+  };
+  return names[result] ?? result;
+}

@@ -1,0 +1,315 @@
+import { useState } from "react";
+import type { SessionInfo, TaskSummary } from "../api";
+import { ErrorPanel } from "../components/ErrorPanel";
+import { UpdatedAgo } from "../components/ListToolbar";
+import { EmptyState, SkeletonRows } from "../components/Skeleton";
+import { StatusPill } from "../components/Status";
+import { formatTime, matchesFilter, revisionOf, shortTaskDefinition, taskIdOf } from "../format";
+import { lastSelection, rememberSelection, useStickyState } from "../stickyState";
+import { useServiceDetail, useStoppedTasks } from "../queries";
+import { navigate } from "../route";
+import { ActionsPanel, type ActionStart } from "../actions/ActionsPanel";
+import { HealthBanner } from "../health/HealthBanner";
+import { HealthTabs } from "../health/HealthTabs";
+import { HistoryPanel } from "../fleet/HistoryPanel";
+import { ServiceTools } from "../fleet/ServiceTools";
+
+/** One service, top to bottom: header and health, summary, actions, health tabs (deployments, events, …), its tasks. */
+export function Service({ session, cluster, service }: { session: SessionInfo; cluster: string; service: string }) {
+  const detail = useServiceDetail(session, cluster, service);
+  const [showStopped, setShowStopped] = useState(false);
+  const stopped = useStoppedTasks(session, cluster, service, showStopped);
+  const listKey = `service:${session.id}:${session.region}:${cluster}:${service}`;
+  const [taskFilter, setTaskFilter] = useStickyState(`filter:tasks:${listKey}`);
+  const selectedTask = lastSelection(listKey);
+  const [actionStart, setActionStart] = useState<ActionStart | null>(null);
+
+  const openTask = (t: TaskSummary) => {
+    const taskId = taskIdOf(t.id);
+    rememberSelection(listKey, taskId);
+    navigate({ view: "task", sessionId: session.id, cluster, service, taskId });
+  };
+
+  if (detail.isPending) {
+    return (
+      <main className="page" data-testid="service-view">
+        <h1>{service}</h1>
+        <SkeletonRows rows={6} label="Loading the service" />
+      </main>
+    );
+  }
+  if (detail.isError) {
+    return (
+      <main className="page" data-testid="service-view">
+        <h1>{service}</h1>
+        <ErrorPanel
+          title={`Could not load ${service}`}
+          error={detail.error}
+          onRetry={() => void detail.refetch()}
+          retrying={detail.isFetching}
+        />
+      </main>
+    );
+  }
+
+  const d = detail.data;
+  const s = d.summary;
+  const running = d.tasks.filter((t) =>
+    matchesFilter(taskFilter, t.id, t.lastStatus, t.healthStatus, t.privateIp, t.taskDefinition),
+  );
+  const stoppedRows = (stopped.data ?? []).filter((t) =>
+    matchesFilter(taskFilter, t.id, t.stopCode, t.stoppedReason, t.privateIp, t.taskDefinition),
+  );
+
+  return (
+    <main className="page" data-testid="service-view">
+      <div className="title-row">
+        <h1 data-testid="service-name">{s.name}</h1>
+        <StatusPill value={s.status} testId="service-status" />
+        <span className="toolbar-spacer" />
+        <UpdatedAgo updatedAt={detail.dataUpdatedAt} fetching={detail.isFetching} />
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            void detail.refetch();
+            if (showStopped) void stopped.refetch();
+          }}
+          disabled={detail.isFetching}
+          data-testid="refresh-button"
+        >
+          Refresh
+        </button>
+      </div>
+
+      <HealthBanner session={session} cluster={cluster} service={s.name} />
+      <ServiceTools session={session} cluster={cluster} service={s.name} />
+
+      <dl className="facts" data-testid="service-facts">
+        <div>
+          <dt>Running / desired</dt>
+          <dd data-testid="service-counts" className={s.running < s.desired ? "warn-text" : undefined}>
+            {s.running}/{s.desired}
+            {s.pending > 0 && <span className="muted"> ({s.pending} pending)</span>}
+          </dd>
+        </div>
+        <div>
+          <dt>Task definition</dt>
+          <dd data-testid="service-taskdef">
+            {shortTaskDefinition(s.taskDefinition)} <span className="muted">(revision {s.taskDefinitionRevision})</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Launch type</dt>
+          <dd>{s.launchType ?? "—"}</dd>
+        </div>
+        <div>
+          <dt>Healthy range during deployments</dt>
+          <dd>
+            {d.minimumHealthyPercent ?? "—"} % to {d.maximumPercent ?? "—"} %
+          </dd>
+        </div>
+        <div>
+          <dt>Load balancing</dt>
+          <dd data-testid="service-load-balancers">
+            {d.loadBalancers.length === 0
+              ? "None"
+              : d.loadBalancers
+                  .map((lb) => {
+                    const target = lb.containerName === null ? "" : ` → ${lb.containerName}:${lb.containerPort ?? "?"}`;
+                    return `${lb.targetGroupName ?? lb.loadBalancerName ?? "target group"}${target}`;
+                  })
+                  .join(", ")}
+          </dd>
+        </div>
+      </dl>
+
+      <ActionsPanel
+        session={session}
+        cluster={cluster}
+        service={s.name}
+        desired={s.desired}
+        revision={s.taskDefinitionRevision}
+        start={actionStart}
+        onStart={setActionStart}
+      />
+
+      <HealthTabs session={session} cluster={cluster} service={s.name} />
+
+      <section className="card" aria-labelledby="tasks-title">
+        <h2 id="tasks-title">Tasks</h2>
+        <div className="toolbar">
+          <input
+            type="search"
+            className="filter"
+            value={taskFilter}
+            onChange={(e) => {
+              setTaskFilter(e.target.value);
+            }}
+            placeholder="Filter tasks"
+            aria-label="Filter tasks"
+            data-testid="tasks-filter"
+          />
+          <label className="toggle">
+            <input
+              type="checkbox"
+              checked={showStopped}
+              onChange={(e) => {
+                setShowStopped(e.target.checked);
+              }}
+              data-testid="show-stopped"
+            />
+            Show stopped tasks
+          </label>
+        </div>
+        <h3>Running</h3>
+        {d.tasks.length === 0 ? (
+          <EmptyState testId="empty-tasks" title="No task is running for this service." />
+        ) : running.length === 0 ? (
+          <EmptyState testId="no-match" title={`No running task matches “${taskFilter}”.`} />
+        ) : (
+          <TaskTable
+            tasks={running}
+            selected={selectedTask}
+            onOpen={openTask}
+            onStop={(t) => {
+              setActionStart({ kind: "stopTask", task: taskIdOf(t.id) });
+            }}
+            testId="tasks-table"
+          />
+        )}
+        {showStopped && (
+          <>
+            <h3>Stopped</h3>
+            {stopped.isPending && <SkeletonRows rows={2} label="Loading stopped tasks" />}
+            {stopped.isError && (
+              <ErrorPanel
+                title="Could not list the stopped tasks"
+                error={stopped.error}
+                onRetry={() => void stopped.refetch()}
+                retrying={stopped.isFetching}
+              />
+            )}
+            {stopped.isSuccess && stopped.data.length === 0 && (
+              <EmptyState testId="empty-stopped" title="No recently stopped tasks.">
+                <p>ECS keeps stopped tasks for about an hour.</p>
+              </EmptyState>
+            )}
+            {stoppedRows.length > 0 && (
+              <TaskTable tasks={stoppedRows} selected={selectedTask} onOpen={openTask} testId="stopped-tasks-table" stopped />
+            )}
+          </>
+        )}
+      </section>
+
+      <HistoryPanel session={session} cluster={cluster} service={s.name} />
+    </main>
+  );
+}
+
+function TaskTable({
+  tasks,
+  selected,
+  onOpen,
+  testId,
+  stopped = false,
+  onStop,
+}: {
+  tasks: TaskSummary[];
+  selected: string | undefined;
+  onOpen: (t: TaskSummary) => void;
+  /** Opens the guarded "Stop task" action (running tasks only). */
+  onStop?: (t: TaskSummary) => void;
+  testId: string;
+  stopped?: boolean;
+}) {
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid={testId}>
+        <thead>
+          <tr>
+            <th>Task</th>
+            <th>Status</th>
+            {stopped ? (
+              <>
+                <th>Stopped</th>
+                <th>Stop code</th>
+                <th>Reason</th>
+              </>
+            ) : (
+              <>
+                <th>Health</th>
+                <th>Started</th>
+                <th>Private IP</th>
+              </>
+            )}
+            <th className="num">Revision</th>
+            {onStop !== undefined && <th>Action</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {tasks.map((t) => {
+            const id = taskIdOf(t.id);
+            return (
+              <tr
+                key={t.arn}
+                className={selected === id ? "selected" : undefined}
+                aria-selected={selected === id}
+                data-testid={`task-row-${id}`}
+              >
+                <td>
+                  <button
+                    type="button"
+                    className="link mono"
+                    onClick={() => {
+                      onOpen(t);
+                    }}
+                    data-testid="task-link"
+                    data-task-id={id}
+                  >
+                    {id}
+                  </button>
+                </td>
+                <td>
+                  <StatusPill value={t.lastStatus} />
+                </td>
+                {stopped ? (
+                  <>
+                    <td>{formatTime(t.stoppedAt)}</td>
+                    <td>{t.stopCode ?? "—"}</td>
+                    <td className="reason">{t.stoppedReason ?? "—"}</td>
+                  </>
+                ) : (
+                  <>
+                    <td>
+                      <StatusPill value={t.healthStatus} />
+                    </td>
+                    <td>{formatTime(t.startedAt)}</td>
+                    <td className="mono">{t.privateIp ?? "—"}</td>
+                  </>
+                )}
+                <td className="num">{revisionOf(t.taskDefinition) ?? "—"}</td>
+                {onStop !== undefined && (
+                  <td>
+                    <button
+                      type="button"
+                      className="button"
+                      disabled={t.desiredStatus !== "RUNNING"}
+                      onClick={() => {
+                        onStop(t);
+                      }}
+                      data-testid="task-stop"
+                      data-task-id={id}
+                    >
+                      Stop task…
+                    </button>
+                  </td>
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,146 @@
+import { invoke } from "@tauri-apps/api/core";
+import { fireEvent, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { FleetRow, FleetView, PaletteEntry } from "../api";
+import { comSession, fakeBridge, govSession, renderWithClient } from "../test/fixtures";
+import { Fleet } from "./Fleet";
+import { Palette, searchPalette } from "./Palette";
+import { ServiceTools } from "./ServiceTools";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+
+const spark = { svg: '<svg xmlns="http://www.w3.org/2000/svg"><polyline points="1,1 2,2"/></svg>', latest: 35, max: 40 };
+const row = (service: string, partition: "aws" | "aws-us-gov", level: "green" | "red" | null, state: FleetRow["sessionState"] = "signedIn"): FleetRow => ({
+  pin: {
+    partition,
+    accountId: partition === "aws" ? "123456789012" : "210987654321",
+    accountName: null,
+    region: partition === "aws" ? "us-east-1" : "us-gov-east-1",
+    cluster: "c",
+    service,
+    signedInAs: "demo",
+  },
+  key: `${partition}|${service}`,
+  sessionId: state === "signedIn" ? (partition === "aws" ? "s-com" : "s-gov") : null,
+  sessionState: state,
+  health:
+    level === null
+      ? null
+      : { service, level, summary: `${service} is ${level}`, reasons: [], notes: [], full: false, latest: null, thresholds: { cpuPercent: 70, memoryPercent: 80, errorRatePercent: 1, responseTimeMs: 500 } },
+  desired: 1,
+  running: level === "red" ? 0 : 1,
+  pending: 0,
+  cpu: spark,
+  memory: null,
+  error: null,
+});
+
+const view: FleetView = {
+  rows: [row("worker", "aws", "red"), row("other", "aws", null, "expired"), row("coe-etl-prod-Service", "aws-us-gov", "green")],
+  red: 1,
+  amber: 0,
+  green: 1,
+  unknown: 1,
+};
+
+const entries: PaletteEntry[] = [
+  { sessionId: "s-gov", partition: "aws-us-gov", account: "tak-govcloud-prod", region: "us-gov-east-1", cluster: "coe-ecs-prod", service: "coe-etl-prod-Service" },
+  { sessionId: "s-com", partition: "aws", account: "tak-commercial-staging", region: "us-east-1", cluster: "coe-ecs-staging", service: "api-staging-Service" },
+];
+
+describe("Fleet", () => {
+  beforeEach(() => {
+    vi.mocked(invoke).mockReset();
+    window.location.hash = "";
+  });
+
+  it("shows rows in the backend's order with counts, sparklines and a sign-in button for expired sessions", async () => {
+    fakeBridge(invoke, { fleet_view: () => view, list_sessions: () => [govSession, comSession] });
+    renderWithClient(<Fleet />);
+    const rows = await screen.findAllByTestId("fleet-row");
+    expect(rows.map((r) => r.getAttribute("data-service"))).toEqual(["worker", "other", "coe-etl-prod-Service"]);
+    expect(screen.getByTestId("fleet-counts").textContent).toContain("1 broken");
+    expect(rows[0]?.querySelector("polyline")).not.toBeNull();
+    expect(rows[1]?.getAttribute("data-session-state")).toBe("expired");
+    expect(screen.getAllByTestId("fleet-signin")).toHaveLength(1);
+    // Arrow keys move the focus down the rows.
+    rows[0]?.focus();
+    fireEvent.keyDown(rows[0] as HTMLElement, { key: "ArrowDown" });
+    expect(document.activeElement).toBe(rows[1]);
+  });
+
+  it("Enter on a row opens the service in its session", async () => {
+    fakeBridge(invoke, { fleet_view: () => view, list_sessions: () => [govSession, comSession] });
+    renderWithClient(<Fleet />);
+    const rows = await screen.findAllByTestId("fleet-row");
+    fireEvent.keyDown(rows[2] as HTMLElement, { key: "Enter" });
+    await waitFor(() => {
+      expect(window.location.hash).toBe("#/s/s-gov/c/c/s/coe-etl-prod-Service");
+    });
+  });
+});
+
+describe("Palette", () => {
+  beforeEach(() => {
+    vi.mocked(invoke).mockReset();
+    window.location.hash = "";
+  });
+
+  it("matches every word against service, cluster, account and region", () => {
+    expect(searchPalette(entries, "etl gov").map((e) => e.service)).toEqual(["coe-etl-prod-Service"]);
+    expect(searchPalette(entries, "staging api")).toHaveLength(1);
+    expect(searchPalette(entries, "nothing")).toHaveLength(0);
+  });
+
+  it("opens on Ctrl+K and jumps to the chosen service with the keyboard", async () => {
+    fakeBridge(invoke, { palette_index: () => entries });
+    renderWithClient(<Palette />);
+    expect(screen.queryByTestId("palette")).toBeNull();
+    fireEvent.keyDown(window, { key: "k", ctrlKey: true });
+    const input = await screen.findByTestId("palette-input");
+    await userEvent.type(input, "staging");
+    await waitFor(() => {
+      expect(screen.getAllByTestId("palette-item")).toHaveLength(1);
+    });
+    await userEvent.keyboard("{Enter}");
+    await waitFor(() => {
+      expect(window.location.hash).toBe("#/s/s-com/c/coe-ecs-staging/s/api-staging-Service");
+    });
+    expect(screen.queryByTestId("palette")).toBeNull();
+  });
+});
+
+describe("ServiceTools", () => {
+  beforeEach(() => {
+    vi.mocked(invoke).mockReset();
+  });
+
+  it("pins, and opens the console for the session's partition", async () => {
+    const pinned = [{ ...row("coe-etl-prod-Service", "aws-us-gov", "green").pin, cluster: "coe-ecs-prod" }];
+    const calls = fakeBridge(invoke, {
+      list_pins: () => [],
+      pin_service: () => pinned,
+      open_console: () => "https://console.amazonaws-us-gov.com/ecs",
+    });
+    renderWithClient(<ServiceTools session={govSession} cluster="coe-ecs-prod" service="coe-etl-prod-Service" />);
+    const star = await screen.findByTestId("pin-toggle");
+    await waitFor(() => {
+      expect(star.hasAttribute("disabled")).toBe(false);
+    });
+    await userEvent.click(star);
+    await waitFor(() => {
+      expect(star.getAttribute("aria-pressed")).toBe("true");
+    });
+    await userEvent.click(screen.getByTestId("open-console"));
+    await waitFor(() => {
+      expect(calls.some((c) => c.command === "open_console")).toBe(true);
+    });
+    const open = calls.find((c) => c.command === "open_console");
+    expect(open?.args).toEqual({
+      partition: "aws-us-gov",
+      region: govSession.region,
+      target: { kind: "service", cluster: "coe-ecs-prod", service: "coe-etl-prod-Service" },
+    });
+  });
+});

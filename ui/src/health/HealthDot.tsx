@@ -1,0 +1,19 @@
+import "./health.css";
+import type { HealthLevel } from "../api";
+
+const WORDS: Record<HealthLevel, string> = { green: "Healthy", amber: "Needs attention", red: "Broken" };
+
+/** A coloured dot with the roll-up sentence as its tooltip (services list rows). */
+export function HealthDot({ level, summary, testId }: { level: HealthLevel | null; summary?: string; testId?: string }) {
+  const word = level === null ? "Health not known yet" : WORDS[level];
+  return (
+    <span
+      className={`health-dot health-${level ?? "unknown"}`}
+      title={summary ?? word}
+      role="img"
+      aria-label={`${word}${summary === undefined ? "" : `: ${summary}`}`}
+      data-testid={testId ?? "health-dot"}
+      data-level={level ?? "unknown"}
+    />
+  );
+}

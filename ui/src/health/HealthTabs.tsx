@@ -1,0 +1,52 @@
+import type { SessionInfo } from "../api";
+import { useStickyState } from "../stickyState";
+import { AlarmsTab } from "./AlarmsTab";
+import { DeploymentsTab } from "./DeploymentsTab";
+import { EventsTab } from "./EventsTab";
+import { LogsTab } from "./LogsTab";
+import { MetricsTab } from "./MetricsTab";
+import { StoppedTab } from "./StoppedTab";
+import { TargetsTab } from "./TargetsTab";
+
+const TABS = [
+  { id: "metrics", label: "Metrics", View: MetricsTab },
+  { id: "deployments", label: "Deployments", View: DeploymentsTab },
+  { id: "events", label: "Events", View: EventsTab },
+  { id: "targets", label: "Targets", View: TargetsTab },
+  { id: "alarms", label: "Alarms", View: AlarmsTab },
+  { id: "stopped", label: "Stopped tasks", View: StoppedTab },
+  { id: "logs", label: "Logs", View: LogsTab },
+] as const;
+
+/** The service page's health tabs; only the open tab loads its data. */
+export function HealthTabs({ session, cluster, service }: { session: SessionInfo; cluster: string; service: string }) {
+  const [tab, setTab] = useStickyState("health-tab", "metrics");
+  const current = TABS.find((t) => t.id === tab) ?? TABS[0];
+  const View = current.View;
+  return (
+    <section className="card health-tabs" data-testid="health-tabs">
+      <div className="tabs" role="tablist" aria-label="Service health">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`health-tab-${t.id}`}
+            aria-selected={t.id === current.id}
+            aria-controls="health-panel"
+            className={`tab${t.id === current.id ? " active" : ""}`}
+            onClick={() => {
+              setTab(t.id);
+            }}
+            data-testid={`health-tab-${t.id}`}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div id="health-panel" role="tabpanel" aria-labelledby={`health-tab-${current.id}`} data-testid={`health-panel-${current.id}`}>
+        <View key={`${session.id}:${cluster}:${service}`} session={session} cluster={cluster} service={service} />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,90 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { toApiError, type SessionInfo } from "../api";
+import { PartitionBadge } from "../components/PartitionBadge";
+import { SkeletonRows } from "../components/Skeleton";
+import { SSO_SESSIONS_KEY, useSsoSessions } from "./sso";
+import { SsoLogin } from "./SsoLogin";
+import "./signin.css";
+
+/** The sso-session a failed query belongs to, from its key. */
+function ssoSessionOfQuery(key: readonly unknown[], sessions: SessionInfo[] | undefined): string | undefined {
+  const [kind, id] = key;
+  if (typeof id !== "string") return undefined;
+  if (kind === "sso-accounts" || kind === "sso-roles") return id;
+  if (kind === "s") return sessions?.find((s) => s.id === id)?.ssoSession;
+  return undefined;
+}
+
+/**
+ * Watches every query: when one fails with `SignInRequired`, asks for a new sign-in in a dialog
+ * over the current view (the route stays as it is), then retries the queries that failed.
+ */
+export function SignInRequiredPrompt() {
+  const client = useQueryClient();
+  const [needed, setNeeded] = useState<string | null>(null);
+  const [dismissed, setDismissed] = useState<string[]>([]);
+  const statuses = useSsoSessions(needed !== null);
+
+  useEffect(
+    () =>
+      client.getQueryCache().subscribe((event) => {
+        if (event.type !== "updated" || event.action.type !== "error") return;
+        if (toApiError(event.action.error).code !== "SignInRequired") return;
+        const session = ssoSessionOfQuery(event.query.queryKey as readonly unknown[], client.getQueryData<SessionInfo[]>(["sessions"]));
+        if (session !== undefined) {
+          setNeeded((cur) => cur ?? session);
+          void client.invalidateQueries({ queryKey: SSO_SESSIONS_KEY });
+        }
+      }),
+    [client],
+  );
+
+  if (needed === null || dismissed.includes(needed)) return null;
+  const status = statuses.data?.find((s) => s.session === needed);
+  const gov = status?.partition === "aws-us-gov";
+  return (
+    <div className="modal-backdrop" data-testid="signin-required">
+      <div
+        className={gov ? "modal gov" : "modal"}
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="signin-required-title"
+        data-session={needed}
+        data-partition={status?.partition ?? ""}
+      >
+        <h2 id="signin-required-title">
+          Sign in again to {needed} {status !== undefined && <PartitionBadge partition={status.partition} testId="signin-required-badge" />}
+        </h2>
+        <p>
+          Your sign-in{gov ? " to GovCloud (US)" : ""} has ended and could not be renewed. Sign in again to carry on; this
+          page stays where it is and reloads when you are back.
+        </p>
+        {status === undefined ? (
+          <SkeletonRows label="Loading the sign-in" rows={2} />
+        ) : (
+          <SsoLogin
+            status={status}
+            onSignedIn={() => {
+              setNeeded(null);
+              void client.refetchQueries({ predicate: (q) => q.state.status === "error" });
+            }}
+          />
+        )}
+        <div className="form-actions">
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              setDismissed([...dismissed, needed]);
+              setNeeded(null);
+            }}
+            data-testid="signin-required-dismiss"
+          >
+            Not now
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
