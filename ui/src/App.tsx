@@ -5,7 +5,7 @@ import { ErrorPanel } from "./components/ErrorPanel";
 import { Header, rememberRoute } from "./browse/Header";
 import { RetryNotice } from "./components/RetryNotice";
 import { EmptyState, SkeletonRows } from "./components/Skeleton";
-import { useSessions } from "./queries";
+import { useSessions } from "./signin/queries";
 import { navigate, useRoute, type Route } from "./route";
 import { Clusters } from "./browse/Clusters";
 import { Service } from "./browse/Service";

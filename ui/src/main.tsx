@@ -2,7 +2,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
-import { makeQueryClient } from "./queries";
+import { makeQueryClient } from "./query/client";
 import "./styles.css";
 
 const root = document.getElementById("root");

@@ -1,11 +1,11 @@
 // The guarded-action dialog: choose the details (count, revision, reason), read the plan in plain
 // words, confirm (typing the service name when the plan asks), then hand over to the progress panel.
-import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import * as api from "../api";
 import type { ActionPlan, ActionRequest, ExecuteStarted, SessionInfo, WatchUpdate } from "../api";
 import { PartitionBadge } from "../components/PartitionBadge";
 import { formatTime } from "../format";
+import { usePlan, useRevisions } from "./queries";
 import { confirmLabel, riskLabel } from "./words";
 import "./actions.css";
 
@@ -79,11 +79,7 @@ function DetailsStep({
   const [count, setCount] = useState(start.kind === "setDesiredCount" ? String(start.current) : "");
   const [reason, setReason] = useState("");
   const [revision, setRevision] = useState("");
-  const revisions = useQuery({
-    queryKey: ["s", session.id, session.region, "revisions", cluster, service],
-    queryFn: () => api.listRevisions(session.id, cluster, service),
-    enabled: start.kind === "rollback",
-  });
+  const revisions = useRevisions(session, cluster, service, start.kind === "rollback");
   const older = (revisions.data ?? []).filter((r) => !r.current);
   const chosen = revision !== "" ? revision : String(older[0]?.revision ?? "");
 
@@ -220,13 +216,7 @@ function PlanStep({
   onStarted: (plan: ActionPlan, started: ExecuteStarted) => void;
   onUpdate: (update: WatchUpdate) => void;
 }) {
-  const plan = useQuery({
-    queryKey: ["plan", session.id, cluster, service, JSON.stringify(request)],
-    queryFn: () => api.planAction(session.id, cluster, service, request),
-    staleTime: Infinity,
-    gcTime: 0,
-    retry: false,
-  });
+  const plan = usePlan(session, cluster, service, request);
   const [typed, setTyped] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<api.ApiError | null>(null);

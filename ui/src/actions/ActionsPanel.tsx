@@ -1,12 +1,14 @@
 // The Actions card of the service page: restart (recommended), scale, roll back, the protection
 // level, the live progress of the latest action and its verdict, and the audit log.
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import * as api from "../api";
 import type { ActionPlan, ExecuteStarted, ProtectionLevel, ProtectionScope, SessionInfo, WatchUpdate } from "../api";
+import { queryKeys } from "../query/keys";
 import { ActionDialog, type ActionStart } from "./ActionDialog";
 import { AuditLog } from "./AuditLog";
 import { ProgressPanel } from "./ProgressPanel";
+import { useActionStatus, useProtection } from "./queries";
 import { protectionLabel } from "./words";
 import "./actions.css";
 
@@ -38,19 +40,9 @@ export function ActionsPanel({
   onStart: (start: ActionStart | null) => void;
 }) {
   const client = useQueryClient();
-  const base = ["s", session.id, session.region];
-  const protection = useQuery({
-    queryKey: [...base, "protection", cluster, service],
-    queryFn: () => api.getProtection(session.id, cluster, service),
-  });
+  const protection = useProtection(session, cluster, service);
   // An action started earlier (before the page was left) keeps showing its progress or verdict.
-  const status = useQuery({
-    queryKey: [...base, "action-status", cluster, service],
-    queryFn: () => api.getActionStatus(session.id, cluster, service),
-    staleTime: Infinity,
-    // Started on another page (a task's Stop task): follow it here until its verdict.
-    refetchInterval: (q) => (q.state.data != null && q.state.data.verdict === null ? 2_000 : false),
-  });
+  const status = useActionStatus(session, cluster, service);
   const [live, setLive] = useState<Live | null>(null);
   const early = useRef(new Map<string, WatchUpdate>());
   const [auditOpen, setAuditOpen] = useState(false);
@@ -72,23 +64,23 @@ export function ActionsPanel({
       return { ...prev, update: u };
     });
     if (u.verdict !== null) {
-      void client.invalidateQueries({ queryKey: [...base, "service", cluster, service] });
-      void client.invalidateQueries({ queryKey: [...base, "services", cluster] });
-      void client.invalidateQueries({ queryKey: ["audit"] });
+      void client.invalidateQueries({ queryKey: queryKeys.browse.service(session, cluster, service) });
+      void client.invalidateQueries({ queryKey: queryKeys.browse.services(session, cluster) });
+      void client.invalidateQueries({ queryKey: queryKeys.actions.allAudit() });
     }
   };
   const onStarted = (plan: ActionPlan, started: ExecuteStarted) => {
     setLive({ plan, started, update: early.current.get(plan.planId) ?? null });
     early.current.delete(plan.planId);
     onStart(null);
-    void client.invalidateQueries({ queryKey: [...base, "service", cluster, service] });
+    void client.invalidateQueries({ queryKey: queryKeys.browse.service(session, cluster, service) });
   };
   const changeProtection = (scope: ProtectionScope, value: string) => {
     setProtectionError(null);
     const level = value === "" ? null : (value as ProtectionLevel);
     api.setProtection(session.id, cluster, service, scope, level).then(
       (view) => {
-        client.setQueryData([...base, "protection", cluster, service], view);
+        client.setQueryData(queryKeys.actions.protection(session, cluster, service), view);
       },
       (e: unknown) => {
         setProtectionError(api.toApiError(e).message);

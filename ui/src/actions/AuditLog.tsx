@@ -1,8 +1,8 @@
 // The audit log: every action, confirmed or cancelled, with its verdict; filter and CSV export.
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import * as api from "../api";
 import { formatTime } from "../format";
+import { useAudit } from "./queries";
 import { actionName, resultName } from "./words";
 import "./actions.css";
 
@@ -18,7 +18,7 @@ export function AuditLog({ onClose, service }: { onClose: () => void; service?: 
     action: null,
     limit: 500,
   };
-  const entries = useQuery({ queryKey: ["audit", filter], queryFn: () => api.listAudit(filter) });
+  const entries = useAudit(filter);
   const [exported, setExported] = useState<string | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
   return (

@@ -1,6 +1,6 @@
 import type { SessionInfo } from "../api";
 import { navigate, type Route } from "../route";
-import { usePartitions } from "../queries";
+import { usePartitions } from "../signin/queries";
 import { PartitionBadge } from "../components/PartitionBadge";
 
 interface Crumb {

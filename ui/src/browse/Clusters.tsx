@@ -6,7 +6,8 @@ import { EmptyState, SkeletonRows } from "../components/Skeleton";
 import { StatusPill } from "../components/Status";
 import { matchesFilter } from "../format";
 import { lastSelection, rememberSelection, useStickyState } from "../stickyState";
-import { useClusters, usePartitions } from "../queries";
+import { usePartitions } from "../signin/queries";
+import { useClusters } from "./queries";
 import { navigate } from "../route";
 
 /** The clusters of the session's region, with the runbook's wrong-region hint when there are none. */

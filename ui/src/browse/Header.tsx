@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { closeSession, type SessionInfo } from "../api";
-import { useSessions } from "../queries";
+import { queryKeys } from "../query/keys";
+import { useSessions } from "../signin/queries";
 import { navigate, routeSession, type Route } from "../route";
 import { SessionExpiry } from "../signin/SessionExpiry";
 import { openFleet, useFleetRoute } from "../fleet/nav";
@@ -33,9 +34,9 @@ export function Header({ route }: { route: Route }) {
     mutationFn: (id: string) => closeSession(id),
     onSuccess: async (_, id) => {
       lastRoute.delete(id);
-      await client.invalidateQueries({ queryKey: ["sessions"] });
+      await client.invalidateQueries({ queryKey: queryKeys.sessions() });
       if (id === activeId) {
-        const next = client.getQueryData<SessionInfo[]>(["sessions"])?.find((s) => s.id !== id);
+        const next = client.getQueryData<SessionInfo[]>(queryKeys.sessions())?.find((s) => s.id !== id);
         if (next === undefined) navigate({ view: "signin" });
         else switchTo(next);
       }

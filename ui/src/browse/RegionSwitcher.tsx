@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { setSessionRegion, type SessionInfo } from "../api";
-import { usePartitions } from "../queries";
+import { queryKeys } from "../query/keys";
+import { usePartitions } from "../signin/queries";
 import { navigate } from "../route";
 import { ErrorPanel } from "../components/ErrorPanel";
 
@@ -22,10 +23,10 @@ export function RegionSwitcher({
   const change = useMutation({
     mutationFn: (region: string) => setSessionRegion(session.id, region),
     onSuccess: (updated) => {
-      client.setQueryData<SessionInfo[]>(["sessions"], (old) =>
+      client.setQueryData<SessionInfo[]>(queryKeys.sessions(), (old) =>
         old?.map((s) => (s.id === updated.id ? updated : s)),
       );
-      void client.invalidateQueries({ queryKey: ["sessions"] });
+      void client.invalidateQueries({ queryKey: queryKeys.sessions() });
       // Clusters differ per region, so a region change always lands on the clusters list.
       navigate({ view: "clusters", sessionId: updated.id });
     },

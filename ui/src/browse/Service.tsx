@@ -6,7 +6,7 @@ import { EmptyState, SkeletonRows } from "../components/Skeleton";
 import { StatusPill } from "../components/Status";
 import { formatTime, matchesFilter, revisionOf, shortTaskDefinition, taskIdOf } from "../format";
 import { lastSelection, rememberSelection, useStickyState } from "../stickyState";
-import { useServiceDetail, useStoppedTasks } from "../queries";
+import { useServiceDetail, useStoppedTasks } from "./queries";
 import { navigate } from "../route";
 import { ActionsPanel, type ActionStart } from "../actions/ActionsPanel";
 import { HealthBanner } from "../health/HealthBanner";

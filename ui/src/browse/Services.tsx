@@ -7,7 +7,7 @@ import { StatusPill } from "../components/Status";
 import { ageOf, matchesFilter, shortTaskDefinition } from "../format";
 import { useNow } from "../clock";
 import { lastSelection, rememberSelection, useStickyState } from "../stickyState";
-import { useServices } from "../queries";
+import { useServices } from "./queries";
 import { navigate } from "../route";
 import { HealthDot } from "../health/HealthDot";
 import { useServicesHealth } from "../health/queries";

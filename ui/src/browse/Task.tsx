@@ -5,7 +5,7 @@ import { EmptyState, SkeletonRows } from "../components/Skeleton";
 import { StatusPill, statusLabel } from "../components/Status";
 import { formatTime, matchesFilter, revisionOf, shortTaskDefinition } from "../format";
 import { useStickyState } from "../stickyState";
-import { useTaskDetail } from "../queries";
+import { useTaskDetail } from "./queries";
 import { StopTaskButton } from "../actions/StopTaskButton";
 import { ConsoleButton } from "../components/ConsoleButton";
 

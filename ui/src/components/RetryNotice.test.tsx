@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { screen, waitFor } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import * as api from "../api";
+import { queryKeys } from "../query/keys";
 import { renderWithClient } from "../test/fixtures";
 import { retryingMessage, RetryNotice } from "./RetryNotice";
 
@@ -10,7 +11,7 @@ vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
 function Profiles() {
   const q = useQuery({
-    queryKey: ["profiles-retry"],
+    queryKey: queryKeys.profiles(),
     queryFn: api.listProfiles,
     retry: (n, e) => api.toApiError(e).retryable && n < 2,
     retryDelay: 50,

@@ -1,25 +1,27 @@
 import "./fleet.css";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { fleetView, unpinService, type FleetRow, type Sparkline } from "../api";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { unpinService, type FleetRow, type Sparkline } from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
 import { PartitionBadge } from "../components/PartitionBadge";
 import { EmptyState, SkeletonRows } from "../components/Skeleton";
+import { queryKeys } from "../query/keys";
 import { navigate } from "../route";
 import { HealthDot } from "../health/HealthDot";
 import { jumpToService } from "./jump";
 import { onListKeyDown } from "./nav";
+import { useFleetView } from "./queries";
 
 const LEVEL_WORDS = { green: "Healthy", amber: "Needs attention", red: "Broken" } as const;
 
 /** Pinned services of every session on one page, worst health first. */
 export function Fleet() {
   const client = useQueryClient();
-  const view = useQuery({ queryKey: ["fleet"], queryFn: fleetView, refetchInterval: 30_000 });
+  const view = useFleetView();
   const unpin = useMutation({
     mutationFn: unpinService,
     onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: ["fleet"] });
-      await client.invalidateQueries({ queryKey: ["pins"] });
+      await client.invalidateQueries({ queryKey: queryKeys.fleet.view() });
+      await client.invalidateQueries({ queryKey: queryKeys.fleet.pins() });
     },
   });
   const open = (row: FleetRow) => {

@@ -1,11 +1,13 @@
 import "./fleet.css";
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { serviceHistory, setHistoryRetention, type SessionInfo } from "../api";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { setHistoryRetention, type SessionInfo } from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
 import { formatTime } from "../format";
+import { queryKeys } from "../query/keys";
 import { HealthDot } from "../health/HealthDot";
 import { onListKeyDown } from "./nav";
+import { useServiceHistory } from "./queries";
 
 const EVENTS_SHOWN = 20;
 const LEVEL_WORDS = { green: "Healthy", amber: "Needs attention", red: "Broken" } as const;
@@ -16,14 +18,10 @@ export function HistoryPanel({ session, cluster, service }: { session: SessionIn
   const [allEvents, setAllEvents] = useState(false);
   const client = useQueryClient();
   // Recording happens whenever the page loads, so history fills even while the panel is closed.
-  const history = useQuery({
-    queryKey: ["s", session.id, session.region, "history", cluster, service],
-    queryFn: () => serviceHistory(session.id, cluster, service),
-    refetchInterval: 60_000,
-  });
+  const history = useServiceHistory(session, cluster, service);
   const retention = useMutation({
     mutationFn: setHistoryRetention,
-    onSuccess: () => client.invalidateQueries({ queryKey: ["s", session.id, session.region, "history"] }),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.fleet.allHistory(session) }),
   });
   const h = history.data;
   return (

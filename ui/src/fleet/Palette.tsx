@@ -1,9 +1,10 @@
 import "./fleet.css";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { paletteIndex, type PaletteEntry } from "../api";
+import { useQueryClient } from "@tanstack/react-query";
+import type { PaletteEntry } from "../api";
 import { PartitionBadge } from "../components/PartitionBadge";
 import { jumpToService } from "./jump";
+import { usePaletteIndex } from "./queries";
 
 const SHOWN = 50;
 
@@ -46,7 +47,7 @@ function PaletteDialog({ onClose }: { onClose: () => void }) {
   const [query, setQuery] = useState("");
   const [selected, setSelected] = useState(0);
   const input = useRef<HTMLInputElement>(null);
-  const index = useQuery({ queryKey: ["palette"], queryFn: paletteIndex, staleTime: 60_000 });
+  const index = usePaletteIndex();
   const results = useMemo(() => searchPalette(index.data ?? [], query).slice(0, SHOWN), [index.data, query]);
   useEffect(() => {
     input.current?.focus();

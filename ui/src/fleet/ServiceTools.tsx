@@ -1,16 +1,11 @@
 import "./fleet.css";
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import {
-  listPins,
-  pinService,
-  unpinService,
-  writeSnapshot,
-  type RangePreset,
-  type SessionInfo,
-} from "../api";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { pinService, unpinService, writeSnapshot, type RangePreset, type SessionInfo } from "../api";
 import { ConsoleButton } from "../components/ConsoleButton";
 import { ErrorPanel } from "../components/ErrorPanel";
+import { queryKeys } from "../query/keys";
+import { usePins } from "./queries";
 
 /** The key the backend gives a pin (partition|account|region|cluster|service). */
 export function pinKey(session: SessionInfo, cluster: string, service: string): string {
@@ -20,14 +15,14 @@ export function pinKey(session: SessionInfo, cluster: string, service: string): 
 /** Service page tools: pin to the fleet, open in the AWS console, incident snapshot. */
 export function ServiceTools({ session, cluster, service }: { session: SessionInfo; cluster: string; service: string }) {
   const client = useQueryClient();
-  const pins = useQuery({ queryKey: ["pins"], queryFn: listPins });
+  const pins = usePins();
   const key = pinKey(session, cluster, service);
   const pinned = pins.data?.some((p) => `${p.partition}|${p.accountId}|${p.region}|${p.cluster}|${p.service}` === key) ?? false;
   const toggle = useMutation({
     mutationFn: () => (pinned ? unpinService(key) : pinService(session.id, cluster, service)),
     onSuccess: async (next) => {
-      client.setQueryData(["pins"], next);
-      await client.invalidateQueries({ queryKey: ["fleet"] });
+      client.setQueryData(queryKeys.fleet.pins(), next);
+      await client.invalidateQueries({ queryKey: queryKeys.fleet.view() });
     },
   });
   const [span, setSpan] = useState<RangePreset>("3h");

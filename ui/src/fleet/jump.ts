@@ -1,5 +1,6 @@
 import type { QueryClient } from "@tanstack/react-query";
 import { setSessionRegion, type SessionInfo } from "../api";
+import { queryKeys } from "../query/keys";
 import { navigate } from "../route";
 
 /** Opens a service in a session, first moving the session to the service's region if needed. */
@@ -10,11 +11,11 @@ export async function jumpToService(
   cluster: string,
   service: string,
 ): Promise<void> {
-  const sessions = client.getQueryData<SessionInfo[]>(["sessions"]);
+  const sessions = client.getQueryData<SessionInfo[]>(queryKeys.sessions());
   const session = sessions?.find((s) => s.id === sessionId);
   if (session !== undefined && session.region !== region) {
     await setSessionRegion(sessionId, region);
-    await client.invalidateQueries({ queryKey: ["sessions"] });
+    await client.invalidateQueries({ queryKey: queryKeys.sessions() });
   }
   navigate({ view: "service", sessionId, cluster, service });
 }

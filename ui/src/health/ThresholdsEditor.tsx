@@ -1,11 +1,13 @@
 // The per-service thresholds editor opened from the health banner. Checks the numbers here for a
 // quick message; the core checks them again before saving.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import * as api from "../api";
 import type { SessionInfo, Thresholds } from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
 import { SkeletonRows } from "../components/Skeleton";
+import { queryKeys } from "../query/keys";
+import { useThresholds } from "./queries";
 
 /** The four fields, with their words, units and allowed ranges (as the core checks them). */
 export const FIELDS = [
@@ -50,19 +52,15 @@ export function ThresholdsForm({
   onClose: () => void;
 }) {
   const client = useQueryClient();
-  const healthKey = ["s", session.id, session.region, "health"];
-  const current = useQuery({
-    queryKey: [...healthKey, "thresholds", cluster, service],
-    queryFn: () => api.getThresholds(session.id, cluster, service),
-  });
+  const current = useThresholds(session, cluster, service);
   const [draft, setDraft] = useState<Draft | null>(null);
   const save = useMutation({
     mutationFn: (t: Thresholds | null) => api.setThresholds(session.id, cluster, service, t),
     onSuccess: (saved) => {
-      client.setQueryData([...healthKey, "thresholds", cluster, service], saved);
+      client.setQueryData(queryKeys.health.thresholds(session, cluster, service), saved);
       setDraft(toDraft(saved.thresholds));
       // The banner and the charts (threshold lines) use the saved thresholds from now on.
-      void client.invalidateQueries({ queryKey: healthKey });
+      void client.invalidateQueries({ queryKey: queryKeys.health.all(session) });
     },
   });
 

@@ -5,15 +5,14 @@ import {
   openSsoSession,
   setFavourite,
   type AccountInfo,
-  type SessionInfo,
   type SsoSessionStatus,
 } from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
 import { PartitionBadge } from "../components/PartitionBadge";
 import { EmptyState, SkeletonRows } from "../components/Skeleton";
-import { usePartitions } from "../queries";
 import { navigate } from "../route";
-import { useSsoAccounts, useSsoRoles } from "./sso";
+import { queryKeys } from "../query/keys";
+import { addOpenedSession, usePartitions, useSsoAccounts, useSsoRoles } from "./queries";
 
 /** Does the account match the search (name or id, case-insensitive)? */
 export function accountMatches(account: AccountInfo, query: string): boolean {
@@ -45,14 +44,14 @@ export function AccountPicker({ status }: { status: SsoSessionStatus }) {
   const refresh = useMutation({
     mutationFn: () => listSsoAccounts(session, true),
     onSuccess: (fresh) => {
-      client.setQueryData(["sso-accounts", session], fresh);
-      void client.invalidateQueries({ queryKey: ["sso-roles", session] });
+      client.setQueryData(queryKeys.sso.accounts(session), fresh);
+      void client.invalidateQueries({ queryKey: queryKeys.sso.allRoles(session) });
     },
   });
   const star = useMutation({
     mutationFn: (args: { accountId: string; favourite: boolean }) => setFavourite(session, args.accountId, args.favourite),
     onSuccess: (favourites) => {
-      client.setQueryData<AccountInfo[]>(["sso-accounts", session], (old) =>
+      client.setQueryData<AccountInfo[]>(queryKeys.sso.accounts(session), (old) =>
         old?.map((a) => ({ ...a, favourite: favourites.includes(a.accountId) })),
       );
     },
@@ -61,8 +60,7 @@ export function AccountPicker({ status }: { status: SsoSessionStatus }) {
     mutationFn: (args: { accountId: string; roleName: string; region: string }) =>
       openSsoSession(session, args.accountId, args.roleName, args.region),
     onSuccess: (opened) => {
-      client.setQueryData<SessionInfo[]>(["sessions"], (old) => [...(old ?? []).filter((s) => s.id !== opened.id), opened]);
-      void client.invalidateQueries({ queryKey: ["sessions"] });
+      addOpenedSession(client, opened);
       navigate({ view: "clusters", sessionId: opened.id });
     },
   });

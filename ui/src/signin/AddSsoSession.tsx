@@ -1,10 +1,15 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { addSsoSession, type SsoSessionStatus } from "../api";
+import { addSsoSession, type PartitionId, type SsoSessionStatus } from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
 import { PartitionBadge } from "../components/PartitionBadge";
-import { usePartitions } from "../queries";
-import { partitionOfRegion, SSO_SESSIONS_KEY } from "./sso";
+import { queryKeys } from "../query/keys";
+import { usePartitions } from "./queries";
+
+/** The partition an SSO region belongs to (GovCloud regions start with us-gov-). */
+export function partitionOfRegion(region: string): PartitionId {
+  return region.trim().startsWith("us-gov-") ? "aws-us-gov" : "aws";
+}
 
 /** Adds an SSO start URL + SSO region to the AWS config (as `aws configure sso-session` does). */
 export function AddSsoSession({
@@ -22,9 +27,9 @@ export function AddSsoSession({
   const add = useMutation({
     mutationFn: () => addSsoSession(name.trim() === "" ? null : name.trim(), startUrl.trim(), region),
     onSuccess: (status) => {
-      client.setQueryData<SsoSessionStatus[]>(SSO_SESSIONS_KEY, (old) => [...(old ?? []), status]);
-      void client.invalidateQueries({ queryKey: SSO_SESSIONS_KEY });
-      void client.invalidateQueries({ queryKey: ["profiles"] });
+      client.setQueryData<SsoSessionStatus[]>(queryKeys.sso.sessions(), (old) => [...(old ?? []), status]);
+      void client.invalidateQueries({ queryKey: queryKeys.sso.sessions() });
+      void client.invalidateQueries({ queryKey: queryKeys.profiles() });
       onAdded?.(status);
     },
   });

@@ -1,5 +1,14 @@
 import { useState } from "react";
-import { copyText } from "./sso";
+
+/** Copies text to the clipboard; false when the platform refuses. */
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** A read-only value with a Copy button (the value stays selectable if the clipboard refuses). */
 export function CopyField({

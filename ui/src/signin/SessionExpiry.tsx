@@ -1,7 +1,8 @@
 import type { SessionInfo } from "../api";
 import { navigate } from "../route";
-import { formatRemaining, secondsLeft, useNow, useSsoSessions } from "./sso";
-import { useSsoLogout } from "./SsoPanel";
+import { useNow } from "../clock";
+import { formatRemaining, secondsLeft } from "./countdown";
+import { useSsoLogout, useSsoSessions } from "./queries";
 
 /** For a session signed in through SSO: the sign-in's countdown and a sign-out, for its tab. */
 export function SessionExpiry({ session, activeId }: { session: SessionInfo; activeId: string | null }) {

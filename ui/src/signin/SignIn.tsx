@@ -1,14 +1,13 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { openSession, type PartitionInfo, type ProfileInfo, type ProfileKind, type SessionInfo } from "../api";
+import { openSession, type PartitionInfo, type ProfileInfo, type ProfileKind } from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
 import { PartitionBadge } from "../components/PartitionBadge";
 import { EmptyState, SkeletonRows } from "../components/Skeleton";
 import { matchesFilter } from "../format";
 import { useStickyState } from "../stickyState";
-import { usePartitions, useProfiles } from "../queries";
 import { navigate } from "../route";
-import { useSsoSessions } from "./sso";
+import { addOpenedSession, usePartitions, useProfiles, useSsoSessions } from "./queries";
 import { SsoPanel } from "./SsoPanel";
 
 const KIND_LABEL: Record<ProfileKind, string> = {
@@ -36,8 +35,7 @@ export function SignIn() {
   const open = useMutation({
     mutationFn: (args: { profile: string; region: string }) => openSession(args.profile, args.region),
     onSuccess: (session) => {
-      client.setQueryData<SessionInfo[]>(["sessions"], (old) => [...(old ?? []).filter((s) => s.id !== session.id), session]);
-      void client.invalidateQueries({ queryKey: ["sessions"] });
+      addOpenedSession(client, session);
       navigate({ view: "clusters", sessionId: session.id });
     },
   });

@@ -3,18 +3,10 @@ import { useEffect, useState } from "react";
 import { toApiError, type SessionInfo } from "../api";
 import { PartitionBadge } from "../components/PartitionBadge";
 import { SkeletonRows } from "../components/Skeleton";
-import { SSO_SESSIONS_KEY, useSsoSessions } from "./sso";
+import { queryKeys, ssoSessionOfKey } from "../query/keys";
+import { useSsoSessions } from "./queries";
 import { SsoLogin } from "./SsoLogin";
 import "./signin.css";
-
-/** The sso-session a failed query belongs to, from its key. */
-function ssoSessionOfQuery(key: readonly unknown[], sessions: SessionInfo[] | undefined): string | undefined {
-  const [kind, id] = key;
-  if (typeof id !== "string") return undefined;
-  if (kind === "sso-accounts" || kind === "sso-roles") return id;
-  if (kind === "s") return sessions?.find((s) => s.id === id)?.ssoSession;
-  return undefined;
-}
 
 /**
  * Watches every query: when one fails with `SignInRequired`, asks for a new sign-in in a dialog
@@ -31,10 +23,10 @@ export function SignInRequiredPrompt() {
       client.getQueryCache().subscribe((event) => {
         if (event.type !== "updated" || event.action.type !== "error") return;
         if (toApiError(event.action.error).code !== "SignInRequired") return;
-        const session = ssoSessionOfQuery(event.query.queryKey as readonly unknown[], client.getQueryData<SessionInfo[]>(["sessions"]));
+        const session = ssoSessionOfKey(event.query.queryKey as readonly unknown[], client.getQueryData<SessionInfo[]>(queryKeys.sessions()));
         if (session !== undefined) {
           setNeeded((cur) => cur ?? session);
-          void client.invalidateQueries({ queryKey: SSO_SESSIONS_KEY });
+          void client.invalidateQueries({ queryKey: queryKeys.sso.sessions() });
         }
       }),
     [client],

@@ -6,11 +6,13 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as api from "../api";
 import type { AccountInfo, LoginProgress, SessionInfo, SsoSessionStatus } from "../api";
 import { Header } from "../browse/Header";
+import { queryKeys } from "../query/keys";
 import { fakeBridge, partitions, renderWithClient } from "../test/fixtures";
 import { SignIn } from "./SignIn";
 import { AccountPicker, accountMatches, sortAccounts } from "./AccountPicker";
 import { SignInRequiredPrompt } from "./SignInRequiredPrompt";
-import { formatRemaining, partitionOfRegion } from "./sso";
+import { partitionOfRegion } from "./AddSsoSession";
+import { formatRemaining } from "./countdown";
 
 vi.mock("@tauri-apps/api/core", () => ({
   invoke: vi.fn(),
@@ -334,9 +336,9 @@ describe("SignInRequiredPrompt", () => {
       sso_login_start: () => ({ progress: { kind: "openBrowser", url: "https://oidc.example/authorize" }, browserOpened: true }),
     });
     function View() {
-      const sessions = useQuery({ queryKey: ["sessions"], queryFn: api.listSessions });
+      const sessions = useQuery({ queryKey: queryKeys.sessions(), queryFn: api.listSessions });
       const clusters = useQuery({
-        queryKey: ["s", session.id, session.region, "clusters"],
+        queryKey: queryKeys.browse.clusters(session),
         queryFn: () => api.listClusters(session.id),
         enabled: sessions.isSuccess,
       });

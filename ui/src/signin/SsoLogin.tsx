@@ -12,7 +12,9 @@ import {
 import { ErrorPanel } from "../components/ErrorPanel";
 import { PartitionBadge } from "../components/PartitionBadge";
 import { CopyField } from "./CopyField";
-import { formatRemaining, secondsLeft, SSO_SESSIONS_KEY, useNow } from "./sso";
+import { useNow } from "../clock";
+import { queryKeys } from "../query/keys";
+import { formatRemaining, secondsLeft } from "./countdown";
 
 type Phase =
   | { step: "idle" }
@@ -61,11 +63,11 @@ export function SsoLogin({
       switch (p.kind) {
         case "signedIn":
           setPhase({ step: "idle" });
-          client.setQueryData<SsoSessionStatus[]>(SSO_SESSIONS_KEY, (old) =>
+          client.setQueryData<SsoSessionStatus[]>(queryKeys.sso.sessions(), (old) =>
             old?.map((s) => (s.session === p.status.session ? p.status : s)),
           );
-          void client.invalidateQueries({ queryKey: SSO_SESSIONS_KEY });
-          void client.invalidateQueries({ queryKey: ["sso-accounts", session] });
+          void client.invalidateQueries({ queryKey: queryKeys.sso.sessions() });
+          void client.invalidateQueries({ queryKey: queryKeys.sso.accounts(session) });
           onSignedIn?.(p.status);
           break;
         case "failed":

@@ -1,29 +1,15 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { ssoLogout, toApiError, type SessionInfo, type SsoSessionStatus } from "../api";
+import { toApiError, type SsoSessionStatus } from "../api";
+import { useNow } from "../clock";
 import { ErrorPanel } from "../components/ErrorPanel";
 import { PartitionBadge } from "../components/PartitionBadge";
 import { SkeletonRows } from "../components/Skeleton";
 import { AccountPicker } from "./AccountPicker";
 import { AddSsoSession } from "./AddSsoSession";
-import { formatRemaining, SSO_SESSIONS_KEY, useNow, useSsoSessions } from "./sso";
+import { formatRemaining } from "./countdown";
+import { useSsoLogout, useSsoSessions } from "./queries";
 import { SsoLogin } from "./SsoLogin";
 import "./signin.css";
-
-/** Signs out of an sso-session and drops the app sessions opened through it. */
-export function useSsoLogout() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (session: string) => ssoLogout(session),
-    onSuccess: (closed, session) => {
-      client.setQueryData<SessionInfo[]>(["sessions"], (old) => old?.filter((s) => !closed.includes(s.id)));
-      client.removeQueries({ queryKey: ["sso-accounts", session] });
-      client.removeQueries({ queryKey: ["sso-roles", session] });
-      void client.invalidateQueries({ queryKey: ["sessions"] });
-      void client.invalidateQueries({ queryKey: SSO_SESSIONS_KEY });
-    },
-  });
-}
 
 /** "Signed in · 7h 59m left" or "Not signed in". */
 export function SsoStatusText({ status, now }: { status: SsoSessionStatus; now: number }) {

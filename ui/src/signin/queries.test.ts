@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { inOpeningOrder } from "./queries";
-import { comSession, govSession } from "./test/fixtures";
+import { comSession, govSession } from "../test/fixtures";
 
 describe("session tabs", () => {
   it("keep the order sessions were first seen in, whatever order the backend lists them", () => {
