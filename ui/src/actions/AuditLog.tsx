@@ -1,6 +1,7 @@
 // The audit log: every action, confirmed or cancelled, with its verdict; filter and CSV export.
 import { useState } from "react";
 import * as api from "../api";
+import { FilterInput } from "../components/FilterInput";
 import { formatTime } from "../format";
 import { useAudit } from "./queries";
 import { actionName, resultName } from "./words";
@@ -27,17 +28,7 @@ export function AuditLog({ onClose, service }: { onClose: () => void; service?: 
         <h2 id="audit-title">Audit log</h2>
         <p className="muted">Every action planned in ECS Desk on this computer: who, where, what, and how it ended.</p>
         <div className="toolbar">
-          <input
-            type="search"
-            className="filter"
-            value={text}
-            placeholder="Filter the log"
-            aria-label="Filter the audit log"
-            onChange={(e) => {
-              setText(e.target.value);
-            }}
-            data-testid="audit-filter"
-          />
+          <FilterInput value={text} onChange={setText} label="Filter the audit log" placeholder="Filter the log" testId="audit-filter" />
           {service !== undefined && (
             <label className="toggle">
               <input

@@ -1,7 +1,8 @@
 import { useState } from "react";
 import type { SessionInfo, TaskSummary } from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
-import { UpdatedAgo } from "../components/ListToolbar";
+import { FilterInput } from "../components/FilterInput";
+import { UpdatedAgo } from "../components/UpdatedAgo";
 import { EmptyState, SkeletonRows } from "../components/Skeleton";
 import { StatusPill } from "../components/Status";
 import { formatTime, matchesFilter, revisionOf, shortTaskDefinition, taskIdOf } from "../format";
@@ -139,17 +140,7 @@ export function Service({ session, cluster, service }: { session: SessionInfo; c
       <section className="card" aria-labelledby="tasks-title">
         <h2 id="tasks-title">Tasks</h2>
         <div className="toolbar">
-          <input
-            type="search"
-            className="filter"
-            value={taskFilter}
-            onChange={(e) => {
-              setTaskFilter(e.target.value);
-            }}
-            placeholder="Filter tasks"
-            aria-label="Filter tasks"
-            data-testid="tasks-filter"
-          />
+          <FilterInput value={taskFilter} onChange={setTaskFilter} label="Filter tasks" testId="tasks-filter" />
           <label className="toggle">
             <input
               type="checkbox"

@@ -1,6 +1,7 @@
 import type { SessionInfo } from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
-import { UpdatedAgo } from "../components/ListToolbar";
+import { FilterInput } from "../components/FilterInput";
+import { UpdatedAgo } from "../components/UpdatedAgo";
 import { EmptyState, SkeletonRows } from "../components/Skeleton";
 import { StatusPill, statusLabel } from "../components/Status";
 import { formatTime, matchesFilter, revisionOf, shortTaskDefinition } from "../format";
@@ -146,17 +147,7 @@ export function Task({ session, cluster, taskId }: { session: SessionInfo; clust
       <section className="card" aria-labelledby="containers-title">
         <h2 id="containers-title">Containers</h2>
         <div className="toolbar">
-          <input
-            type="search"
-            className="filter"
-            value={filter}
-            onChange={(e) => {
-              setFilter(e.target.value);
-            }}
-            placeholder="Filter containers"
-            aria-label="Filter containers"
-            data-testid="filter-input"
-          />
+          <FilterInput value={filter} onChange={setFilter} label="Filter containers" />
         </div>
         {t.containers.length === 0 ? (
           <EmptyState testId="empty-containers" title="This task reports no containers." />

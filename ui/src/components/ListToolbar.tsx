@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
-import { formatAge } from "../format";
-import { useNow } from "../clock";
+import { FilterInput } from "./FilterInput";
+import { UpdatedAgo } from "./UpdatedAgo";
 
 /** Filter box, "Updated N s ago" and a Refresh button, as on every list. */
 export function ListToolbar({
@@ -22,17 +22,7 @@ export function ListToolbar({
 }) {
   return (
     <div className="toolbar">
-      <input
-        type="search"
-        className="filter"
-        value={filter}
-        onChange={(e) => {
-          onFilter(e.target.value);
-        }}
-        placeholder={filterLabel}
-        aria-label={filterLabel}
-        data-testid="filter-input"
-      />
+      <FilterInput value={filter} onChange={onFilter} label={filterLabel} />
       {children}
       <span className="toolbar-spacer" />
       <UpdatedAgo updatedAt={updatedAt} fetching={fetching} />
@@ -40,19 +30,5 @@ export function ListToolbar({
         Refresh
       </button>
     </div>
-  );
-}
-
-/** "Updated 12 s ago", ticking every second; "Refreshing…" while a fetch is running. */
-export function UpdatedAgo({ updatedAt, fetching }: { updatedAt: number; fetching: boolean }) {
-  const now = useNow();
-  let text: string;
-  if (fetching) text = "Refreshing…";
-  else if (updatedAt === 0) text = "Not loaded yet";
-  else text = `Updated ${formatAge((now - updatedAt) / 1000)}`;
-  return (
-    <span className="updated" data-testid="updated-ago" aria-live="polite">
-      {text}
-    </span>
   );
 }

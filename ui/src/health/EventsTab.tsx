@@ -1,5 +1,6 @@
 import type { SessionInfo } from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
+import { FilterInput } from "../components/FilterInput";
 import { EmptyState, SkeletonRows } from "../components/Skeleton";
 import { formatTime, matchesFilter } from "../format";
 import { useStickyState } from "../stickyState";
@@ -15,17 +16,7 @@ export function EventsTab({ session, cluster, service }: { session: SessionInfo;
   return (
     <div data-testid="events-tab">
       <div className="toolbar">
-        <input
-          type="search"
-          className="filter"
-          value={filter}
-          onChange={(e) => {
-            setFilter(e.target.value);
-          }}
-          placeholder="Filter events"
-          aria-label="Filter events"
-          data-testid="health-events-filter"
-        />
+        <FilterInput value={filter} onChange={setFilter} label="Filter events" testId="health-events-filter" />
         <span className="muted">Newest first · {events.data.length} events</span>
       </div>
       {shown.length === 0 ? (

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { SessionInfo } from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
-import { UpdatedAgo } from "../components/ListToolbar";
+import { UpdatedAgo } from "../components/UpdatedAgo";
 import { HealthDot } from "./HealthDot";
 import { useServiceHealth } from "./queries";
 import { ThresholdsForm } from "./ThresholdsEditor";

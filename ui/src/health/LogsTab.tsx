@@ -2,6 +2,7 @@ import { ConsoleButton } from "../components/ConsoleButton";
 import { useEffect, useRef, useState } from "react";
 import * as api from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
+import { FilterInput } from "../components/FilterInput";
 import { EmptyState, SkeletonRows } from "../components/Skeleton";
 import { LogList } from "./LogList";
 import { useLogSources } from "./queries";
@@ -206,16 +207,12 @@ export function LogsTab({ session, cluster, service }: { session: api.SessionInf
           void search(source);
         }}
       >
-        <input
-          type="search"
-          className="filter"
+        <FilterInput
           value={pattern}
-          onChange={(e) => {
-            setPattern(e.target.value);
-          }}
+          onChange={setPattern}
+          label="CloudWatch filter pattern"
           placeholder='Filter pattern, e.g. ERROR -health or "timeout"'
-          aria-label="CloudWatch filter pattern"
-          data-testid="logs-pattern"
+          testId="logs-pattern"
         />
         <select
           value={span}

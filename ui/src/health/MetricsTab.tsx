@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import * as api from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
-import { UpdatedAgo } from "../components/ListToolbar";
+import { UpdatedAgo } from "../components/UpdatedAgo";
 import { SkeletonRows } from "../components/Skeleton";
 import { Chart } from "./Chart";
 import { useServiceMetrics } from "./queries";

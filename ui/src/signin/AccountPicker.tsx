@@ -8,6 +8,7 @@ import {
   type SsoSessionStatus,
 } from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
+import { FilterInput } from "../components/FilterInput";
 import { PartitionBadge } from "../components/PartitionBadge";
 import { EmptyState, SkeletonRows } from "../components/Skeleton";
 import { navigate } from "../route";
@@ -73,17 +74,7 @@ export function AccountPicker({ status }: { status: SsoSessionStatus }) {
   return (
     <div className={gov ? "account-picker gov" : "account-picker"} data-testid="account-picker" data-session={session}>
       <div className="toolbar">
-        <input
-          type="search"
-          className="filter"
-          value={query}
-          onChange={(e) => {
-            setQuery(e.target.value);
-          }}
-          placeholder="Account name or id"
-          aria-label="Search accounts"
-          data-testid="account-search"
-        />
+        <FilterInput value={query} onChange={setQuery} label="Search accounts" placeholder="Account name or id" testId="account-search" />
         <label className="region-field">
           <span className="label-text">
             Region <PartitionBadge partition={status.partition} testId="account-region-badge" />

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { openSession, type PartitionInfo, type ProfileInfo, type ProfileKind } from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
+import { FilterInput } from "../components/FilterInput";
 import { PartitionBadge } from "../components/PartitionBadge";
 import { EmptyState, SkeletonRows } from "../components/Skeleton";
 import { matchesFilter } from "../format";
@@ -62,17 +63,7 @@ export function SignIn() {
         <section className="card" aria-labelledby="profiles-title">
           <div className="card-head">
             <h2 id="profiles-title">Profiles</h2>
-            <input
-              type="search"
-              className="filter"
-              value={filter}
-              onChange={(e) => {
-                setFilter(e.target.value);
-              }}
-              placeholder="Filter profiles"
-              aria-label="Filter profiles"
-              data-testid="filter-input"
-            />
+            <FilterInput value={filter} onChange={setFilter} label="Filter profiles" />
           </div>
           {profiles.isPending && <SkeletonRows label="Loading profiles" />}
           {profiles.isError && (
