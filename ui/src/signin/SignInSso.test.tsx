@@ -1,18 +1,15 @@
-import { useQuery } from "@tanstack/react-query";
 import { invoke } from "@tauri-apps/api/core";
 import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import * as api from "../api";
-import type { AccountInfo, LoginProgress, SessionInfo, SsoSessionStatus } from "../api";
+import type { SessionInfo } from "../api";
 import { Header } from "../browse/Header";
-import { queryKeys } from "../query/keys";
 import { fakeBridge, partitions, renderWithClient } from "../test/fixtures";
-import { SignIn } from "./SignIn";
+import { comStatus, govAccounts, govProd, govStatus, inHours, lastChannel } from "../test/ssoFixtures";
 import { AccountPicker, accountMatches, sortAccounts } from "./AccountPicker";
-import { SignInRequiredPrompt } from "./SignInRequiredPrompt";
 import { partitionOfRegion } from "./AddSsoSession";
 import { formatRemaining } from "./countdown";
+import { SignIn } from "./SignIn";
 
 vi.mock("@tauri-apps/api/core", () => ({
   invoke: vi.fn(),
@@ -20,43 +17,6 @@ vi.mock("@tauri-apps/api/core", () => ({
     onmessage: (m: unknown) => void = () => undefined;
   },
 }));
-
-const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
-
-const govStatus: SsoSessionStatus = {
-  session: "ecsdesk-demo-gov",
-  startUrl: "https://start.us-gov-home.awsapps.com/directory/ecsdesk-demo",
-  region: "us-gov-west-1",
-  partition: "aws-us-gov",
-  signedIn: false,
-  expiresAt: null,
-  refreshable: false,
-};
-const comStatus: SsoSessionStatus = {
-  session: "ecsdesk-demo",
-  startUrl: "https://ecsdesk-demo.awsapps.com/start",
-  region: "us-east-1",
-  partition: "aws",
-  signedIn: true,
-  expiresAt: inHours(8),
-  refreshable: true,
-};
-const govProd: AccountInfo = {
-  accountId: "210987654321",
-  accountName: "tak-govcloud-prod",
-  emailAddress: "gov@example.com",
-  favourite: false,
-};
-const govAccounts: AccountInfo[] = [
-  govProd,
-  { accountId: "210987654322", accountName: "tak-govcloud-dev", emailAddress: null, favourite: true },
-];
-
-/** The channel passed to the last sso_login_start call. */
-function lastChannel(calls: { command: string; args: Record<string, unknown> }[]) {
-  const call = calls.filter((c) => c.command === "sso_login_start").at(-1);
-  return call?.args.channel as { onmessage: (p: LoginProgress) => void };
-}
 
 describe("sign-in helpers", () => {
   it("infers the partition, formats countdowns and filters accounts", () => {
@@ -303,72 +263,5 @@ describe("SSO sign-in", () => {
     await waitFor(() => {
       expect(window.location.hash).toBe("#/signin");
     });
-  });
-});
-
-describe("SignInRequiredPrompt", () => {
-  beforeEach(() => {
-    vi.mocked(invoke).mockReset();
-  });
-
-  it("asks for a new sign-in over the current view and retries the failed query after it", async () => {
-    const session: SessionInfo = {
-      id: "ecsdesk-demo-gov/210987654321/OperatorAccess",
-      profile: "ecsdesk-demo-gov/210987654321/OperatorAccess",
-      partition: "aws-us-gov",
-      accountId: "210987654321",
-      accountName: "tak-govcloud-prod",
-      arn: "arn:aws-us-gov:sts::210987654321:assumed-role/OperatorAccess/me",
-      region: "us-gov-east-1",
-      ssoSession: "ecsdesk-demo-gov",
-      roleName: "OperatorAccess",
-    };
-    let signedIn = false;
-    let attempts = 0;
-    const calls = fakeBridge(invoke, {
-      list_sessions: () => [session],
-      list_sso_sessions: () => [{ ...govStatus, signedIn, expiresAt: signedIn ? inHours(8) : null }],
-      list_clusters: () => {
-        attempts += 1;
-        if (!signedIn) throw { code: "SignInRequired", message: "Your sign-in to ecsdesk-demo-gov has ended.", retryable: false };
-        return [];
-      },
-      sso_login_start: () => ({ progress: { kind: "openBrowser", url: "https://oidc.example/authorize" }, browserOpened: true }),
-    });
-    function View() {
-      const sessions = useQuery({ queryKey: queryKeys.sessions(), queryFn: api.listSessions });
-      const clusters = useQuery({
-        queryKey: queryKeys.browse.clusters(session),
-        queryFn: () => api.listClusters(session.id),
-        enabled: sessions.isSuccess,
-      });
-      return <p data-testid="view">{clusters.isSuccess ? "loaded" : clusters.isError ? "failed" : "loading"}</p>;
-    }
-    renderWithClient(
-      <>
-        <View />
-        <SignInRequiredPrompt />
-      </>,
-    );
-    const prompt = await screen.findByTestId("signin-required");
-    expect(screen.getByTestId("view").textContent).toBe("failed");
-    const dialog = within(prompt).getByRole("dialog");
-    expect(dialog.dataset.session).toBe("ecsdesk-demo-gov");
-    await waitFor(() => {
-      expect(dialog.dataset.partition).toBe("aws-us-gov");
-    });
-    expect(within(dialog).getByTestId("signin-required-badge").textContent).toBe("GovCloud");
-    expect(dialog.textContent).toContain("GovCloud (US)");
-    await userEvent.click(within(dialog).getByTestId("sso-login-browser"));
-    await within(dialog).findByTestId("sso-authorize-url");
-    signedIn = true;
-    act(() => {
-      lastChannel(calls).onmessage({ kind: "signedIn", status: { ...govStatus, signedIn: true, expiresAt: inHours(8) } });
-    });
-    await waitFor(() => {
-      expect(screen.getByTestId("view").textContent).toBe("loaded");
-    });
-    expect(screen.queryByTestId("signin-required")).toBeNull();
-    expect(attempts).toBe(2);
   });
 });

@@ -1,0 +1,71 @@
+import { invoke } from "@tauri-apps/api/core";
+import { act, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { LogBatch, LogLine, LogSource } from "../api";
+import { fakeBridge, govSession, renderWithClient } from "../test/fixtures";
+import { containerPrefix } from "./logReader";
+import { LogsTab } from "./LogsTab";
+
+vi.mock("@tauri-apps/api/core", () => ({
+  invoke: vi.fn(),
+  Channel: class {
+    onmessage: (m: unknown) => void = () => undefined;
+  },
+}));
+
+const source: LogSource = { container: "api", group: "/ecs/coe-etl-prod", streamPrefix: "ecs", region: null };
+
+function lines(from: number, n: number): LogLine[] {
+  return Array.from({ length: n }, (_, i) => ({ eventId: `e${from + i}`, timestamp: (from + i) * 1000, stream: "ecs/api/1", message: `ERROR line ${from + i}` }));
+}
+
+const count = () => Number(screen.getByTestId("log-list").dataset.count);
+
+describe("Logs tab", () => {
+  beforeEach(() => {
+    vi.mocked(invoke).mockReset();
+  });
+
+  it("shows recent lines, pages the errors of the last hour, and follows until told to stop", async () => {
+    const calls = fakeBridge(invoke, {
+      log_sources: () => [source],
+      log_recent: () => lines(0, 3),
+      log_errors: () => ({ lines: lines(0, 2), nextToken: "page-2" }),
+      log_search: () => ({ lines: lines(2, 1), nextToken: null }),
+      log_follow_start: () => "follow-1",
+      log_follow_stop: () => null,
+    });
+    renderWithClient(<LogsTab session={govSession} cluster="coe-ecs-prod" service="coe-etl-prod-Service" />);
+    await waitFor(() => {
+      expect(count()).toBe(3);
+    });
+    expect(containerPrefix(source)).toBe("ecs/api/");
+    expect(calls.find((c) => c.command === "log_recent")?.args).toEqual({ sessionId: "s-gov", group: "/ecs/coe-etl-prod", stream: null, limit: 500 });
+
+    await userEvent.click(screen.getByTestId("logs-errors"));
+    await waitFor(() => {
+      expect(count()).toBe(3);
+    });
+    expect(calls.find((c) => c.command === "log_errors")?.args).toEqual({ sessionId: "s-gov", group: "/ecs/coe-etl-prod", streamPrefix: "ecs/api/" });
+    expect(calls.find((c) => c.command === "log_search")?.args.query).toMatchObject({ streamPrefix: "ecs/api/", nextToken: "page-2" });
+    expect(screen.getByTestId("logs-status").textContent).toContain("in the last hour");
+
+    await userEvent.click(screen.getByTestId("logs-follow"));
+    await screen.findByTestId("logs-pause");
+    const start = calls.find((c) => c.command === "log_follow_start");
+    const channel = start?.args.channel as { onmessage: (b: LogBatch) => void };
+    act(() => {
+      channel.onmessage({ followId: "follow-1", lines: lines(10, 2), error: null });
+    });
+    expect(count()).toBe(2);
+    expect(screen.getByTestId("logs-status").textContent).toContain("following");
+
+    await userEvent.click(screen.getByTestId("logs-follow"));
+    await waitFor(() => {
+      expect(calls.some((c) => c.command === "log_follow_stop" && c.args.followId === "follow-1")).toBe(true);
+    });
+    expect(screen.queryByTestId("logs-pause")).toBeNull();
+    expect(count()).toBe(2);
+  });
+});
