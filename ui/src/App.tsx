@@ -14,7 +14,7 @@ import { SignIn } from "./signin/SignIn";
 import { SignInRequiredPrompt } from "./signin/SignInRequiredPrompt";
 import { Task } from "./browse/Task";
 import { Fleet } from "./fleet/Fleet";
-import { useFleetRoute } from "./fleet/nav";
+import { useFleetRoute } from "./fleet/fleetRoute";
 import { Palette } from "./fleet/Palette";
 
 /** The whole window: app bar, breadcrumbs and the current view. */

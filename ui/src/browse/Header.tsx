@@ -4,7 +4,7 @@ import { queryKeys } from "../query/keys";
 import { useSessions } from "../signin/queries";
 import { navigate, routeSession, type Route } from "../route";
 import { SessionExpiry } from "../signin/SessionExpiry";
-import { openFleet, useFleetRoute } from "../fleet/nav";
+import { openFleet, useFleetRoute } from "../fleet/fleetRoute";
 import { ErrorPanel } from "../components/ErrorPanel";
 import { PartitionBadge } from "../components/PartitionBadge";
 import { RegionSwitcher } from "./RegionSwitcher";

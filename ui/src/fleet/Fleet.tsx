@@ -6,12 +6,10 @@ import { PartitionBadge } from "../components/PartitionBadge";
 import { EmptyState, SkeletonRows } from "../components/Skeleton";
 import { queryKeys } from "../query/keys";
 import { navigate } from "../route";
-import { HealthDot } from "../health/HealthDot";
+import { HealthDot, LEVEL_WORDS } from "../health/HealthDot";
 import { jumpToService } from "./jump";
-import { onListKeyDown } from "./nav";
+import { onListKeyDown } from "./rowKeys";
 import { useFleetView } from "./queries";
-
-const LEVEL_WORDS = { green: "Healthy", amber: "Needs attention", red: "Broken" } as const;
 
 /** Pinned services of every session on one page, worst health first. */
 export function Fleet() {

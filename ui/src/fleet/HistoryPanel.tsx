@@ -5,12 +5,11 @@ import { setHistoryRetention, type SessionInfo } from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
 import { formatTime } from "../format";
 import { queryKeys } from "../query/keys";
-import { HealthDot } from "../health/HealthDot";
-import { onListKeyDown } from "./nav";
+import { HealthDot, LEVEL_WORDS } from "../health/HealthDot";
+import { onListKeyDown } from "./rowKeys";
 import { useServiceHistory } from "./queries";
 
 const EVENTS_SHOWN = 20;
-const LEVEL_WORDS = { green: "Healthy", amber: "Needs attention", red: "Broken" } as const;
 
 /** What the app has kept about a service beyond ECS's own retention (stopped tasks ~1 hour). */
 export function HistoryPanel({ session, cluster, service }: { session: SessionInfo; cluster: string; service: string }) {

@@ -1,11 +1,12 @@
 import "./health.css";
 import type { HealthLevel } from "../api";
 
-const WORDS: Record<HealthLevel, string> = { green: "Healthy", amber: "Needs attention", red: "Broken" };
+/** A health level in words, wherever a level is shown. */
+export const LEVEL_WORDS: Record<HealthLevel, string> = { green: "Healthy", amber: "Needs attention", red: "Broken" };
 
 /** A coloured dot with the roll-up sentence as its tooltip (services list rows). */
 export function HealthDot({ level, summary, testId }: { level: HealthLevel | null; summary?: string; testId?: string }) {
-  const word = level === null ? "Health not known yet" : WORDS[level];
+  const word = level === null ? "Health not known yet" : LEVEL_WORDS[level];
   return (
     <span
       className={`health-dot health-${level ?? "unknown"}`}

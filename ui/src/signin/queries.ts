@@ -47,7 +47,7 @@ export function useSsoSessions(enabled = true) {
   });
 }
 
-/** Accounts of a signed-in sso-session (cached by the backend; refresh through `refreshAccounts`). */
+/** Accounts of a signed-in sso-session (cached by the backend; the account picker's Refresh asks the portal). */
 export function useSsoAccounts(session: string, enabled: boolean) {
   return useQuery({
     queryKey: queryKeys.sso.accounts(session),
