@@ -1,9 +1,8 @@
 //! Elastic Load Balancing v2 operations (awsQuery, XML replies): load balancers, target groups,
 //! target health and listeners of the caller's account in the signed region.
 
-use base64::Engine;
-
 use crate::error::{AwsError, Reply};
+use crate::page_token;
 use crate::protocol::Call;
 use crate::server::Ctx;
 use crate::shape::Shape;
@@ -62,14 +61,7 @@ fn paginate<T: Clone>(
     let start = match call.str("Marker") {
         Some(m) if !m.is_empty() => {
             let bad = || validation("Invalid marker");
-            let raw = base64::engine::general_purpose::STANDARD
-                .decode(m)
-                .map_err(|_| bad())?;
-            let text = String::from_utf8(raw).map_err(|_| bad())?;
-            let n: usize = text
-                .strip_prefix(&format!("ecsdesk-sim:{op}:"))
-                .and_then(|n| n.parse().ok())
-                .ok_or_else(bad)?;
+            let n = page_token::decode_listing(op, m).ok_or_else(bad)?;
             if n > items.len() {
                 return Err(bad());
             }
@@ -78,16 +70,14 @@ fn paginate<T: Clone>(
         _ => 0,
     };
     let end = (start + size).min(items.len());
-    let next = (end < items.len()).then(|| {
-        base64::engine::general_purpose::STANDARD.encode(format!("ecsdesk-sim:{op}:{end}"))
-    });
+    let next = (end < items.len()).then(|| page_token::encode_listing(op, end));
     Ok((items[start..end].to_vec(), next))
 }
 
 fn subnet_for(vpc: &str, zone: &str) -> String {
     format!(
         "subnet-{}",
-        crate::scenario::stable_hex(&format!("{vpc}/{zone}"), 17)
+        crate::ids::stable_hex(&format!("{vpc}/{zone}"), 17)
     )
 }
 
@@ -120,7 +110,7 @@ fn lb_shape(lb: &LoadBalancer) -> Shape {
             "SecurityGroups",
             Shape::list([format!(
                 "sg-{}",
-                crate::scenario::stable_hex(&format!("{}/sg", lb.arn), 17)
+                crate::ids::stable_hex(&format!("{}/sg", lb.arn), 17)
             )]),
         ),
         ("IpAddressType", Shape::from("ipv4")),
@@ -336,7 +326,7 @@ fn describe_target_health(region: &Region, call: &Call) -> Reply {
 }
 
 fn listener_arn(lb: &LoadBalancer, port: i64) -> String {
-    let id = crate::scenario::stable_hex(&format!("{}/listener/{port}", lb.arn), 16);
+    let id = crate::ids::stable_hex(&format!("{}/listener/{port}", lb.arn), 16);
     format!(
         "{}/{id}",
         lb.arn.replacen(":loadbalancer/", ":listener/", 1)
@@ -388,7 +378,7 @@ fn describe_listeners(region: &Region, call: &Call) -> Reply {
                                     .unwrap_or_default()
                                     .replacen(":elasticloadbalancing:", ":acm:", 1)
                                     + ":",
-                                crate::scenario::stable_hex(&lb.arn, 32)
+                                crate::ids::stable_hex(&lb.arn, 32)
                             )),
                         )])])
                     } else {

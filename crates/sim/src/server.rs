@@ -105,15 +105,7 @@ fn header<'a>(req: &'a Request<Incoming>, name: &str) -> Option<&'a str> {
 
 fn new_request_id() -> String {
     let n: u128 = rand::random();
-    let h = format!("{n:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    crate::ids::uuid_layout(&format!("{n:032x}"))
 }
 
 /// Recognise service, protocol and operation, and decode the input.

@@ -4,6 +4,7 @@
 use base64::Engine;
 
 use crate::error::{AwsError, Reply};
+use crate::page_token;
 use crate::protocol::Call;
 use crate::shape::Shape;
 use crate::world::{Credential, Principal, SsoInstance, World};
@@ -72,16 +73,12 @@ fn page_start(call: &Call) -> Result<usize, AwsError> {
     let Some(token) = call.str("next_token") else {
         return Ok(0);
     };
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(token)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|s| s.strip_prefix("sso:").and_then(|n| n.parse().ok()))
+    page_token::offset(token, "sso:")
         .ok_or_else(|| AwsError::client("InvalidRequestException", "Invalid next_token"))
 }
 
 fn token_for(offset: usize) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("sso:{offset}"))
+    page_token::encode(&format!("sso:{offset}"))
 }
 
 /// One page of items and the next token, if more remain.

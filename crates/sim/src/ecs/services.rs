@@ -1,0 +1,319 @@
+//! ListServices, DescribeServices and UpdateService (desired count, new revision, forced
+//! deployment, deployment configuration), which hands the change to the engine.
+
+use super::task_definitions::resolve_task_definition;
+use super::{
+    access_denied, describe_idents, fargate_only, find_cluster, ident_name, missing, paginate,
+    service_not_found, with_region,
+};
+use crate::engine;
+use crate::error::{AwsError, Reply};
+use crate::protocol::Call;
+use crate::server::Ctx;
+use crate::shape::Shape;
+use crate::world::{Deployment, Service, World};
+
+pub(super) fn list_services(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
+    let launch_type = call.str("launchType").map(str::to_string);
+    if let Some(lt) = &launch_type {
+        if !["EC2", "FARGATE", "EXTERNAL"].contains(&lt.as_str()) {
+            return Err(AwsError::invalid_parameter(format!(
+                "launchType '{lt}' is not one of EC2, FARGATE, EXTERNAL."
+            )));
+        }
+    }
+    let arns = with_region(world, ctx, |r| {
+        find_cluster(r, ctx, call).map(|c| {
+            c.services
+                .iter()
+                .filter(|s| launch_type.as_ref().is_none_or(|lt| &s.launch_type == lt))
+                .map(|s| s.arn.clone())
+                .collect::<Vec<_>>()
+        })
+    })?;
+    let (page, next) = paginate(call, "ListServices", arns, 10, 100)?;
+    Ok(Shape::map([
+        ("serviceArns", Shape::list(page)),
+        ("nextToken", Shape::from(next)),
+    ]))
+}
+
+fn network_configuration(svc: &Service) -> Shape {
+    if svc.launch_type != "FARGATE" {
+        return Shape::Null;
+    }
+    let subnet = crate::ids::stable_hex(&format!("{}/subnet", svc.cluster_arn), 17);
+    let sg = crate::ids::stable_hex(&format!("{}/sg", svc.arn), 17);
+    Shape::map([(
+        "awsvpcConfiguration",
+        Shape::map([
+            (
+                "subnets",
+                Shape::list([format!("subnet-{subnet}"), format!("subnet-{}", &sg[..17])]),
+            ),
+            ("securityGroups", Shape::list([format!("sg-{sg}")])),
+            ("assignPublicIp", Shape::from("DISABLED")),
+        ]),
+    )])
+}
+
+fn deployment_shape(svc: &Service, d: &Deployment) -> Shape {
+    let fargate = d.launch_type == "FARGATE";
+    Shape::map([
+        ("id", Shape::from(&d.id)),
+        ("status", Shape::from(&d.status)),
+        ("taskDefinition", Shape::from(&d.task_definition)),
+        ("desiredCount", Shape::Int(d.desired_count)),
+        ("pendingCount", Shape::Int(d.pending_count)),
+        ("runningCount", Shape::Int(d.running_count)),
+        ("failedTasks", Shape::Int(d.failed_tasks)),
+        ("createdAt", Shape::Time(d.created_at)),
+        ("updatedAt", Shape::Time(d.updated_at)),
+        ("launchType", Shape::from(&d.launch_type)),
+        ("platformVersion", fargate_only(fargate, "1.4.0")),
+        ("platformFamily", fargate_only(fargate, "Linux")),
+        ("networkConfiguration", network_configuration(svc)),
+        ("rolloutState", Shape::from(&d.rollout_state)),
+        ("rolloutStateReason", Shape::from(&d.rollout_state_reason)),
+    ])
+}
+
+fn service_shape(svc: &Service) -> Shape {
+    let (running, pending) = engine::service_counts(svc);
+    let fargate = svc.launch_type == "FARGATE";
+    Shape::map([
+        ("serviceArn", Shape::from(&svc.arn)),
+        ("serviceName", Shape::from(&svc.name)),
+        ("clusterArn", Shape::from(&svc.cluster_arn)),
+        (
+            "loadBalancers",
+            Shape::List(
+                svc.load_balancers
+                    .iter()
+                    .map(|lb| {
+                        Shape::map([
+                            ("targetGroupArn", Shape::from(&lb.target_group_arn)),
+                            ("containerName", Shape::from(&lb.container_name)),
+                            ("containerPort", Shape::Int(lb.container_port)),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+        ("serviceRegistries", Shape::List(Vec::new())),
+        ("status", Shape::from(&svc.status)),
+        ("desiredCount", Shape::Int(svc.desired_count)),
+        ("runningCount", Shape::Int(running)),
+        ("pendingCount", Shape::Int(pending)),
+        ("launchType", Shape::from(&svc.launch_type)),
+        ("platformVersion", fargate_only(fargate, "LATEST")),
+        ("platformFamily", fargate_only(fargate, "Linux")),
+        ("taskDefinition", Shape::from(&svc.task_definition)),
+        (
+            "deploymentConfiguration",
+            Shape::map([
+                (
+                    "deploymentCircuitBreaker",
+                    Shape::map([
+                        ("enable", Shape::Bool(svc.circuit_breaker)),
+                        ("rollback", Shape::Bool(svc.rollback)),
+                    ]),
+                ),
+                ("maximumPercent", Shape::Int(svc.maximum_percent)),
+                (
+                    "minimumHealthyPercent",
+                    Shape::Int(svc.minimum_healthy_percent),
+                ),
+            ]),
+        ),
+        (
+            "deployments",
+            Shape::List(
+                svc.deployments
+                    .iter()
+                    .map(|d| deployment_shape(svc, d))
+                    .collect(),
+            ),
+        ),
+        (
+            "events",
+            Shape::List(
+                svc.events
+                    .iter()
+                    .map(|e| {
+                        Shape::map([
+                            ("id", Shape::from(&e.id)),
+                            ("createdAt", Shape::Time(e.created_at)),
+                            ("message", Shape::from(&e.message)),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+        ("createdAt", Shape::Time(svc.created_at)),
+        ("placementConstraints", Shape::List(Vec::new())),
+        ("placementStrategy", Shape::List(Vec::new())),
+        ("networkConfiguration", network_configuration(svc)),
+        (
+            "healthCheckGracePeriodSeconds",
+            if svc.load_balancers.is_empty() {
+                Shape::Null
+            } else {
+                Shape::Int(60)
+            },
+        ),
+        ("schedulingStrategy", Shape::from("REPLICA")),
+        (
+            "deploymentController",
+            Shape::map([("type", Shape::from("ECS"))]),
+        ),
+        ("enableECSManagedTags", Shape::Bool(true)),
+        ("propagateTags", Shape::from("NONE")),
+        ("enableExecuteCommand", Shape::Bool(false)),
+    ])
+}
+
+pub(super) fn describe_services(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
+    let wanted = describe_idents(call, "services", "Services", 10)?;
+    with_region(world, ctx, |r| {
+        let cluster = find_cluster(r, ctx, call)?;
+        let mut services = Vec::new();
+        let mut failures = Vec::new();
+        for ident in &wanted {
+            let found = ident_name(ctx, ident, "service")
+                .and_then(|name| cluster.services.iter().find(|s| s.name == name));
+            match found {
+                Some(s) => services.push(service_shape(s)),
+                None => failures.push(missing(
+                    ctx,
+                    ident,
+                    &format!("service/{}/{ident}", cluster.name),
+                )),
+            }
+        }
+        Ok(Shape::map([
+            ("services", Shape::List(services)),
+            ("failures", Shape::List(failures)),
+        ]))
+    })
+}
+
+pub(super) fn update_service(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
+    let ident = call
+        .str("service")
+        .ok_or_else(|| AwsError::invalid_parameter("service must be specified."))?;
+    let desired = match call.input.get("desiredCount") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(_) => match call.int("desiredCount") {
+            Some(n) if (0..=5000).contains(&n) => Some(n),
+            _ => {
+                return Err(AwsError::invalid_parameter(
+                    "desiredCount must be between 0 and 5000.",
+                ))
+            }
+        },
+    };
+    let (cluster_name, service_name, service_arn, status, td_arn) = with_region(world, ctx, |r| {
+        let cluster = find_cluster(r, ctx, call)?;
+        let name = ident_name(ctx, ident, "service").ok_or_else(service_not_found)?;
+        let svc = cluster
+            .services
+            .iter()
+            .find(|s| s.name == name)
+            .ok_or_else(service_not_found)?;
+        let td = match call.str("taskDefinition") {
+            Some(t) => Some(
+                resolve_task_definition(r, ctx, t)
+                    .filter(|d| d.status == "ACTIVE")
+                    .map(|d| d.arn.clone())
+                    .ok_or_else(|| {
+                        AwsError::client("ClientException", "TaskDefinition not found.")
+                    })?,
+            ),
+            None => None,
+        };
+        Ok::<_, AwsError>((
+            cluster.name.clone(),
+            svc.name.clone(),
+            svc.arn.clone(),
+            svc.status.clone(),
+            td,
+        ))
+    })?;
+    if ctx.principal.read_only {
+        return Err(access_denied(ctx, "UpdateService", &service_arn));
+    }
+    if status != "ACTIVE" {
+        return Err(AwsError::client(
+            "ServiceNotActiveException",
+            "Service was not ACTIVE.",
+        ));
+    }
+    let deployment_config = call.input.get("deploymentConfiguration").cloned();
+    let (min_pct, max_pct, breaker) = match &deployment_config {
+        Some(dc) => {
+            let min = dc
+                .get("minimumHealthyPercent")
+                .and_then(crate::protocol::value_int);
+            let max = dc
+                .get("maximumPercent")
+                .and_then(crate::protocol::value_int);
+            if min.is_some_and(|m| !(0..=100).contains(&m)) {
+                return Err(AwsError::invalid_parameter(
+                    "minimumHealthyPercent must be between 0 and 100.",
+                ));
+            }
+            if max.is_some_and(|m| !(100..=200).contains(&m)) {
+                return Err(AwsError::invalid_parameter(
+                    "maximumPercent must be between 100 and 200.",
+                ));
+            }
+            let breaker = dc.get("deploymentCircuitBreaker").map(|b| {
+                (
+                    b.get("enable")
+                        .and_then(serde_json::Value::as_bool)
+                        .unwrap_or(false),
+                    b.get("rollback")
+                        .and_then(serde_json::Value::as_bool)
+                        .unwrap_or(false),
+                )
+            });
+            (min, max, breaker)
+        }
+        None => (None, None, None),
+    };
+    let force = call.bool("forceNewDeployment").unwrap_or(false);
+    let now = ctx.now;
+    let account = ctx.principal.account_id.clone();
+    let shape = engine::with_service(
+        world,
+        &account,
+        &ctx.region,
+        &cluster_name,
+        &service_name,
+        |svc, env| {
+            if let Some(m) = min_pct {
+                svc.minimum_healthy_percent = m;
+            }
+            if let Some(m) = max_pct {
+                svc.maximum_percent = m;
+            }
+            if let Some((enable, rollback)) = breaker {
+                svc.circuit_breaker = enable;
+                svc.rollback = rollback;
+            }
+            if let Some(d) = desired {
+                engine::set_desired_count(svc, d, now);
+            }
+            let new_td = td_arn.filter(|t| t != &svc.task_definition);
+            if force || new_td.is_some() {
+                let td = new_td.unwrap_or_else(|| svc.task_definition.clone());
+                engine::start_deployment(svc, env, &td, now, None);
+            }
+            engine::run_until(svc, env, now);
+            service_shape(svc)
+        },
+    )
+    .ok_or_else(service_not_found)?;
+    Ok(Shape::map([("service", shape)]))
+}

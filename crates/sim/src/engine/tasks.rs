@@ -1,0 +1,343 @@
+//! One task's lifecycle: PROVISIONING, PENDING, RUNNING, then (by the scheduler, the user or a
+//! crash) DEACTIVATING, STOPPING, DEPROVISIONING and STOPPED, with its containers, targets and
+//! the restart back-off of tasks that never became healthy.
+
+use super::streams::{close_streams, open_stream};
+use super::{
+    push_event, Env, StopInfo, CRASH_SECS, DEPROVISION_SECS, HEALTHY_SECS, MAX_BACKOFF_SECS,
+    PROVISION_SECS, PULL_SECS, STOP_SECS,
+};
+use crate::ids::{ecs_arn, stable_hex};
+use crate::world::{Behaviour, Service, Target, Task, TaskContainer};
+
+/// Apply whatever of task `i` is due at `t`: its next phase, passing health checks, exiting.
+pub(super) fn step_task(svc: &mut Service, env: &mut Env<'_>, i: usize, t: f64) {
+    if svc.tasks[i].due_phase.is_some_and(|d| d <= t) {
+        svc.tasks[i].due_phase = None;
+        let status = svc.tasks[i].last_status.clone();
+        match status.as_str() {
+            "PROVISIONING" => {
+                let task = &mut svc.tasks[i];
+                task.last_status = "PENDING".into();
+                task.pull_started_at = Some(t);
+                task.due_phase = Some(t + PULL_SECS);
+            }
+            "PENDING" => on_running(svc, env, i, t),
+            "DEACTIVATING" => {
+                let task = &mut svc.tasks[i];
+                task.last_status = "STOPPING".into();
+                task.due_phase = Some(t + STOP_SECS);
+            }
+            "STOPPING" => {
+                let task = &mut svc.tasks[i];
+                task.last_status = "DEPROVISIONING".into();
+                task.due_phase = Some(t + DEPROVISION_SECS);
+                let ran = task.started_at.is_some();
+                let mut closed = false;
+                for c in &mut task.containers {
+                    if c.last_status != "STOPPED" {
+                        c.last_status = "STOPPED".into();
+                        if ran {
+                            // SIGTERM from the scheduler: the app shuts down cleanly.
+                            c.exit_code = Some(0);
+                        }
+                        closed = true;
+                    }
+                }
+                if closed && ran {
+                    let id = task.id.clone();
+                    close_streams(
+                        env,
+                        &id,
+                        t,
+                        &["Received SIGTERM, shutting down gracefully".to_string()],
+                    );
+                }
+            }
+            "DEPROVISIONING" => {
+                let task = &mut svc.tasks[i];
+                task.last_status = "STOPPED".into();
+                task.stopped_at = Some(t);
+            }
+            _ => {}
+        }
+    }
+    if svc.tasks[i].due_health.is_some_and(|d| d <= t) {
+        let task = &mut svc.tasks[i];
+        task.due_health = None;
+        if task.desired_status == "RUNNING" && task.last_status == "RUNNING" {
+            task.health_status = "HEALTHY".into();
+            for c in &mut task.containers {
+                c.health_status = "HEALTHY".into();
+            }
+            svc.scheduler.consecutive_failures = 0;
+        }
+    }
+    if svc.tasks[i].due_exit.is_some_and(|d| d <= t) {
+        svc.tasks[i].due_exit = None;
+        if svc.tasks[i].desired_status == "RUNNING" {
+            let behaviour = svc.tasks[i].behaviour.clone();
+            let never_healthy = svc.tasks[i].health_status != "HEALTHY";
+            let (exit, reason, lines) = match behaviour {
+                Behaviour::CrashLoop { message, exit_code } => (exit_code, None, vec![message]),
+                Behaviour::OutOfMemory { .. } => (
+                    137,
+                    Some("OutOfMemoryError: Container killed due to memory usage".to_string()),
+                    vec![
+                        "ERROR java.lang.OutOfMemoryError: Java heap space".to_string(),
+                        "\tat java.base/java.util.Arrays.copyOf(Arrays.java:3537)".to_string(),
+                        "\tat com.example.reports.ReportBuilder.render(ReportBuilder.java:212)"
+                            .to_string(),
+                        "Killed".to_string(),
+                    ],
+                ),
+                _ => (
+                    1,
+                    None,
+                    vec!["ERROR process exited unexpectedly".to_string()],
+                ),
+            };
+            let id = svc.tasks[i].id.clone();
+            close_streams(env, &id, t, &lines);
+            stop_task(
+                svc,
+                env,
+                i,
+                t,
+                StopInfo {
+                    code: "EssentialContainerExited",
+                    reason: "Essential container in task exited".into(),
+                    exit: Some((exit, reason)),
+                    failed_start: never_healthy,
+                },
+            );
+        }
+    }
+}
+
+fn on_running(svc: &mut Service, env: &mut Env<'_>, i: usize, t: f64) {
+    if svc.tasks[i].desired_status != "RUNNING" {
+        return;
+    }
+    let slow = match svc.tasks[i].behaviour {
+        Behaviour::SlowStart { seconds } => seconds.max(0.0),
+        _ => 0.0,
+    };
+    {
+        let task = &mut svc.tasks[i];
+        task.last_status = "RUNNING".into();
+        task.started_at = Some(t);
+        for c in &mut task.containers {
+            c.last_status = "RUNNING".into();
+        }
+        task.due_health = Some(t + HEALTHY_SECS + slow);
+        task.due_exit = match task.behaviour {
+            Behaviour::CrashLoop { .. } => Some(t + CRASH_SECS),
+            Behaviour::OutOfMemory { after } => Some(t + after.max(1.0)),
+            _ => None,
+        };
+    }
+    let task = svc.tasks[i].clone();
+    open_stream(svc, env, &task, t);
+    let mut messages = Vec::new();
+    for lb in &svc.load_balancers {
+        if let Some(tg) = env
+            .target_groups
+            .iter_mut()
+            .find(|g| g.arn == lb.target_group_arn)
+        {
+            tg.targets.push(Target {
+                ip: task.private_ip.clone(),
+                port: lb.container_port,
+                state: "initial".into(),
+                reason: Some("Elb.RegistrationInProgress".into()),
+                description: Some("Target registration is in progress".into()),
+                since: t,
+                task_id: task.id.clone(),
+                next_transition: Some(t + HEALTHY_SECS + slow),
+            });
+            messages.push(format!(
+                "(service {}) registered 1 targets in (target-group {})",
+                svc.name, tg.arn
+            ));
+        }
+    }
+    for m in messages {
+        push_event(svc, env, t, m);
+    }
+}
+
+/// Stop the task at index `i` now (scheduler, user, crash or failed health check).
+pub fn stop_task(svc: &mut Service, env: &mut Env<'_>, i: usize, t: f64, stop: StopInfo) {
+    if svc.tasks[i].desired_status == "STOPPED" {
+        return;
+    }
+    let task_id = svc.tasks[i].id.clone();
+    let started_by = svc.tasks[i].started_by.clone();
+    // Deregister its targets: they drain for the target group's deregistration delay.
+    let mut drain_secs: Option<f64> = None;
+    let mut messages = Vec::new();
+    for lb in &svc.load_balancers {
+        if let Some(tg) = env
+            .target_groups
+            .iter_mut()
+            .find(|g| g.arn == lb.target_group_arn)
+        {
+            for target in tg
+                .targets
+                .iter_mut()
+                .filter(|x| x.task_id == task_id && x.state != "draining")
+            {
+                target.state = "draining".into();
+                target.reason = Some("Target.DeregistrationInProgress".into());
+                target.description = Some("Target deregistration is in progress".into());
+                target.since = t;
+                target.next_transition = Some(t + tg.deregistration_delay);
+                drain_secs = Some(drain_secs.unwrap_or(0.0).max(tg.deregistration_delay));
+                messages.push(format!(
+                    "(service {}) deregistered 1 targets in (target-group {})",
+                    svc.name, tg.arn
+                ));
+            }
+        }
+    }
+    {
+        let task = &mut svc.tasks[i];
+        task.desired_status = "STOPPED".into();
+        task.stopping_at = Some(t);
+        task.stop_code = Some(stop.code.to_string());
+        task.stopped_reason = Some(stop.reason.clone());
+        task.due_health = None;
+        task.due_exit = None;
+        if let Some((code, reason)) = &stop.exit {
+            for c in &mut task.containers {
+                c.last_status = "STOPPED".into();
+                c.exit_code = Some(*code);
+                c.reason = reason.clone();
+            }
+        }
+        match task.last_status.as_str() {
+            "PROVISIONING" | "PENDING" => {
+                task.last_status = "STOPPING".into();
+                task.due_phase = Some(t + 2.0);
+            }
+            "RUNNING" => match drain_secs {
+                Some(secs) if stop.exit.is_none() => {
+                    task.last_status = "DEACTIVATING".into();
+                    task.due_phase = Some(t + secs);
+                }
+                _ => {
+                    task.last_status = "STOPPING".into();
+                    task.due_phase = Some(t + if stop.exit.is_some() { 2.0 } else { STOP_SECS });
+                }
+            },
+            _ => {}
+        }
+    }
+    if drain_secs.is_some() {
+        messages.insert(
+            0,
+            format!(
+                "(service {}) has begun draining connections on 1 tasks.",
+                svc.name
+            ),
+        );
+    }
+    if stop.failed_start {
+        let k = svc.scheduler.consecutive_failures + 1;
+        svc.scheduler.consecutive_failures = k;
+        let backoff = (10.0 * 2f64.powi(k.min(16) as i32 - 1)).min(MAX_BACKOFF_SECS);
+        svc.scheduler.launch_not_before = t + backoff;
+        if k == 3 || (k > 3 && k.is_multiple_of(10)) {
+            messages.push(format!(
+                "(service {}) is unable to consistently start tasks successfully. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.",
+                svc.name
+            ));
+        }
+        if let Some(primary) = svc.deployments.first_mut() {
+            if primary.id == started_by && primary.rollout_state == "IN_PROGRESS" {
+                primary.failed_tasks += 1;
+                primary.updated_at = t;
+            }
+        }
+    }
+    svc.scheduler.wake_at = Some(svc.scheduler.wake_at.map_or(t, |w| w.min(t)));
+    for m in messages {
+        push_event(svc, env, t, m);
+    }
+}
+
+/// Launch one task of the PRIMARY deployment; its id, or None without a task definition.
+pub(super) fn launch_task(svc: &mut Service, env: &mut Env<'_>, t: f64) -> Option<String> {
+    let (dep_id, td_arn) = {
+        let p = svc.deployments.first()?;
+        (p.id.clone(), p.task_definition.clone())
+    };
+    let td = env.task_definitions.iter().find(|d| d.arn == td_arn)?;
+    let containers = td
+        .containers
+        .iter()
+        .map(|c| TaskContainer {
+            name: c.name.clone(),
+            image: c.image.clone(),
+            last_status: "PENDING".into(),
+            exit_code: None,
+            reason: None,
+            health_status: "UNKNOWN".into(),
+        })
+        .collect();
+    let (cpu, memory) = (td.cpu.clone(), td.memory.clone());
+    let behaviour = td.behaviour.clone().unwrap_or(Behaviour::Healthy);
+    let n = env.next();
+    let id = stable_hex(&format!("{}/task/{n}", svc.arn), 32);
+    let container_instance_arn = if svc.launch_type == "EC2" && !env.container_instances.is_empty()
+    {
+        let idx = svc
+            .tasks
+            .iter()
+            .filter(|x| x.desired_status == "RUNNING")
+            .count()
+            % env.container_instances.len();
+        Some(env.container_instances[idx].arn.clone())
+    } else {
+        None
+    };
+    let zones = ["a", "b", "c"];
+    let task = Task {
+        id: id.clone(),
+        arn: ecs_arn(
+            env.partition,
+            env.region,
+            env.account_id,
+            &format!("task/{}/{id}", env.cluster_name),
+        ),
+        task_definition: td_arn,
+        started_by: dep_id,
+        last_status: "PROVISIONING".into(),
+        desired_status: "RUNNING".into(),
+        health_status: "UNKNOWN".into(),
+        launch_type: svc.launch_type.clone(),
+        private_ip: format!("10.0.{}.{}", (n / 250) % 250 + 1, n % 250 + 4),
+        availability_zone: format!("{}{}", env.region, zones[(n % 3) as usize]),
+        created_at: t,
+        pull_started_at: None,
+        started_at: None,
+        stopping_at: None,
+        stopped_at: None,
+        stop_code: None,
+        stopped_reason: None,
+        containers,
+        next_transition: Some(t + PROVISION_SECS),
+        container_instance_arn,
+        cluster_arn: svc.cluster_arn.clone(),
+        group: format!("service:{}", svc.name),
+        cpu,
+        memory,
+        behaviour,
+        due_phase: Some(t + PROVISION_SECS),
+        due_health: None,
+        due_exit: None,
+    };
+    svc.tasks.push(task);
+    Some(id)
+}
