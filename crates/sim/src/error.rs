@@ -1,6 +1,8 @@
-//! Errors of the simulator itself (start-up, scenario files), and AWS-shaped errors it answers with.
+//! Errors of the simulator itself (start-up, scenario files, the control client), and AWS-shaped
+//! errors it answers with.
 
-/// Errors that stop the simulator from starting or a scenario from loading.
+/// Errors that stop the simulator from starting or a scenario from loading, and failed calls of
+/// the control client.
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
     /// The listening socket could not be bound.
@@ -30,6 +32,25 @@ pub enum SimError {
     /// A lock was poisoned by a panicking handler.
     #[error("the simulator state is unusable after an internal error")]
     Poisoned,
+    /// The control API answered a `Control` call with another status than 200.
+    #[error("control API {route} answered HTTP {status}: {body}")]
+    ControlStatus {
+        /// Method and path, e.g. `POST /_sim/faults`.
+        route: String,
+        /// The HTTP status.
+        status: u16,
+        /// The answer's body (the simulator's JSON error).
+        body: String,
+    },
+    /// A `Control` call could not reach the control API, or its answer was not what the route
+    /// gives.
+    #[error("control API {route}: {message}")]
+    Control {
+        /// Method and path, e.g. `GET /_sim/calls`.
+        route: String,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 /// An error answered to a client in the AWS shape of its protocol.

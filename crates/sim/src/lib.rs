@@ -5,12 +5,13 @@
 //! override. Requests are routed by protocol and signature (`server`), decoded into a normalised
 //! input (`protocol`), checked against the issued credentials (`auth`), and answered by one module
 //! per AWS service from a single simulated `world` that advances on a simulated clock (`clock`,
-//! `engine`).
+//! `engine`). Tests drive it through the control API (`control`) with the `Control` client.
 
 pub mod auth;
 pub mod clock;
 pub mod cloudwatch;
 pub mod control;
+pub mod control_client;
 pub mod ecs;
 pub mod elbv2;
 pub mod engine;
@@ -32,6 +33,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+pub use control_client::{Calls, Control};
 pub use error::SimError;
 
 /// How to start a simulator.
@@ -75,6 +77,11 @@ impl SimHandle {
     /// The bound port.
     pub fn port(&self) -> u16 {
         self.addr.port()
+    }
+
+    /// A client of this simulator's control API (`/_sim/...`).
+    pub fn control(&self) -> Control {
+        Control::on_port(self.port())
     }
 
     /// Direct access to the simulated world (tests only; the app never has it).

@@ -4,8 +4,7 @@
 use aws_sdk_ecs::error::ProvideErrorMetadata;
 use aws_sdk_ecs::types::{DeploymentRolloutState, DesiredStatus, Service};
 use aws_sdk_elasticloadbalancingv2::types::TargetHealthStateEnum;
-use ecsdesk_sim::{start, SimConfig, SimHandle};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use ecsdesk_sim::{start, Control, SimConfig, SimError, SimHandle};
 
 mod common;
 use common::{COM_KEY, GOV_KEY};
@@ -58,35 +57,11 @@ fn clients(h: &SimHandle, key: (&str, &str), region: &str) -> Clients {
     }
 }
 
-/// POST to the control API with a raw HTTP/1.1 request; returns (status, body).
-async fn control(h: &SimHandle, path: &str, body: &str) -> (u16, String) {
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", h.port()))
-        .await
-        .expect("connect");
-    let req = format!(
-        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(req.as_bytes()).await.expect("write");
-    let mut out = String::new();
-    stream.read_to_string(&mut out).await.expect("read");
-    let status = out
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = out.split("\r\n\r\n").nth(1).unwrap_or_default().to_string();
-    (status, body)
-}
-
 async fn advance(h: &SimHandle, seconds: f64) {
-    let (status, body) = control(
-        h,
-        "/_sim/clock/advance",
-        &format!("{{\"seconds\":{seconds}}}"),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    h.control()
+        .advance_clock(seconds)
+        .await
+        .expect("clock advances");
 }
 
 async fn describe(c: &Clients, cluster: &str, service: &str) -> Service {
@@ -567,13 +542,12 @@ async fn oom_kills_recur_and_are_replaced() {
 async fn control_api_faults_and_reset() {
     let h = sim().await;
     let c = clients(&h, GOV_KEY, "us-gov-east-1");
-    let (status, _) = control(
-        &h,
-        "/_sim/faults",
-        r#"{"operation":"DescribeServices","kind":"throttle","count":1}"#,
-    )
-    .await;
-    assert_eq!(status, 200);
+    let pending = h
+        .control()
+        .fault("DescribeServices", "throttle", 1, 0)
+        .await
+        .expect("fault");
+    assert_eq!(pending, 1);
     // The SDK retries throttling; with retries off the first answer is visible.
     let no_retry = aws_sdk_ecs::Client::from_conf(
         c.ecs
@@ -599,11 +573,106 @@ async fn control_api_faults_and_reset() {
         .send()
         .await
         .expect("scale");
-    let (status, _) = control(&h, "/_sim/reset", "{}").await;
-    assert_eq!(status, 200);
+    h.control().reset().await.expect("reset");
     let svc = describe(&c, "coe-ecs-prod", "coe-etl-prod-Service").await;
     assert_eq!(svc.desired_count(), 1);
     assert_eq!(svc.running_count(), 1);
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_control_client_counts_calls_and_reports_refusals() {
+    let h = sim().await;
+    let c = clients(&h, GOV_KEY, "us-gov-east-1");
+    let control = h.control();
+    assert_eq!(control, Control::on_port(h.port()));
+    assert_eq!(control, Control::new(&format!("{}/", h.endpoint())));
+
+    // Counters: reset, one AWS call, read back.
+    control.reset_calls().await.expect("reset calls");
+    assert!(control.calls().await.expect("calls").is_empty());
+    c.ecs.list_clusters().send().await.expect("list clusters");
+    assert_eq!(
+        control.call_count("ecs:ListClusters").await.expect("count"),
+        1
+    );
+    assert_eq!(
+        control.call_count("ecs:ListServices").await.expect("count"),
+        0
+    );
+
+    // The generic call answers the route's JSON; a bare route means /_sim/<route>.
+    let clock = control
+        .call("GET", "/_sim/clock", None)
+        .await
+        .expect("clock");
+    let (now, speed) = control.clock().await.expect("typed clock");
+    assert!(clock["now"].as_f64().is_some_and(|t| t <= now));
+    assert!(speed < 0.001, "{speed}");
+    let later = control.advance_clock(60.0).await.expect("advance");
+    // (The clock barely runs on its own here; allow for rounding at epoch-seconds scale.)
+    assert!((later - now - 60.0).abs() < 0.01, "{later} after {now}");
+    let bare = control
+        .call("GET", "calls", None)
+        .await
+        .expect("bare route");
+    assert_eq!(bare["ecs:ListClusters"], 1);
+
+    // Faults and latency.
+    assert_eq!(
+        control
+            .fault("ListClusters", "error500", 2, 0)
+            .await
+            .expect("fault"),
+        1
+    );
+    assert_eq!(control.fault("*", "latency", 1, 5).await.expect("fault"), 2);
+    control.clear_faults().await.expect("clear faults");
+    control.set_latency(0).await.expect("latency");
+    c.ecs.list_clusters().send().await.expect("no fault left");
+
+    // Refusals name the route, the status and the body.
+    let err = control
+        .call("GET", "/_sim/nope", None)
+        .await
+        .expect_err("unknown route");
+    match &err {
+        SimError::ControlStatus {
+            route,
+            status,
+            body,
+        } => {
+            assert_eq!(route, "GET /_sim/nope");
+            assert_eq!(*status, 404);
+            assert!(body.contains("no control route"), "{body}");
+        }
+        other => panic!("expected a refused route, got {other:?}"),
+    }
+    assert!(err.to_string().contains("GET /_sim/nope"), "{err}");
+    assert!(err.to_string().contains("404"), "{err}");
+    let err = control
+        .fault("ListClusters", "meltdown", 1, 0)
+        .await
+        .expect_err("unknown fault kind");
+    assert!(
+        matches!(&err, SimError::ControlStatus { status: 400, body, .. } if body.contains("meltdown")),
+        "{err}"
+    );
+    assert!(matches!(
+        control.set_latency(60_001).await,
+        Err(SimError::ControlStatus { status: 400, .. })
+    ));
+
+    // Nothing listening, or not an http:// endpoint: errors, not panics.
+    assert!(matches!(
+        Control::on_port(1).calls().await,
+        Err(SimError::Control { .. })
+    ));
+    let err = Control::new("https://127.0.0.1:1")
+        .reset_calls()
+        .await
+        .expect_err("not http");
+    assert!(err.to_string().contains("not an http:// endpoint"), "{err}");
     h.shutdown().await;
 }
 

@@ -46,12 +46,6 @@ async fn http(h: &SimHandle, method: &str, target: &str, body: &str) -> (u16, St
     (status, head.to_string(), body.to_string())
 }
 
-async fn control(h: &SimHandle, route: &str, body: &str) -> serde_json::Value {
-    let (status, _, text) = http(h, "POST", &format!("/_sim/{route}"), body).await;
-    assert_eq!(status, 200, "{route}: {text}");
-    serde_json::from_str(&text).expect("control reply is JSON")
-}
-
 #[tokio::test]
 async fn device_flow_pends_slows_down_and_issues_tokens_once_approved() {
     let h = sim("demo").await;
@@ -109,8 +103,8 @@ async fn device_flow_pends_slows_down_and_issues_tokens_once_approved() {
     let err = poll().await.expect_err("still pending");
     assert_eq!(code(&err), "AuthorizationPendingException");
 
-    let approved = control(&h, "sso/approve", "{}").await;
-    assert_eq!(approved["approved"], 1);
+    let approved = h.control().approve_sso().await.expect("approve");
+    assert_eq!(approved, 1);
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let token = poll().await.expect("token after approval");
     assert!(token.access_token().is_some_and(|t| !t.is_empty()));
@@ -183,7 +177,10 @@ async fn device_codes_expire() {
         .verification_uri()
         .unwrap_or_default()
         .contains("us-gov-west-1"));
-    control(&h, "clock/advance", r#"{"seconds": 601}"#).await;
+    h.control()
+        .advance_clock(601.0)
+        .await
+        .expect("clock advances");
     let err = c
         .create_token()
         .client_id(id)
@@ -203,7 +200,7 @@ async fn device_codes_expire() {
         .send()
         .await
         .expect("start again");
-    control(&h, "sso/approve", "{}").await;
+    h.control().approve_sso().await.expect("approve");
     let token = c
         .create_token()
         .client_id(id)
@@ -331,8 +328,12 @@ async fn pkce_authorization_code_flow_end_to_end_with_refresh() {
     let refresh2 = refreshed.refresh_token().expect("new refresh").to_string();
 
     // Revoked refresh tokens (the control hook) are refused.
-    let revoked = control(&h, "sso/revoke-refresh", "{}").await;
-    assert!(revoked["revoked"].as_u64().unwrap_or(0) >= 2);
+    let revoked = h
+        .control()
+        .revoke_sso_refresh_tokens()
+        .await
+        .expect("revoke");
+    assert!(revoked >= 2);
     let err = c
         .create_token()
         .client_id(&id)
@@ -355,7 +356,7 @@ async fn pkce_authorization_code_flow_end_to_end_with_refresh() {
     assert_eq!(code(&err), "InvalidGrantException");
 
     // After /_sim/sso/approve, /authorize redirects at once.
-    control(&h, "sso/approve", "{}").await;
+    h.control().approve_sso().await.expect("approve");
     let (status, head, _) = http(&h, "GET", &authorize, "").await;
     assert_eq!(status, 302, "{head}");
     h.shutdown().await;
@@ -406,10 +407,22 @@ async fn refresh_tokens_expire_with_the_clock_and_authorize_rejects_bad_requests
         .await
         .expect("token");
     let refresh = token.refresh_token().unwrap_or_default().to_string();
-    control(&h, "clock/advance", r#"{"seconds": 2592000}"#).await;
-    control(&h, "clock/advance", r#"{"seconds": 2592000}"#).await;
-    control(&h, "clock/advance", r#"{"seconds": 2592000}"#).await;
-    control(&h, "clock/advance", r#"{"seconds": 86400}"#).await;
+    h.control()
+        .advance_clock(2592000.0)
+        .await
+        .expect("clock advances");
+    h.control()
+        .advance_clock(2592000.0)
+        .await
+        .expect("clock advances");
+    h.control()
+        .advance_clock(2592000.0)
+        .await
+        .expect("clock advances");
+    h.control()
+        .advance_clock(86400.0)
+        .await
+        .expect("clock advances");
     let err = c
         .create_token()
         .client_id(&id)

@@ -6,27 +6,12 @@ use ecsdesk_sim::SimHandle;
 
 mod common;
 use common::{code, sim};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const START_URL: &str = "https://ecsdesk-demo.awsapps.com/start";
 const GOV_START_URL: &str = "https://start.us-gov-home.awsapps.com/directory/ecsdesk-demo";
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 const COM_ACCOUNT: &str = "123456789012";
 const GOV_ACCOUNT: &str = "210987654321";
-
-async fn control(h: &SimHandle, route: &str, body: &str) {
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", h.port()))
-        .await
-        .expect("connect");
-    let req = format!(
-        "POST /_sim/{route} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(req.as_bytes()).await.expect("write");
-    let mut out = String::new();
-    stream.read_to_string(&mut out).await.expect("read");
-    assert!(out.starts_with("HTTP/1.1 200"), "{route}: {out}");
-}
 
 fn sso(h: &SimHandle, region: &str) -> aws_sdk_sso::Client {
     aws_sdk_sso::Client::from_conf(
@@ -66,7 +51,7 @@ async fn sign_in(h: &SimHandle, start_url: &str, region: &str) -> String {
         .send()
         .await
         .expect("start");
-    control(h, "sso/approve", "{}").await;
+    h.control().approve_sso().await.expect("approve");
     c.create_token()
         .client_id(id)
         .client_secret(secret)
@@ -268,7 +253,10 @@ async fn role_credentials_work_against_sts_and_ecs_with_the_role_rights() {
     assert_eq!(code(&err), "ResourceNotFoundException");
 
     // An hour of simulated time later the access token and the role credentials have expired.
-    control(&h, "clock/advance", r#"{"seconds": 3601}"#).await;
+    h.control()
+        .advance_clock(3601.0)
+        .await
+        .expect("clock advances");
     let err = c
         .get_role_credentials()
         .access_token(&token)
@@ -295,7 +283,10 @@ async fn expired_role_credentials_are_refused() {
     let (creds, _) = role_credentials(&c, &token, COM_ACCOUNT, "ReadOnlyAccess").await;
     let client = sts(&h, creds, "us-east-1");
     client.get_caller_identity().send().await.expect("fresh");
-    control(&h, "clock/advance", r#"{"seconds": 3601}"#).await;
+    h.control()
+        .advance_clock(3601.0)
+        .await
+        .expect("clock advances");
     let err = client
         .get_caller_identity()
         .send()
@@ -310,12 +301,10 @@ async fn logout_expiry_and_throttling() {
     let h = sim("demo").await;
     let c = sso(&h, "us-east-1");
     let token = sign_in(&h, START_URL, "us-east-1").await;
-    control(
-        &h,
-        "faults",
-        r#"{"operation": "ListAccountRoles", "kind": "throttle", "count": 1}"#,
-    )
-    .await;
+    h.control()
+        .fault("ListAccountRoles", "throttle", 1, 0)
+        .await
+        .expect("fault");
     let err = c
         .list_account_roles()
         .access_token(&token)
@@ -355,7 +344,7 @@ async fn logout_expiry_and_throttling() {
         .send()
         .await
         .expect("new sign-in works");
-    control(&h, "sso/expire-tokens", "{}").await;
+    h.control().expire_sso_tokens().await.expect("expire");
     let err = c
         .list_accounts()
         .access_token(&token)
