@@ -3,20 +3,12 @@
 /// Why a benchmark could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum BenchError {
-    /// The simulator failed to start or answer.
+    /// The simulator failed to start or answer, or its control API refused a call.
     #[error("simulator: {0}")]
     Sim(#[from] ecsdesk_sim::SimError),
     /// A core operation failed (the job itself).
     #[error("{0}")]
     Core(#[from] ecsdesk_core::CoreError),
-    /// The simulator's control API refused or could not be reached.
-    #[error("simulator control API {route}: {message}")]
-    Control {
-        /// The `/_sim/` route.
-        route: String,
-        /// What went wrong.
-        message: String,
-    },
     /// A file or process could not be used.
     #[error("{what}: {source}")]
     Io {
