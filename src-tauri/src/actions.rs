@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use ecsdesk_core::actions::{ProtectionScope, ProtectionView, RevisionInfo, VerdictOutcome};
-use ecsdesk_core::audit::{AuditEntry, AuditFilter};
-use ecsdesk_core::protection::ProtectionLevel;
+use ecsdesk_core::model::action::{ProtectionScope, ProtectionView, RevisionInfo, VerdictOutcome};
+use ecsdesk_core::model::protection::ProtectionLevel;
+use ecsdesk_core::store::audit::{AuditEntry, AuditFilter};
 use ecsdesk_core::{
     ActionCenter, ActionPlan, ActionRequest, ActionStatus, ErrorPayload, ExecuteStarted,
     SessionRegistry, WatchUpdate,

@@ -68,8 +68,7 @@ pub async fn list_clusters(
     registry: State<'_, SessionRegistry>,
     session_id: String,
 ) -> Reply<Vec<ClusterSummary>> {
-    registry
-        .list_clusters(&session_id)
+    ecsdesk_core::app::browse::list_clusters(&registry, &session_id)
         .await
         .map_err(ErrorPayload::from)
 }
@@ -81,8 +80,7 @@ pub async fn list_services(
     session_id: String,
     cluster: String,
 ) -> Reply<Vec<ServiceSummary>> {
-    registry
-        .list_services(&session_id, &cluster)
+    ecsdesk_core::app::browse::list_services(&registry, &session_id, &cluster)
         .await
         .map_err(ErrorPayload::from)
 }
@@ -95,8 +93,7 @@ pub async fn get_service(
     cluster: String,
     service: String,
 ) -> Reply<ServiceDetail> {
-    registry
-        .get_service(&session_id, &cluster, &service)
+    ecsdesk_core::app::browse::get_service(&registry, &session_id, &cluster, &service)
         .await
         .map_err(ErrorPayload::from)
 }
@@ -110,10 +107,15 @@ pub async fn list_tasks(
     service: String,
     desired_status: DesiredStatus,
 ) -> Reply<Vec<TaskSummary>> {
-    registry
-        .list_tasks(&session_id, &cluster, &service, desired_status)
-        .await
-        .map_err(ErrorPayload::from)
+    ecsdesk_core::app::browse::list_tasks(
+        &registry,
+        &session_id,
+        &cluster,
+        &service,
+        desired_status,
+    )
+    .await
+    .map_err(ErrorPayload::from)
 }
 
 /// One task with its containers.
@@ -124,8 +126,7 @@ pub async fn get_task(
     cluster: String,
     task_id: String,
 ) -> Reply<TaskDetail> {
-    registry
-        .get_task(&session_id, &cluster, &task_id)
+    ecsdesk_core::app::browse::get_task(&registry, &session_id, &cluster, &task_id)
         .await
         .map_err(ErrorPayload::from)
 }

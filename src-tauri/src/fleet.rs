@@ -3,13 +3,15 @@
 
 use std::path::PathBuf;
 
-use ecsdesk_core::console::{console_url as core_console_url, is_console_url, ConsoleTarget};
-use ecsdesk_core::fleet::{FleetStore, FleetView, PaletteEntry, Pin};
-use ecsdesk_core::health::Thresholds;
-use ecsdesk_core::history::{History, ServiceHistory};
-use ecsdesk_core::metrics::RangePreset;
-use ecsdesk_core::observability::Observability;
-use ecsdesk_core::snapshot::SnapshotWritten;
+use ecsdesk_core::app::fleet::{FleetStore, FleetView, PaletteEntry, Pin};
+use ecsdesk_core::app::incident::SnapshotWritten;
+use ecsdesk_core::app::observability::Observability;
+use ecsdesk_core::model::console::{
+    console_url as core_console_url, is_console_url, ConsoleTarget,
+};
+use ecsdesk_core::model::metrics::RangePreset;
+use ecsdesk_core::model::thresholds::Thresholds;
+use ecsdesk_core::store::history::{History, ServiceHistory};
 use ecsdesk_core::{ActionCenter, CoreError, ErrorPayload, Partition, SessionRegistry};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
@@ -82,13 +84,16 @@ pub async fn fleet_view(
 ) -> Reply<FleetView> {
     let pins = fleet.pins();
     let thresholds_of = views.thresholds_by_key(thresholds);
-    Ok(ecsdesk_core::fleet::fleet_view(&registry, &pins, &thresholds_of, Some(&history)).await)
+    Ok(
+        ecsdesk_core::app::fleet::fleet_view(&registry, &pins, &thresholds_of, Some(&history))
+            .await,
+    )
 }
 
 /// Services of every open session, for the Ctrl+K palette.
 #[tauri::command]
 pub async fn palette_index(registry: State<'_, SessionRegistry>) -> Reply<Vec<PaletteEntry>> {
-    Ok(ecsdesk_core::fleet::palette_index(&registry).await)
+    Ok(ecsdesk_core::app::fleet::palette_index(&registry).await)
 }
 
 /// Records what AWS shows of a service now and returns everything kept about it.
@@ -101,7 +106,7 @@ pub async fn service_history(
     cluster: String,
     service: String,
 ) -> Reply<ServiceHistory> {
-    Ok(ecsdesk_core::history::load_service_history(
+    Ok(ecsdesk_core::app::history::load_service_history(
         &registry,
         &views,
         &history,
@@ -133,7 +138,7 @@ pub async fn write_snapshot(
     path: Option<String>,
 ) -> Reply<SnapshotWritten> {
     let target = path.map(PathBuf::from).unwrap_or_else(|| dir.0.clone());
-    Ok(ecsdesk_core::snapshot::write_snapshot(
+    Ok(ecsdesk_core::app::incident::write_snapshot(
         &registry,
         &views,
         Some(&actions),

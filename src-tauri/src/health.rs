@@ -1,17 +1,19 @@
-//! The service-health bridge: one-line delegations to `ecsdesk_core::observability`, plus the
+//! The service-health bridge: one-line delegations to `ecsdesk_core::app::observability`, plus the
 //! channel that streams followed log lines.
 
-use ecsdesk_core::alarms::AlarmInfo;
-use ecsdesk_core::charts::{ChartOptions, ServiceCharts, Theme};
-use ecsdesk_core::deployments::{ServiceDeployments, TaskDefinitionDiff};
-use ecsdesk_core::diagnosis::StoppedTask;
-use ecsdesk_core::events::ServiceEvent;
-use ecsdesk_core::health::{ServiceHealth, Thresholds};
-use ecsdesk_core::logs::{LogBatch, LogLine, LogPage, LogQuery, LogSource};
-use ecsdesk_core::metrics::MetricRange;
-use ecsdesk_core::observability::Observability;
-use ecsdesk_core::targets::TargetGroupHealth;
-use ecsdesk_core::thresholds::ThresholdSetting;
+use ecsdesk_core::app::charts::ServiceCharts;
+use ecsdesk_core::app::observability::Observability;
+use ecsdesk_core::model::alarm::AlarmInfo;
+use ecsdesk_core::model::deployment::{ServiceDeployments, TaskDefinitionDiff};
+use ecsdesk_core::model::diagnosis::StoppedTask;
+use ecsdesk_core::model::event::ServiceEvent;
+use ecsdesk_core::model::health::ServiceHealth;
+use ecsdesk_core::model::metrics::MetricRange;
+use ecsdesk_core::model::target::TargetGroupHealth;
+use ecsdesk_core::model::thresholds::Thresholds;
+use ecsdesk_core::read::logs::{LogBatch, LogLine, LogPage, LogQuery, LogSource};
+use ecsdesk_core::render::charts::{ChartOptions, Theme};
+use ecsdesk_core::store::thresholds::ThresholdSetting;
 use ecsdesk_core::{ErrorPayload, SessionRegistry};
 use tauri::ipc::Channel;
 use tauri::State;

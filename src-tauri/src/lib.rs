@@ -6,7 +6,7 @@ pub mod fleet;
 pub mod health;
 pub mod sso;
 
-use ecsdesk_core::observability::Observability;
+use ecsdesk_core::app::observability::Observability;
 use ecsdesk_core::{ActionCenter, SessionRegistry, SignIn};
 use tauri::{Builder, Manager, Runtime};
 
@@ -27,13 +27,15 @@ pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
                 .unwrap_or_else(|_| data_dir.join("exports"));
             app.manage(ActionCenter::new(&data_dir, &exports));
             app.manage(
-                Observability::new(exports.join("ECS Desk"))
-                    .with_thresholds(ecsdesk_core::thresholds::ThresholdStore::in_dir(&data_dir)),
+                Observability::new(exports.join("ECS Desk")).with_thresholds(
+                    ecsdesk_core::store::thresholds::ThresholdStore::in_dir(&data_dir),
+                ),
             );
             // Pins, history and snapshots live in the data folder too.
-            app.manage(ecsdesk_core::fleet::FleetStore::open(&data_dir));
-            let history = ecsdesk_core::history::History::open(&data_dir.join("history.sqlite"))
-                .or_else(|_| ecsdesk_core::history::History::in_memory())?;
+            app.manage(ecsdesk_core::app::fleet::FleetStore::open(&data_dir));
+            let history =
+                ecsdesk_core::store::history::History::open(&data_dir.join("history.sqlite"))
+                    .or_else(|_| ecsdesk_core::store::history::History::in_memory())?;
             app.manage(history);
             app.manage(fleet::SnapshotDir(data_dir.join("snapshots")));
             app.manage(SignIn::from_env(data_dir));

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use ecsdesk_core::sso::{AccountInfo, LoginMethod, LoginProgress, RoleInfo, SsoSessionStatus};
+use ecsdesk_core::aws::sso::{AccountInfo, LoginMethod, LoginProgress, RoleInfo, SsoSessionStatus};
 use ecsdesk_core::{ErrorPayload, LoginStarted, SessionInfo, SessionRegistry, SignIn};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};

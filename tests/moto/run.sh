@@ -47,4 +47,4 @@ unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_
 cd "$ROOT"
 # The same package set and features as scripts/test.sh, so Cargo reuses its build instead of
 # recompiling the AWS SDK stack with another feature set.
-cargo test --workspace --locked --features tauri/custom-protocol --test moto_check "$@" -- --ignored --nocapture
+cargo test --workspace --locked --features tauri/custom-protocol --test it "$@" -- --ignored --nocapture moto_check::

@@ -5,11 +5,16 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use ecsdesk_core::charts::{self, ChartOptions, ChartSpec, SeriesSpec, Theme};
-use ecsdesk_core::health::{self, Thresholds};
-use ecsdesk_core::metrics::{MetricRange, MetricsCache, RangePreset};
-use ecsdesk_core::sso::{MemoryStore, Portal, SsoAuth, SsoEndpoints, SsoSession, TokenCache};
-use ecsdesk_core::{logs, services, targets, Session, SessionSource};
+use ecsdesk_core::app::charts as app_charts;
+use ecsdesk_core::app::health;
+use ecsdesk_core::aws::sso::{MemoryStore, Portal, SsoAuth, SsoEndpoints, SsoSession, TokenCache};
+use ecsdesk_core::model::metrics::{MetricRange, RangePreset};
+use ecsdesk_core::model::thresholds::Thresholds;
+use ecsdesk_core::read::metrics::MetricsCache;
+use ecsdesk_core::read::{logs, services, targets};
+use ecsdesk_core::render::charts;
+use ecsdesk_core::render::charts::{ChartOptions, ChartSpec, SeriesSpec, Theme};
+use ecsdesk_core::{Session, SessionSource};
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
@@ -181,7 +186,7 @@ async fn overview_once(
 ) -> Result<
     (
         Vec<ecsdesk_core::ServiceSummary>,
-        Vec<health::ServiceHealth>,
+        Vec<ecsdesk_core::model::health::ServiceHealth>,
     ),
     BenchError,
 > {
@@ -262,10 +267,10 @@ async fn recent_errors(session: &Session) -> Result<usize, BenchError> {
 /// What the service page shows, kept so the memory job can hold it.
 pub struct Page {
     detail: ecsdesk_core::ServiceDetail,
-    charts: Vec<charts::ServiceCharts>,
-    targets: Vec<targets::TargetGroupHealth>,
+    charts: Vec<app_charts::ServiceCharts>,
+    targets: Vec<ecsdesk_core::model::target::TargetGroupHealth>,
     errors: usize,
-    health: health::ServiceHealth,
+    health: ecsdesk_core::model::health::ServiceHealth,
 }
 
 /// Everything the service page asks for when it opens, concurrently.
@@ -281,7 +286,7 @@ async fn page_once(session: &Session, cache: &MetricsCache) -> Result<Page, Benc
     let (detail, banner, day, week, targets, errors) = futures::join!(
         services::get_service(session, DEMO_CLUSTER, DEMO_SERVICE),
         health::service_health(session, cache, DEMO_CLUSTER, DEMO_SERVICE, &thresholds),
-        charts::service_metrics(
+        app_charts::service_metrics(
             session,
             cache,
             DEMO_CLUSTER,
@@ -290,7 +295,7 @@ async fn page_once(session: &Session, cache: &MetricsCache) -> Result<Page, Benc
             &thresholds,
             &options
         ),
-        charts::service_metrics(
+        app_charts::service_metrics(
             session,
             cache,
             DEMO_CLUSTER,
@@ -366,7 +371,7 @@ async fn check_once(
 ) -> Result<
     (
         ecsdesk_core::ServiceDetail,
-        Vec<targets::TargetGroupHealth>,
+        Vec<ecsdesk_core::model::target::TargetGroupHealth>,
         usize,
     ),
     BenchError,
@@ -419,7 +424,7 @@ async fn sign_in(
     );
     let pending = auth.begin_device_login(&session).await?;
     Control::new(endpoint).approve_sso().await?;
-    let quiet = |_p: ecsdesk_core::sso::LoginProgress| {};
+    let quiet = |_p: ecsdesk_core::aws::sso::LoginProgress| {};
     pending.complete(&quiet, CancellationToken::new()).await?;
     Ok((auth, session))
 }

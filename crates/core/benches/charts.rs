@@ -1,7 +1,7 @@
 //! Rendering a one-week, one-minute chart (10,080 points × 4 series) to SVG: the budget is 20 ms.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use ecsdesk_core::charts::{render_svg, ChartOptions, ChartSpec, SeriesSpec, Theme};
+use ecsdesk_core::render::charts::{render_svg, ChartOptions, ChartSpec, SeriesSpec, Theme};
 
 /// A week of minutes with a daily shape and some noise, per series.
 fn week(series: usize) -> Vec<SeriesSpec> {

@@ -168,7 +168,7 @@ pub enum CoreError {
     ActionRefused {
         /// Stable code: `PlanExpired`, `PlanNotFound`, `ServiceChanged`, `ConfirmationMismatch`,
         /// `Protected`, `ActionInProgress`; `OutcomeUnknown` when the answer was lost and the
-        /// change could not be seen (see `resilience`).
+        /// change could not be seen (see `aws::delivery`).
         code: &'static str,
         /// Why, in plain words.
         message: String,
@@ -313,7 +313,7 @@ fn credentials_error(err: &CredentialsError) -> CoreError {
     match err {
         CredentialsError::CredentialsNotLoaded(_) => CoreError::ExpiredCredentials { detail },
         CredentialsError::InvalidConfiguration(_) => CoreError::Config {
-            path: crate::profiles::config_file_path().unwrap_or_default(),
+            path: crate::util::paths::config_file_path().unwrap_or_default(),
             line: 0,
             message: detail,
         },

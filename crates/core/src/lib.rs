@@ -1,95 +1,45 @@
-//! ECS Desk core: sessions, partitions, profiles and the ECS read model, with no Tauri dependency.
+//! ECS Desk core: every piece of the app's logic, with no Tauri dependency.
+//!
+//! The modules are layers whose dependencies point one way, down (checked by the `layers` test):
+//! [`error`] and [`util`] → [`model`] (pure types and rules) → [`aws`] (config, retry, sessions,
+//! sign-in) → [`read`] (AWS readers), [`store`] (local files) and [`render`] (charts, reports) →
+//! [`app`] (the use cases the shell calls).
 //!
 //! Every type that crosses the bridge to the UI derives `ts_rs::TS`; [`export_bindings`] writes
 //! them as TypeScript into `ui/src/bindings/` (checked by the `bindings_are_fresh` test).
 
-pub mod actions;
-pub mod alarms;
-pub mod audit;
-pub mod charts;
-pub mod clusters;
-pub mod console;
-pub mod deployments;
-pub mod diagnosis;
+pub mod app;
+pub mod aws;
 pub mod error;
-pub mod events;
-pub mod fleet;
-pub mod freshness;
-pub mod health;
-pub mod history;
-pub mod logs;
-pub mod metrics;
-pub mod observability;
-pub mod partitions;
-pub mod profiles;
-pub mod protection;
-pub mod resilience;
-pub mod services;
-pub mod sessions;
-pub mod signin;
-pub mod snapshot;
-pub mod sso;
-pub mod targets;
-pub mod tasks;
-pub mod thresholds;
+pub mod model;
+pub mod read;
+pub mod render;
+pub mod store;
+pub mod util;
 
-use std::future::Future;
 use std::path::Path;
 
-use aws_smithy_types::date_time::Format;
-use aws_smithy_types::DateTime;
-use futures::stream::{self, StreamExt, TryStreamExt};
 use ts_rs::TS;
 
-pub use actions::{
-    ActionCenter, ActionPlan, ActionRequest, ActionStatus, ExecuteStarted, WatchUpdate,
+pub use crate::app::actions::ActionCenter;
+pub use crate::app::signin::{LoginStarted, SignIn};
+pub use crate::aws::profiles::{list_profiles, ProfileInfo, ProfileKind};
+pub use crate::aws::session::{
+    sso_session_id, Session, SessionInfo, SessionRegistry, SessionSource,
 };
-pub use clusters::ClusterSummary;
-pub use error::{CoreError, ErrorPayload};
-pub use partitions::{list_partitions, partition_of, Partition, PartitionInfo, RegionInfo};
-pub use profiles::{list_profiles, ProfileInfo, ProfileKind};
-pub use services::{
+pub use crate::model::action::{
+    ActionPlan, ActionRequest, ActionStatus, ExecuteStarted, WatchUpdate,
+};
+pub use crate::model::cluster::ClusterSummary;
+pub use crate::model::partition::{
+    list_partitions, partition_of, Partition, PartitionInfo, RegionInfo,
+};
+pub use crate::model::service::{
     DeploymentInfo, LastDeployment, LoadBalancerInfo, ServiceDetail, ServiceEventInfo,
     ServiceSummary,
 };
-pub use sessions::{sso_session_id, Session, SessionInfo, SessionRegistry, SessionSource};
-pub use signin::{LoginStarted, SignIn};
-pub use tasks::{ContainerInfo, DesiredStatus, TaskDetail, TaskSummary};
-
-/// How many describe calls of one listing run at the same time: one ListServices page's worth
-/// (100 services = 10 DescribeServices), so describes keep pace with the pages; well inside ECS's
-/// read burst, and bounded so a 1,000-service cluster never floods the connection pool.
-pub(crate) const DESCRIBE_CONCURRENCY: usize = 10;
-
-/// Runs `describe` over `items` in batches of `size`, at most [`DESCRIBE_CONCURRENCY`] at once,
-/// and concatenates the results (order of batches is not kept).
-pub(crate) async fn describe_in_batches<T, R, F, Fut>(
-    items: Vec<T>,
-    size: usize,
-    describe: F,
-) -> Result<Vec<R>, CoreError>
-where
-    T: Clone,
-    F: Fn(Vec<T>) -> Fut,
-    Fut: Future<Output = Result<Vec<R>, CoreError>>,
-{
-    let batches: Vec<Vec<T>> = items.chunks(size.max(1)).map(<[T]>::to_vec).collect();
-    let results: Vec<Vec<R>> = stream::iter(batches.into_iter().map(describe))
-        .buffer_unordered(DESCRIBE_CONCURRENCY)
-        .try_collect()
-        .await?;
-    Ok(results.into_iter().flatten().collect())
-}
-
-/// An SDK timestamp as an RFC 3339 string.
-pub(crate) fn rfc3339(time: Option<&DateTime>) -> Option<String> {
-    time.and_then(|t| t.fmt(Format::DateTime).ok())
-}
-
-/// The last `/`-separated part of an ARN (its resource name or id).
-pub(crate) fn arn_name(arn: &str) -> String {
-    arn.rsplit('/').next().unwrap_or(arn).to_string()
-}
+pub use crate::model::task::{ContainerInfo, DesiredStatus, TaskDetail, TaskSummary};
+pub use error::{CoreError, ErrorPayload};
 
 /// Writes the TypeScript declaration of every bridge type into `dir` (one `.ts` file per type).
 pub fn export_bindings(dir: &Path) -> Result<(), CoreError> {
@@ -113,12 +63,12 @@ pub fn export_bindings(dir: &Path) -> Result<(), CoreError> {
     TaskSummary::export_all_to(dir).map_err(fail)?;
     ContainerInfo::export_all_to(dir).map_err(fail)?;
     TaskDetail::export_all_to(dir).map_err(fail)?;
-    actions::export_bindings(dir)?;
+    app::actions::export_bindings(dir)?;
     LoginStarted::export_all_to(dir).map_err(fail)?;
-    sso::export_bindings(dir)?;
-    health::export_bindings(dir)?;
-    thresholds::export_bindings(dir)?;
-    fleet::export_bindings(dir)?;
+    aws::sso::export_bindings(dir)?;
+    app::health::export_bindings(dir)?;
+    store::thresholds::export_bindings(dir)?;
+    app::fleet::export_bindings(dir)?;
     write_index(dir)
 }
 
@@ -139,43 +89,4 @@ fn write_index(dir: &Path) -> Result<(), CoreError> {
         text.push_str(&format!("export type * from \"./{name}\";\n"));
     }
     std::fs::write(dir.join("index.ts"), text).map_err(io)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rfc3339_formats_utc() {
-        let t = DateTime::from_secs(1_700_000_000);
-        assert_eq!(rfc3339(Some(&t)).as_deref(), Some("2023-11-14T22:13:20Z"));
-        assert_eq!(rfc3339(None), None);
-    }
-
-    #[test]
-    fn arn_name_takes_last_segment() {
-        assert_eq!(
-            arn_name("arn:aws-us-gov:ecs:us-gov-east-1:210987654321:task/coe-ecs-prod/abc123"),
-            "abc123"
-        );
-        assert_eq!(arn_name("plain"), "plain");
-    }
-
-    #[tokio::test]
-    async fn batches_respect_size_and_keep_every_item() {
-        let items: Vec<u32> = (0..25).collect();
-        let sizes = std::sync::Mutex::new(Vec::new());
-        let out = describe_in_batches(items, 10, |batch| {
-            sizes.lock().unwrap().push(batch.len());
-            async move { Ok::<_, CoreError>(batch) }
-        })
-        .await
-        .unwrap();
-        let mut out = out;
-        out.sort();
-        assert_eq!(out, (0..25).collect::<Vec<_>>());
-        let mut sizes = sizes.into_inner().unwrap();
-        sizes.sort();
-        assert_eq!(sizes, vec![5, 10, 10]);
-    }
 }

@@ -1,0 +1,201 @@
+//! "Open in the AWS console" links: the console page of a cluster, service, task, log group or
+//! alarm, on the console host of the resource's partition and for its region.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::CoreError;
+use crate::model::partition::Partition;
+
+/// A resource with a page in the AWS console.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum ConsoleTarget {
+    /// An ECS cluster (its services tab).
+    Cluster {
+        /// Cluster name.
+        cluster: String,
+    },
+    /// An ECS service (its health tab).
+    Service {
+        /// Cluster name.
+        cluster: String,
+        /// Service name.
+        service: String,
+    },
+    /// An ECS task (its configuration tab).
+    Task {
+        /// Cluster name.
+        cluster: String,
+        /// Task id (the last part of its ARN).
+        task_id: String,
+    },
+    /// A CloudWatch Logs log group.
+    LogGroup {
+        /// Log group name, e.g. `/ecs/coe-etl-prod`.
+        name: String,
+    },
+    /// A CloudWatch alarm.
+    Alarm {
+        /// Alarm name.
+        name: String,
+    },
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986), so names become one path part.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The CloudWatch console's own encoding of names in its `#` fragment: percent-encoded, then
+/// the `%` itself written as `$25` (the console decodes twice).
+fn fragment_encode(text: &str) -> String {
+    encode(text).replace('%', "$25")
+}
+
+/// The console URL of `target` in `region` of `partition`; the region must belong to the partition.
+pub fn console_url(
+    partition: Partition,
+    region: &str,
+    target: &ConsoleTarget,
+) -> Result<String, CoreError> {
+    partition.check_region(region)?;
+    let base = format!("https://{}", partition.console_host());
+    let r = encode(region);
+    Ok(match target {
+        ConsoleTarget::Cluster { cluster } => format!(
+            "{base}/ecs/v2/clusters/{}/services?region={r}",
+            encode(cluster)
+        ),
+        ConsoleTarget::Service { cluster, service } => format!(
+            "{base}/ecs/v2/clusters/{}/services/{}/health?region={r}",
+            encode(cluster),
+            encode(service)
+        ),
+        ConsoleTarget::Task { cluster, task_id } => format!(
+            "{base}/ecs/v2/clusters/{}/tasks/{}/configuration?region={r}",
+            encode(cluster),
+            encode(task_id)
+        ),
+        ConsoleTarget::LogGroup { name } => format!(
+            "{base}/cloudwatch/home?region={r}#logsV2:log-groups/log-group/{}",
+            fragment_encode(name)
+        ),
+        ConsoleTarget::Alarm { name } => format!(
+            "{base}/cloudwatch/home?region={r}#alarmsV2:alarm/{}",
+            encode(name)
+        ),
+    })
+}
+
+/// Whether `url` is an https page of an AWS console host (what the app may open in the browser).
+pub fn is_console_url(url: &str) -> bool {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return false;
+    };
+    let Some(host) = parsed.host_str() else {
+        return false;
+    };
+    parsed.scheme() == "https"
+        && parsed.port().is_none()
+        && parsed.username().is_empty()
+        && Partition::ALL.iter().any(|p| {
+            let console = p.console_host();
+            host == console || host.ends_with(&format!(".{console}"))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service() -> ConsoleTarget {
+        ConsoleTarget::Service {
+            cluster: "coe-ecs-prod".into(),
+            service: "coe-etl-prod-Service".into(),
+        }
+    }
+
+    #[test]
+    fn govcloud_links_use_the_govcloud_console() {
+        let url = console_url(Partition::AwsUsGov, "us-gov-east-1", &service()).unwrap();
+        assert_eq!(
+            url,
+            "https://console.amazonaws-us-gov.com/ecs/v2/clusters/coe-ecs-prod/services/coe-etl-prod-Service/health?region=us-gov-east-1"
+        );
+        let task = ConsoleTarget::Task {
+            cluster: "coe-ecs-prod".into(),
+            task_id: "0123abcd".into(),
+        };
+        assert_eq!(
+            console_url(Partition::AwsUsGov, "us-gov-west-1", &task).unwrap(),
+            "https://console.amazonaws-us-gov.com/ecs/v2/clusters/coe-ecs-prod/tasks/0123abcd/configuration?region=us-gov-west-1"
+        );
+        let logs = ConsoleTarget::LogGroup {
+            name: "/ecs/coe-etl-prod".into(),
+        };
+        assert_eq!(
+            console_url(Partition::AwsUsGov, "us-gov-east-1", &logs).unwrap(),
+            "https://console.amazonaws-us-gov.com/cloudwatch/home?region=us-gov-east-1#logsV2:log-groups/log-group/$252Fecs$252Fcoe-etl-prod"
+        );
+    }
+
+    #[test]
+    fn commercial_links_use_the_commercial_console() {
+        let cluster = ConsoleTarget::Cluster {
+            cluster: "coe-ecs-staging".into(),
+        };
+        assert_eq!(
+            console_url(Partition::Aws, "us-east-1", &cluster).unwrap(),
+            "https://console.aws.amazon.com/ecs/v2/clusters/coe-ecs-staging/services?region=us-east-1"
+        );
+        let alarm = ConsoleTarget::Alarm {
+            name: "api staging 5xx/high".into(),
+        };
+        assert_eq!(
+            console_url(Partition::Aws, "eu-west-1", &alarm).unwrap(),
+            "https://console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/api%20staging%205xx%2Fhigh"
+        );
+        for target in [cluster, alarm, service()] {
+            let url = console_url(Partition::Aws, "us-west-2", &target).unwrap();
+            assert!(is_console_url(&url), "{url}");
+            assert!(!url.contains("us-gov"), "{url}");
+        }
+    }
+
+    #[test]
+    fn a_region_of_the_other_partition_is_refused() {
+        let err = console_url(Partition::Aws, "us-gov-east-1", &service()).unwrap_err();
+        assert_eq!(err.code(), "InvalidInput");
+        assert!(console_url(Partition::AwsUsGov, "us-east-1", &service()).is_err());
+    }
+
+    #[test]
+    fn only_https_console_hosts_count_as_console_urls() {
+        assert!(is_console_url("https://console.aws.amazon.com/ecs/v2"));
+        assert!(is_console_url(
+            "https://us-east-1.console.aws.amazon.com/ecs/v2"
+        ));
+        assert!(is_console_url("https://console.amazonaws-us-gov.com/x"));
+        assert!(!is_console_url("http://console.aws.amazon.com/ecs"));
+        assert!(!is_console_url(
+            "https://console.aws.amazon.com.evil.example/"
+        ));
+        assert!(!is_console_url("https://evilconsole.aws.amazon.com/"));
+        assert!(!is_console_url("https://user@console.aws.amazon.com/"));
+        assert!(!is_console_url("file:///etc/passwd"));
+        assert!(!is_console_url("not a url"));
+    }
+}

@@ -1,0 +1,591 @@
+//! The health roll-up of a service: green, amber or red, with the reasons in plain sentences.
+//!
+//! It weighs what the runbooks check by hand: running against desired tasks, the deployment's
+//! rollout state and circuit breaker, recently stopped tasks, target health, alarms in ALARM and
+//! the thresholds (CPU 70 %, memory 80 %, 5xx 1 % of requests, response time 500 ms).
+
+use crate::model::alarm::AlarmInfo;
+use crate::model::diagnosis::StopCause;
+use crate::model::diagnosis::StoppedTask;
+use crate::model::metrics::LatestValues;
+use crate::model::target::TargetGroupHealth;
+use crate::model::thresholds::Thresholds;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Green, amber or red.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum HealthLevel {
+    /// Nothing needs attention.
+    Green,
+    /// Something to watch.
+    Amber,
+    /// Something is broken.
+    Red,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HealthReason {
+    /// How bad it is.
+    pub level: HealthLevel,
+    /// Which check: `tasks`, `deployment`, `stoppedTasks`, `targets`, `alarms`, `cpu`, `memory`,
+    /// `errors`, `latency`.
+    pub check: String,
+    /// The finding in a sentence.
+    pub text: String,
+}
+
+/// The roll-up of one service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceHealth {
+    /// Service name.
+    pub service: String,
+    /// The worst level found.
+    pub level: HealthLevel,
+    /// One sentence for a banner or a tooltip.
+    pub summary: String,
+    /// Every finding, worst first.
+    pub reasons: Vec<HealthReason>,
+    /// Checks that could not be made (e.g. no permission to read alarms).
+    pub notes: Vec<String>,
+    /// Whether targets, alarms and metrics were checked (service page) or not (list).
+    pub full: bool,
+    /// The metric values compared with the thresholds (full roll-up only).
+    pub latest: Option<LatestValues>,
+    /// The thresholds used.
+    pub thresholds: Thresholds,
+}
+
+/// What the roll-up needs to know about one deployment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeploymentFacts {
+    /// `PRIMARY`, `ACTIVE` or `INACTIVE`.
+    pub status: String,
+    /// `COMPLETED`, `IN_PROGRESS` or `FAILED`.
+    pub rollout_state: Option<String>,
+    /// ECS's reason for the rollout state.
+    pub rollout_reason: Option<String>,
+    /// Tasks that failed to start in this deployment.
+    pub failed_tasks: i32,
+    /// `family:revision`.
+    pub task_definition: String,
+}
+
+/// Everything the roll-up weighs.
+#[derive(Debug, Clone, Default)]
+pub struct HealthInput<'a> {
+    /// Desired tasks.
+    pub desired: i32,
+    /// Running tasks.
+    pub running: i32,
+    /// Pending tasks.
+    pub pending: i32,
+    /// The service's deployments.
+    pub deployments: Vec<DeploymentFacts>,
+    /// Recently stopped tasks.
+    pub stopped: &'a [StoppedTask],
+    /// Target groups with their targets (full roll-up).
+    pub targets: Option<&'a [TargetGroupHealth]>,
+    /// Alarms watching the service (full roll-up).
+    pub alarms: Option<&'a [AlarmInfo]>,
+    /// Latest metric values (full roll-up).
+    pub latest: Option<LatestValues>,
+}
+
+/// A number without needless decimals.
+fn num(v: f64) -> String {
+    if (v - v.round()).abs() < 0.05 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// "1 task" / "3 tasks".
+fn tasks(n: usize) -> String {
+    if n == 1 {
+        "1 task".to_string()
+    } else {
+        format!("{n} tasks")
+    }
+}
+
+/// Weighs `input` against `thresholds`: the findings, worst first.
+pub fn evaluate(input: &HealthInput<'_>, thresholds: &Thresholds) -> Vec<HealthReason> {
+    let mut out = Vec::new();
+    let mut add = |level, check: &str, text: String| {
+        out.push(HealthReason {
+            level,
+            check: check.to_string(),
+            text,
+        })
+    };
+    let primary = input.deployments.iter().find(|d| d.status == "PRIMARY");
+    let deploying = primary.is_some_and(|d| d.rollout_state.as_deref() == Some("IN_PROGRESS"))
+        || input.deployments.len() > 1;
+
+    // Running against desired.
+    if input.desired == 0 {
+        add(
+            HealthLevel::Amber,
+            "tasks",
+            "The service is set to run no tasks (desired count 0).".into(),
+        );
+    } else if input.running == 0 {
+        add(
+            HealthLevel::Red,
+            "tasks",
+            format!("No tasks are running (0 of {} wanted).", input.desired),
+        );
+    } else if input.running < input.desired {
+        let during = if deploying {
+            " while a deployment is in progress"
+        } else {
+            ""
+        };
+        add(
+            HealthLevel::Amber,
+            "tasks",
+            format!(
+                "Only {} of {} tasks are running{during}.",
+                input.running, input.desired
+            ),
+        );
+    }
+
+    // Deployments and the circuit breaker.
+    for d in &input.deployments {
+        let reason = d.rollout_reason.as_deref().unwrap_or_default();
+        let breaker = reason.to_ascii_lowercase().contains("circuit breaker");
+        match d.rollout_state.as_deref() {
+            Some("FAILED") => add(
+                HealthLevel::Red,
+                "deployment",
+                if breaker {
+                    format!(
+                        "The deployment circuit breaker stopped the deployment of {}: {reason}",
+                        d.task_definition
+                    )
+                } else {
+                    format!("The deployment of {} failed: {reason}", d.task_definition)
+                },
+            ),
+            Some("IN_PROGRESS") if d.status == "PRIMARY" => {
+                if d.failed_tasks > 0 {
+                    add(
+                        HealthLevel::Amber,
+                        "deployment",
+                        format!(
+                            "A deployment of {} is in progress and {} failed to start so far.",
+                            d.task_definition,
+                            tasks(d.failed_tasks as usize)
+                        ),
+                    );
+                } else {
+                    add(
+                        HealthLevel::Amber,
+                        "deployment",
+                        format!("A deployment of {} is in progress.", d.task_definition),
+                    );
+                }
+            }
+            _ if breaker && d.status == "PRIMARY" && reason.contains("rolling back") => add(
+                HealthLevel::Red,
+                "deployment",
+                format!("The circuit breaker is rolling the service back: {reason}"),
+            ),
+            _ => {}
+        }
+    }
+
+    // Recently stopped tasks that point at a problem.
+    let failures: Vec<&StoppedTask> = input
+        .stopped
+        .iter()
+        .filter(|t| t.diagnosis.cause.is_failure())
+        .collect();
+    if let Some(newest) = failures.first() {
+        let n = failures.len();
+        let oom = failures
+            .iter()
+            .filter(|t| t.diagnosis.cause == StopCause::OutOfMemory)
+            .count();
+        let arch = failures
+            .iter()
+            .any(|t| t.diagnosis.cause == StopCause::WrongArchitecture);
+        if oom > 0 {
+            add(
+                HealthLevel::Red,
+                "stoppedTasks",
+                format!(
+                    "Tasks are running out of memory: {} stopped recently with an out-of-memory error (exit code 137). Raise the task memory or fix a leak.",
+                    tasks(oom)
+                ),
+            );
+        } else if arch {
+            add(
+                HealthLevel::Red,
+                "stoppedTasks",
+                format!(
+                    "Tasks crash at start: the image is built for another CPU architecture (\"exec format error\"); {} stopped recently.",
+                    tasks(n)
+                ),
+            );
+        } else if n >= 2 {
+            add(
+                HealthLevel::Red,
+                "stoppedTasks",
+                format!(
+                    "Tasks keep stopping: {} stopped recently. Latest: {}.",
+                    tasks(n),
+                    newest.diagnosis.title
+                ),
+            );
+        } else {
+            add(
+                HealthLevel::Amber,
+                "stoppedTasks",
+                format!("A task stopped unexpectedly: {}.", newest.diagnosis.title),
+            );
+        }
+    }
+
+    // Target health.
+    for group in input.targets.unwrap_or_default() {
+        if group.unhealthy == 0 {
+            continue;
+        }
+        let why = group
+            .targets
+            .iter()
+            .find(|t| t.state == "unhealthy")
+            .and_then(|t| t.description.clone().or(t.reason.clone()))
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
+        if group.healthy == 0 {
+            add(
+                HealthLevel::Red,
+                "targets",
+                format!(
+                    "No healthy targets in {}: {} unhealthy{why}.",
+                    group.name, group.unhealthy
+                ),
+            );
+        } else {
+            add(
+                HealthLevel::Amber,
+                "targets",
+                format!(
+                    "{} of {} targets in {} are unhealthy{why}.",
+                    group.unhealthy,
+                    group.targets.len(),
+                    group.name
+                ),
+            );
+        }
+    }
+
+    // Alarms: someone decided these matter, so one in ALARM is red.
+    for alarm in input
+        .alarms
+        .unwrap_or_default()
+        .iter()
+        .filter(|a| a.state == "ALARM")
+    {
+        let about = alarm
+            .description
+            .as_deref()
+            .map(|d| format!(": {d}"))
+            .unwrap_or_default();
+        add(
+            HealthLevel::Red,
+            "alarms",
+            format!("The alarm {} is in ALARM{about}.", alarm.name),
+        );
+    }
+
+    // Thresholds.
+    if let Some(latest) = input.latest {
+        if let Some(cpu) = latest.cpu_percent.filter(|v| *v > thresholds.cpu_percent) {
+            add(
+                HealthLevel::Amber,
+                "cpu",
+                format!(
+                    "CPU is at {} %, above the {} % limit.",
+                    num(cpu),
+                    num(thresholds.cpu_percent)
+                ),
+            );
+        }
+        if let Some(mem) = latest
+            .memory_percent
+            .filter(|v| *v > thresholds.memory_percent)
+        {
+            add(
+                HealthLevel::Amber,
+                "memory",
+                format!(
+                    "Memory is at {} %, above the {} % limit.",
+                    num(mem),
+                    num(thresholds.memory_percent)
+                ),
+            );
+        }
+        if let Some(rate) = latest
+            .error_rate_percent
+            .filter(|v| *v > thresholds.error_rate_percent)
+        {
+            let level = if rate > 5.0 * thresholds.error_rate_percent {
+                HealthLevel::Red
+            } else {
+                HealthLevel::Amber
+            };
+            add(
+                level,
+                "errors",
+                format!(
+                    "{} % of requests get a 5xx error, above the {} % limit.",
+                    num(rate),
+                    num(thresholds.error_rate_percent)
+                ),
+            );
+        }
+        if let Some(ms) = latest
+            .response_time_ms
+            .filter(|v| *v > thresholds.response_time_ms)
+        {
+            let level = if ms > 2.0 * thresholds.response_time_ms {
+                HealthLevel::Red
+            } else {
+                HealthLevel::Amber
+            };
+            add(
+                level,
+                "latency",
+                format!(
+                    "Responses take {} ms on average, above the {} ms limit.",
+                    num(ms),
+                    num(thresholds.response_time_ms)
+                ),
+            );
+        }
+    }
+    out.sort_by_key(|r| std::cmp::Reverse(r.level));
+    out
+}
+
+/// Builds the roll-up of `service` from its findings.
+pub fn roll_up(
+    service: &str,
+    input: &HealthInput<'_>,
+    thresholds: &Thresholds,
+    full: bool,
+    notes: Vec<String>,
+) -> ServiceHealth {
+    let reasons = evaluate(input, thresholds);
+    let level = reasons.first().map_or(HealthLevel::Green, |r| r.level);
+    let summary = match reasons.first() {
+        None => {
+            let mut parts = vec![format!(
+                "{} of {} running",
+                input.running.max(0),
+                tasks(input.desired.max(0) as usize)
+            )];
+            parts.push("no failed deployments".into());
+            if input.targets.is_some_and(|t| !t.is_empty()) {
+                parts.push("all targets healthy".into());
+            }
+            if let Some(latest) = input.latest {
+                // The list's roll-up reads CPU and memory only; the page's also the load balancer's.
+                parts.push(
+                    if latest.error_rate_percent.is_some() || latest.response_time_ms.is_some() {
+                        "metrics within limits".into()
+                    } else {
+                        "CPU and memory within limits".into()
+                    },
+                );
+            }
+            format!("Healthy: {}.", parts.join(", "))
+        }
+        Some(first) if reasons.len() == 1 => first.text.clone(),
+        Some(first) => format!(
+            "{} (and {} more finding{})",
+            first.text,
+            reasons.len() - 1,
+            if reasons.len() == 2 { "" } else { "s" }
+        ),
+    };
+    ServiceHealth {
+        service: service.to_string(),
+        level,
+        summary,
+        reasons,
+        notes,
+        full,
+        latest: input.latest,
+        thresholds: *thresholds,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::diagnosis::diagnose;
+    use crate::model::task::ContainerInfo;
+
+    fn stopped(exit: i32, reason: &str) -> StoppedTask {
+        let containers = vec![ContainerInfo {
+            name: "app".into(),
+            image: None,
+            last_status: Some("STOPPED".into()),
+            exit_code: Some(exit),
+            reason: Some(reason.into()),
+            health_status: None,
+        }];
+        StoppedTask {
+            id: "t".into(),
+            arn: "arn".into(),
+            task_definition: "app:1".into(),
+            started_at: None,
+            stopped_at: None,
+            stop_code: Some("EssentialContainerExited".into()),
+            stopped_reason: Some("Essential container in task exited".into()),
+            diagnosis: diagnose(
+                Some("EssentialContainerExited"),
+                None,
+                &containers,
+                &[reason.to_string()],
+            ),
+            last_lines: vec![],
+            containers,
+        }
+    }
+
+    fn primary(state: &str, reason: Option<&str>) -> DeploymentFacts {
+        DeploymentFacts {
+            status: "PRIMARY".into(),
+            rollout_state: Some(state.into()),
+            rollout_reason: reason.map(str::to_string),
+            failed_tasks: 0,
+            task_definition: "app:3".into(),
+        }
+    }
+
+    #[test]
+    fn healthy_service_is_green_with_a_summary() {
+        let input = HealthInput {
+            desired: 2,
+            running: 2,
+            deployments: vec![primary("COMPLETED", None)],
+            latest: Some(LatestValues {
+                cpu_percent: Some(20.0),
+                memory_percent: Some(40.0),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let h = roll_up("svc", &input, &Thresholds::default(), true, vec![]);
+        assert_eq!(h.level, HealthLevel::Green);
+        assert!(
+            h.summary.starts_with("Healthy: 2 of 2 tasks running"),
+            "{}",
+            h.summary
+        );
+    }
+
+    #[test]
+    fn thresholds_are_configurable_and_named_in_reasons() {
+        let input = HealthInput {
+            desired: 1,
+            running: 1,
+            latest: Some(LatestValues {
+                cpu_percent: Some(75.0),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let h = roll_up("svc", &input, &Thresholds::default(), true, vec![]);
+        assert_eq!(h.level, HealthLevel::Amber);
+        assert_eq!(h.summary, "CPU is at 75 %, above the 70 % limit.");
+        let relaxed = Thresholds {
+            cpu_percent: 80.0,
+            ..Default::default()
+        };
+        assert_eq!(
+            roll_up("svc", &input, &relaxed, true, vec![]).level,
+            HealthLevel::Green
+        );
+    }
+
+    #[test]
+    fn crash_loop_oom_and_failed_deployments_are_red() {
+        let crashes = [
+            stopped(1, "exec /sbin/api-server: exec format error"),
+            stopped(1, "exec /sbin/api-server: exec format error"),
+        ];
+        let input = HealthInput {
+            desired: 1,
+            running: 0,
+            stopped: &crashes,
+            ..Default::default()
+        };
+        let reasons = evaluate(&input, &Thresholds::default());
+        assert!(reasons.iter().all(|r| r.level == HealthLevel::Red));
+        assert!(reasons
+            .iter()
+            .any(|r| r.text.contains("another CPU architecture")));
+        assert!(reasons
+            .iter()
+            .any(|r| r.text.contains("No tasks are running")));
+
+        let oom = [stopped(
+            137,
+            "OutOfMemoryError: Container killed due to memory usage",
+        )];
+        let input = HealthInput {
+            desired: 1,
+            running: 1,
+            stopped: &oom,
+            ..Default::default()
+        };
+        let h = roll_up("svc", &input, &Thresholds::default(), false, vec![]);
+        assert_eq!(h.level, HealthLevel::Red);
+        assert!(h.summary.contains("out of memory"), "{}", h.summary);
+
+        let input = HealthInput {
+            desired: 2,
+            running: 2,
+            deployments: vec![primary(
+                "FAILED",
+                Some("ECS deployment circuit breaker: tasks failed to start."),
+            )],
+            ..Default::default()
+        };
+        let h = roll_up("svc", &input, &Thresholds::default(), false, vec![]);
+        assert_eq!(h.level, HealthLevel::Red);
+        assert!(h.summary.contains("circuit breaker"), "{}", h.summary);
+    }
+
+    #[test]
+    fn one_unexpected_stop_or_a_deployment_is_amber() {
+        let one = [stopped(2, "")];
+        let input = HealthInput {
+            desired: 2,
+            running: 1,
+            deployments: vec![primary("IN_PROGRESS", None)],
+            stopped: &one,
+            ..Default::default()
+        };
+        let h = roll_up("svc", &input, &Thresholds::default(), false, vec![]);
+        assert_eq!(h.level, HealthLevel::Amber);
+        assert!(h
+            .reasons
+            .iter()
+            .any(|r| r.text.contains("while a deployment is in progress")));
+        assert!(h.summary.contains("more finding"), "{}", h.summary);
+    }
+}

@@ -1,0 +1,22 @@
+//! Pure types and rules: what the app knows about partitions, services, tasks, deployments,
+//! health, plans and protection. No I/O and no SDK clients: everything here is a function of
+//! its inputs, so it is tested without a network.
+
+pub mod action;
+pub mod alarm;
+pub mod cluster;
+pub mod console;
+pub mod deployment;
+pub mod diagnosis;
+pub mod event;
+pub mod health;
+pub mod metrics;
+pub mod partition;
+pub mod plan;
+pub mod protection;
+pub mod reading;
+pub mod service;
+pub mod target;
+pub mod task;
+pub mod thresholds;
+pub mod watch;

@@ -1,0 +1,712 @@
+//! Planning, a pure function of one service reading: what ECS will do, in plain words, how risky
+//! it is, and what would be safer.
+
+use crate::error::CoreError;
+use crate::model::action::{ActionRequest, PlanAlternative, RiskLevel};
+use crate::model::reading::ServiceSnapshot;
+
+/// The highest desired count ECS Desk sets (bigger changes belong to the platform team).
+pub const MAX_DESIRED_COUNT: i32 = 100;
+
+/// The longest stop reason a user may type (ECS takes 255 characters; ECS Desk adds its name).
+pub const MAX_REASON_CHARS: usize = 200;
+
+/// What a plan says, before the app adds who, where and how to confirm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanBody {
+    /// Short title, e.g. "Restart coe-etl-prod-Service (force new deployment)".
+    pub title: String,
+    /// What ECS will do, step by step.
+    pub steps: Vec<String>,
+    /// Risk level.
+    pub risk: RiskLevel,
+    /// The risk in one sentence.
+    pub risk_sentence: String,
+    /// Whether the service is expected to be down for a while.
+    pub downtime_expected: bool,
+    /// Things worth knowing (running below desired, a deployment in progress...).
+    pub notes: Vec<String>,
+    /// A safer way to the same goal.
+    pub alternative: Option<PlanAlternative>,
+}
+
+/// "1 task", "3 tasks".
+fn tasks(n: i32) -> String {
+    if n == 1 {
+        "1 task".to_string()
+    } else {
+        format!("{n} tasks")
+    }
+}
+
+/// How ECS replaces every task of the service (a new deployment), from its deployment settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rollout {
+    /// Steps in plain words.
+    pub steps: Vec<String>,
+    /// Risk.
+    pub risk: RiskLevel,
+    /// The risk in one sentence.
+    pub sentence: String,
+    /// The service goes down for a while.
+    pub downtime: bool,
+}
+
+/// How a new deployment of `snap` proceeds under minimumHealthyPercent/maximumPercent.
+pub fn rollout(snap: &ServiceSnapshot) -> Rollout {
+    let n = snap.desired.max(0);
+    let running = snap.running_tasks().count() as i32;
+    let healthy = if snap.has_load_balancer {
+        "healthy and receiving traffic from the load balancer"
+    } else {
+        "running and healthy"
+    };
+    if n == 0 {
+        return Rollout {
+            steps: vec![
+                "The service wants 0 tasks, so ECS starts and stops nothing now.".to_string(),
+                "Tasks started later use the new deployment.".to_string(),
+            ],
+            risk: RiskLevel::Safe,
+            sentence: "Nothing is running, so nothing goes down.".to_string(),
+            downtime: false,
+        };
+    }
+    // ECS rounds the lower limit up and the upper limit down.
+    let min_healthy = (n * snap.min_pct.max(0) + 99) / 100;
+    let max_total = n * snap.max_pct.max(0) / 100;
+    let mut r = if max_total > n {
+        let extra = (max_total - n).min(n);
+        if min_healthy >= n {
+            let mut steps = vec![
+                format!(
+                    "ECS starts {} beside the {} running now.",
+                    if extra == 1 {
+                        "1 new task".to_string()
+                    } else {
+                        format!("{extra} new tasks")
+                    },
+                    tasks(n).replace("task", "old task")
+                ),
+                format!(
+                    "It waits until {} {healthy}.",
+                    if extra == 1 {
+                        "the new task is"
+                    } else {
+                        "the new tasks are"
+                    }
+                ),
+                format!(
+                    "Then it stops {} (open connections drain first).",
+                    if n == 1 {
+                        "the old one".to_string()
+                    } else {
+                        format!("{} old", tasks(extra))
+                    }
+                ),
+            ];
+            if extra < n {
+                steps.push(format!("It repeats this until all {n} tasks are replaced."));
+            }
+            Rollout {
+                steps,
+                risk: RiskLevel::Safe,
+                sentence: if n == 1 {
+                    "No downtime expected: the old task keeps serving until its replacement is healthy.".to_string()
+                } else {
+                    "No downtime expected: old tasks keep serving until their replacements are healthy.".to_string()
+                },
+                downtime: false,
+            }
+        } else if min_healthy == 0 {
+            Rollout {
+                steps: vec![
+                    format!("ECS starts up to {} and may stop every old task at the same time (minimum healthy {} %).", tasks(extra).replace("task", "new task"), snap.min_pct),
+                    format!("New tasks take a few minutes to become {healthy}."),
+                ],
+                risk: RiskLevel::Danger,
+                sentence: "ECS may stop all old tasks before new ones are healthy: the service may be down for up to 5 minutes.".to_string(),
+                downtime: true,
+            }
+        } else {
+            Rollout {
+                steps: vec![
+                    format!("ECS starts up to {} and may stop up to {} old at the same time.", tasks(extra).replace("task", "new task"), tasks(n - min_healthy)),
+                    format!("At least {min_healthy} of {n} tasks keep running while the new ones become {healthy}."),
+                ],
+                risk: RiskLevel::Caution,
+                sentence: format!("Capacity may drop to {min_healthy} of {n} tasks while tasks are replaced; the service stays up."),
+                downtime: false,
+            }
+        }
+    } else if min_healthy >= n {
+        Rollout {
+            steps: vec![
+                format!(
+                    "ECS may neither start extra tasks (maximum {} %) nor stop any first (minimum healthy {} %).",
+                    snap.max_pct, snap.min_pct
+                ),
+                "The deployment cannot progress until these settings change.".to_string(),
+            ],
+            risk: RiskLevel::Danger,
+            sentence: "This deployment would not progress: ask your platform team to raise the maximum percent above 100.".to_string(),
+            downtime: false,
+        }
+    } else if min_healthy == 0 {
+        Rollout {
+            steps: vec![
+                format!(
+                    "This service allows at most {} % of its tasks during a deployment, so ECS cannot start a new task beside the old one.",
+                    snap.max_pct
+                ),
+                format!(
+                    "ECS first stops {} (open connections drain first).",
+                    if n == 1 {
+                        "the only running task".to_string()
+                    } else {
+                        format!("all {n} running tasks")
+                    }
+                ),
+                format!("Then it starts the replacement and waits until it is {healthy}."),
+            ],
+            risk: RiskLevel::Danger,
+            sentence: if n == 1 {
+                "ECS stops the only task before starting the new one: the service will be down for up to 5 minutes.".to_string()
+            } else {
+                format!("ECS stops all {n} tasks before starting new ones: the service will be down for up to 5 minutes.")
+            },
+            downtime: true,
+        }
+    } else {
+        Rollout {
+            steps: vec![
+                format!(
+                    "ECS first stops {} old, keeping {min_healthy} of {n} running.",
+                    tasks(n - min_healthy)
+                ),
+                format!("It starts replacements, waits until they are {healthy}, then continues with the rest."),
+            ],
+            risk: RiskLevel::Caution,
+            sentence: format!("Capacity drops to {min_healthy} of {n} tasks while tasks are replaced; the service stays up."),
+            downtime: false,
+        }
+    };
+    if running == 0 {
+        // Nothing serves now, so a restart cannot take the service down: it is down already.
+        r.risk = RiskLevel::Caution;
+        r.downtime = false;
+        r.sentence = format!(
+            "No task is running now: the service is already down. A new deployment starts {}.",
+            tasks(n).replace("task", "fresh task")
+        );
+    }
+    r
+}
+
+/// Notes about the service's state that matter for any action.
+fn notes(snap: &ServiceSnapshot) -> Vec<String> {
+    let mut notes = Vec::new();
+    let running = snap.running_tasks().count() as i32;
+    if snap.desired > 0 && running < snap.desired {
+        notes.push(format!(
+            "Only {running} of {} are running now.",
+            tasks(snap.desired)
+        ));
+    }
+    let in_progress = snap.deployments.len() > 1
+        || snap
+            .primary()
+            .is_some_and(|p| p.rollout_state.as_deref() == Some("IN_PROGRESS"));
+    if in_progress {
+        notes.push("A deployment is already in progress; a new one takes its place.".to_string());
+    }
+    if let Some(p) = snap.primary() {
+        if p.failed_tasks > 0 {
+            notes.push(format!(
+                "{} of the current deployment failed to start.",
+                tasks(p.failed_tasks)
+            ));
+        }
+    }
+    notes
+}
+
+/// Whether the current version looks broken (tasks fail to start, or none runs).
+fn failing(snap: &ServiceSnapshot) -> bool {
+    snap.desired > 0
+        && (snap.primary().is_some_and(|p| p.failed_tasks > 0) || snap.running_tasks().count() == 0)
+}
+
+/// Plans `action` on `snap`; `revisions` are the ACTIVE revisions of the service's family.
+pub fn plan(
+    snap: &ServiceSnapshot,
+    action: &ActionRequest,
+    revisions: &[i32],
+) -> Result<PlanBody, CoreError> {
+    let service = snap.name.as_str();
+    if snap.status != "ACTIVE" {
+        return Err(CoreError::InvalidInput(format!(
+            "{service} is {} and cannot be changed.",
+            snap.status
+        )));
+    }
+    let notes = notes(snap);
+    let current = snap.revision();
+    let previous = revisions.iter().copied().filter(|r| *r < current).max();
+    match action {
+        ActionRequest::ForceNewDeployment => {
+            let r = rollout(snap);
+            let mut steps = vec![format!(
+                "ECS starts a new deployment of {} (same version, fresh tasks).",
+                snap.task_definition
+            )];
+            steps.extend(r.steps);
+            let alternative = match previous {
+                Some(prev) if failing(snap) => Some(PlanAlternative {
+                    action: ActionRequest::Rollback { revision: prev },
+                    label: format!("Roll back to {}:{prev}", snap.family()),
+                    why: "Tasks of the current version are failing; restarting the same version will likely fail the same way.".to_string(),
+                }),
+                _ => None,
+            };
+            Ok(PlanBody {
+                title: format!("Restart {service} (force new deployment)"),
+                steps,
+                risk: r.risk,
+                risk_sentence: r.sentence,
+                downtime_expected: r.downtime,
+                notes,
+                alternative,
+            })
+        }
+        ActionRequest::StopTask { task, reason } => {
+            let reason = reason.trim();
+            if reason.is_empty() {
+                return Err(CoreError::InvalidInput(
+                    "Say why you stop the task: ECS keeps the reason with the stopped task."
+                        .to_string(),
+                ));
+            }
+            if reason.chars().count() > MAX_REASON_CHARS {
+                return Err(CoreError::InvalidInput(format!(
+                    "The reason is too long: at most {MAX_REASON_CHARS} characters."
+                )));
+            }
+            let id = task.rsplit('/').next().unwrap_or(task);
+            let Some(target) = snap
+                .tasks
+                .iter()
+                .find(|t| t.id == id && t.desired_status == "RUNNING")
+            else {
+                return Err(CoreError::NotFound(format!(
+                    "Task {id} is not running in {service} any more."
+                )));
+            };
+            let others = snap.running_tasks().filter(|t| t.id != target.id).count() as i32;
+            let mut steps = vec![format!(
+                "ECS stops task {id} and records the reason “{reason}”."
+            )];
+            if snap.has_load_balancer {
+                steps.push(
+                    "The load balancer stops sending it new requests; open connections drain first."
+                        .to_string(),
+                );
+            }
+            let restart = rollout(snap);
+            if others == 0 {
+                steps.push(format!(
+                    "ECS then sees 0 of {} running and starts a replacement.",
+                    tasks(snap.desired.max(1))
+                ));
+                steps.push(
+                    "The replacement needs a few minutes to start and pass its health checks; until then nobody can use the service."
+                        .to_string(),
+                );
+                let alternative = (!restart.downtime && target.is_running()).then(|| PlanAlternative {
+                    action: ActionRequest::ForceNewDeployment,
+                    label: "Restart (force new deployment)".to_string(),
+                    why: "ECS starts the new task first and stops this one only when the new one is healthy: no downtime.".to_string(),
+                });
+                Ok(PlanBody {
+                    title: format!("Stop task {id} of {service}"),
+                    steps,
+                    risk: RiskLevel::Danger,
+                    risk_sentence: "This is the only running task: the service will be down for up to 5 minutes.".to_string(),
+                    downtime_expected: true,
+                    notes,
+                    alternative,
+                })
+            } else {
+                steps.push(format!(
+                    "ECS starts a replacement; the other {} keep serving meanwhile.",
+                    tasks(others).replace("task", "running task")
+                ));
+                Ok(PlanBody {
+                    title: format!("Stop task {id} of {service}"),
+                    steps,
+                    risk: RiskLevel::Caution,
+                    risk_sentence: format!(
+                        "Capacity drops to {others} of {} until the replacement is healthy; the service stays up.",
+                        tasks(snap.desired.max(others + 1))
+                    ),
+                    downtime_expected: false,
+                    notes,
+                    alternative: None,
+                })
+            }
+        }
+        ActionRequest::SetDesiredCount { desired } => {
+            let d = *desired;
+            let n = snap.desired;
+            if !(0..=MAX_DESIRED_COUNT).contains(&d) {
+                return Err(CoreError::InvalidInput(format!(
+                    "Choose a number of tasks from 0 to {MAX_DESIRED_COUNT}. For more, ask your platform team."
+                )));
+            }
+            if d == n {
+                return Err(CoreError::InvalidInput(format!(
+                    "{service} already wants {}.",
+                    tasks(n)
+                )));
+            }
+            let title = format!("Scale {service} from {} to {}", tasks(n), tasks(d));
+            let (steps, risk, sentence, downtime) = if d == 0 {
+                (
+                    vec![
+                        format!(
+                            "ECS stops all {} (open connections drain first).",
+                            tasks(n)
+                        ),
+                        "The service stays defined with 0 tasks; scale it up again to bring it back.".to_string(),
+                    ],
+                    RiskLevel::Danger,
+                    "Scaling to zero stops every task: the service will be down until you scale it up again.".to_string(),
+                    true,
+                )
+            } else if d < n {
+                (
+                    vec![
+                        format!(
+                            "ECS stops {} (open connections drain first); {} keep serving.",
+                            tasks(n - d),
+                            tasks(d)
+                        ),
+                    ],
+                    RiskLevel::Caution,
+                    format!("Capacity drops from {n} to {d}; if the remaining tasks are too busy, requests may slow down or fail."),
+                    false,
+                )
+            } else {
+                let mut steps = vec![format!(
+                    "ECS starts {} of {}.",
+                    tasks(d - n).replace("task", "new task"),
+                    snap.task_definition
+                )];
+                steps.push(if snap.has_load_balancer {
+                    "Each receives traffic once it passes the load balancer's health checks."
+                        .to_string()
+                } else {
+                    "Each starts working once it is running.".to_string()
+                });
+                let sentence = if n == 0 {
+                    "The service comes back once the new tasks are running and healthy (a few minutes).".to_string()
+                } else {
+                    "Adds capacity; running tasks are not touched.".to_string()
+                };
+                (steps, RiskLevel::Safe, sentence, false)
+            };
+            Ok(PlanBody {
+                title,
+                steps,
+                risk,
+                risk_sentence: sentence,
+                downtime_expected: downtime,
+                notes,
+                alternative: None,
+            })
+        }
+        ActionRequest::Rollback { revision } => {
+            let family = snap.family();
+            if *revision == current {
+                return Err(CoreError::InvalidInput(format!(
+                    "{service} already runs {family}:{revision}."
+                )));
+            }
+            if !revisions.contains(revision) {
+                return Err(CoreError::InvalidInput(format!(
+                    "{family}:{revision} is not an active revision. Choose one of: {}.",
+                    revisions
+                        .iter()
+                        .map(|r| r.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+            let r = rollout(snap);
+            let mut steps = vec![format!(
+                "ECS deploys {family}:{revision} in place of {} (every task is replaced; the task definition itself is not changed).",
+                snap.task_definition
+            )];
+            steps.extend(r.steps);
+            let (risk, sentence) = if r.risk == RiskLevel::Safe {
+                (
+                    RiskLevel::Caution,
+                    format!(
+                        "{} Tasks then run the {} version {family}:{revision}.",
+                        r.sentence,
+                        if *revision < current {
+                            "older"
+                        } else {
+                            "newer"
+                        }
+                    ),
+                )
+            } else {
+                (r.risk, r.sentence)
+            };
+            Ok(PlanBody {
+                title: if *revision < current {
+                    format!("Roll back {service} to {family}:{revision}")
+                } else {
+                    format!("Deploy {family}:{revision} to {service}")
+                },
+                steps,
+                risk,
+                risk_sentence: sentence,
+                downtime_expected: r.downtime,
+                notes,
+                alternative: None,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::reading::{SnapDeployment, SnapTarget, SnapTask};
+
+    fn task(id: &str, ip: &str) -> SnapTask {
+        SnapTask {
+            id: id.into(),
+            last_status: "RUNNING".into(),
+            desired_status: "RUNNING".into(),
+            private_ip: Some(ip.into()),
+            task_definition: "coe-etl-prod:3".into(),
+            ..Default::default()
+        }
+    }
+
+    /// A service like coe-etl-prod-Service: 1 task behind a load balancer, 100 %/200 %.
+    fn one_task(min: i32, max: i32) -> ServiceSnapshot {
+        ServiceSnapshot {
+            name: "coe-etl-prod-Service".into(),
+            status: "ACTIVE".into(),
+            desired: 1,
+            running: 1,
+            min_pct: min,
+            max_pct: max,
+            task_definition: "coe-etl-prod:3".into(),
+            deployments: vec![SnapDeployment {
+                id: "ecs-svc/1".into(),
+                status: "PRIMARY".into(),
+                rollout_state: Some("COMPLETED".into()),
+                desired: 1,
+                running: 1,
+                ..Default::default()
+            }],
+            tasks: vec![task("aaa", "10.0.0.1")],
+            has_load_balancer: true,
+            targets: vec![SnapTarget {
+                id: "10.0.0.1".into(),
+                port: Some(5000),
+                state: "healthy".into(),
+                reason: None,
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn restart_of_one_task_starts_first_without_downtime() {
+        let p = plan(
+            &one_task(100, 200),
+            &ActionRequest::ForceNewDeployment,
+            &[3, 2, 1],
+        )
+        .unwrap();
+        assert_eq!(p.risk, RiskLevel::Safe);
+        assert!(!p.downtime_expected);
+        assert!(
+            p.steps
+                .iter()
+                .any(|s| s == "ECS starts 1 new task beside the 1 old task running now."),
+            "{:?}",
+            p.steps
+        );
+        assert!(p
+            .steps
+            .iter()
+            .any(|s| s.starts_with("It waits until the new task is healthy")));
+        assert!(p
+            .steps
+            .iter()
+            .any(|s| s.starts_with("Then it stops the old one")));
+        assert!(p.risk_sentence.starts_with("No downtime expected"));
+        assert!(p.alternative.is_none());
+        assert_eq!(
+            p.title,
+            "Restart coe-etl-prod-Service (force new deployment)"
+        );
+    }
+
+    #[test]
+    fn restart_with_max_100_stops_first_and_means_downtime() {
+        let p = plan(&one_task(0, 100), &ActionRequest::ForceNewDeployment, &[3]).unwrap();
+        assert_eq!(p.risk, RiskLevel::Danger);
+        assert!(p.downtime_expected);
+        assert!(
+            p.steps
+                .iter()
+                .any(|s| s.contains("first stops the only running task")),
+            "{:?}",
+            p.steps
+        );
+        assert!(p.risk_sentence.contains("down for up to 5 minutes"));
+        let stuck = plan(
+            &one_task(100, 100),
+            &ActionRequest::ForceNewDeployment,
+            &[3],
+        )
+        .unwrap();
+        assert_eq!(stuck.risk, RiskLevel::Danger);
+        assert!(stuck.risk_sentence.contains("would not progress"));
+    }
+
+    #[test]
+    fn many_tasks_with_reduced_capacity_is_caution() {
+        let mut s = one_task(50, 100);
+        s.desired = 4;
+        s.tasks = (0..4)
+            .map(|i| task(&format!("t{i}"), &format!("10.0.0.{i}")))
+            .collect();
+        let p = plan(&s, &ActionRequest::ForceNewDeployment, &[3]).unwrap();
+        assert_eq!(p.risk, RiskLevel::Caution);
+        assert!(p.risk_sentence.contains("2 of 4"), "{}", p.risk_sentence);
+        assert!(!p.downtime_expected);
+    }
+
+    #[test]
+    fn stopping_the_only_task_is_downtime_with_restart_as_alternative() {
+        let s = one_task(100, 200);
+        let p = plan(
+            &s,
+            &ActionRequest::StopTask {
+                task: "arn:aws-us-gov:ecs:us-gov-east-1:1:task/coe-ecs-prod/aaa".into(),
+                reason: "hung".into(),
+            },
+            &[3],
+        )
+        .unwrap();
+        assert_eq!(p.risk, RiskLevel::Danger);
+        assert!(p.downtime_expected);
+        assert_eq!(
+            p.risk_sentence,
+            "This is the only running task: the service will be down for up to 5 minutes."
+        );
+        let alt = p.alternative.expect("an alternative");
+        assert_eq!(alt.action, ActionRequest::ForceNewDeployment);
+        assert!(alt.why.contains("no downtime"));
+
+        let mut two = s.clone();
+        two.desired = 2;
+        two.tasks.push(task("bbb", "10.0.0.2"));
+        let p = plan(
+            &two,
+            &ActionRequest::StopTask {
+                task: "aaa".into(),
+                reason: "hung".into(),
+            },
+            &[3],
+        )
+        .unwrap();
+        assert_eq!(p.risk, RiskLevel::Caution);
+        assert!(!p.downtime_expected);
+        assert!(p.alternative.is_none());
+
+        let err = plan(
+            &s,
+            &ActionRequest::StopTask {
+                task: "aaa".into(),
+                reason: "  ".into(),
+            },
+            &[3],
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "InvalidInput");
+        let err = plan(
+            &s,
+            &ActionRequest::StopTask {
+                task: "zzz".into(),
+                reason: "x".into(),
+            },
+            &[3],
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "NotFound");
+    }
+
+    #[test]
+    fn scaling_is_validated_and_zero_is_danger() {
+        let s = one_task(100, 200);
+        let zero = plan(&s, &ActionRequest::SetDesiredCount { desired: 0 }, &[3]).unwrap();
+        assert_eq!(zero.risk, RiskLevel::Danger);
+        assert!(zero
+            .risk_sentence
+            .contains("down until you scale it up again"));
+        let up = plan(&s, &ActionRequest::SetDesiredCount { desired: 3 }, &[3]).unwrap();
+        assert_eq!(up.risk, RiskLevel::Safe);
+        assert_eq!(
+            up.title,
+            "Scale coe-etl-prod-Service from 1 task to 3 tasks"
+        );
+        for bad in [-1, MAX_DESIRED_COUNT + 1] {
+            let err = plan(&s, &ActionRequest::SetDesiredCount { desired: bad }, &[3]).unwrap_err();
+            assert!(err.to_string().contains("from 0 to 100"), "{err}");
+        }
+        let same = plan(&s, &ActionRequest::SetDesiredCount { desired: 1 }, &[3]).unwrap_err();
+        assert!(same.to_string().contains("already wants 1 task"));
+    }
+
+    #[test]
+    fn rollback_needs_another_active_revision() {
+        let s = one_task(100, 200);
+        let p = plan(&s, &ActionRequest::Rollback { revision: 2 }, &[3, 2, 1]).unwrap();
+        assert_eq!(p.risk, RiskLevel::Caution);
+        assert_eq!(p.title, "Roll back coe-etl-prod-Service to coe-etl-prod:2");
+        assert!(p.steps[0].contains("coe-etl-prod:2 in place of coe-etl-prod:3"));
+        assert!(plan(&s, &ActionRequest::Rollback { revision: 3 }, &[3, 2]).is_err());
+        let err = plan(&s, &ActionRequest::Rollback { revision: 7 }, &[3, 2]).unwrap_err();
+        assert!(err.to_string().contains("Choose one of: 3, 2"), "{err}");
+    }
+
+    #[test]
+    fn a_failing_service_is_already_down_and_rollback_is_suggested() {
+        let mut s = one_task(0, 100);
+        s.tasks.clear();
+        s.deployments[0].failed_tasks = 4;
+        let p = plan(&s, &ActionRequest::ForceNewDeployment, &[3, 2, 1]).unwrap();
+        assert_eq!(p.risk, RiskLevel::Caution);
+        assert!(!p.downtime_expected);
+        assert!(p.risk_sentence.contains("already down"));
+        assert!(
+            p.notes
+                .iter()
+                .any(|n| n.contains("4 tasks of the current deployment failed")),
+            "{:?}",
+            p.notes
+        );
+        let alt = p.alternative.expect("rollback suggested");
+        assert_eq!(alt.action, ActionRequest::Rollback { revision: 2 });
+    }
+}

@@ -1,0 +1,341 @@
+//! Watching an executed action to a verdict: progress from each service reading, and the rules
+//! that decide when it is over.
+
+use std::collections::HashSet;
+
+use crate::model::action::{ActionRequest, VerdictOutcome, WatchTarget, WatchUpdate};
+use crate::model::reading::{ServiceSnapshot, SnapTask};
+
+/// What the watch follows, fixed when the action starts.
+#[derive(Debug, Clone)]
+pub struct WatchTargetSpec {
+    /// The plan.
+    pub plan_id: String,
+    /// The action.
+    pub action: ActionRequest,
+    /// The deployment the action started (force new deployment, rollback).
+    pub deployment_id: Option<String>,
+    /// Tasks that existed before the action.
+    pub baseline_tasks: HashSet<String>,
+    /// Events that existed before the action.
+    pub baseline_events: HashSet<String>,
+    /// New tasks failing to start this many times end the watch as failed.
+    pub failed_task_limit: i32,
+}
+
+/// What the watch learned so far beyond the latest reading.
+#[derive(Debug, Clone, Default)]
+pub struct WatchMemory {
+    /// A moment with no healthy target was seen while tasks were wanted.
+    pub zero_healthy_seen: bool,
+    /// The deployment ECS rolled back with, once the circuit breaker fired.
+    pub rollback_deployment: Option<String>,
+    /// The reason the action's deployment failed.
+    pub failure_reason: Option<String>,
+}
+
+/// Whether `task` belongs to the new side of the action.
+fn is_new(spec: &WatchTargetSpec, task: &SnapTask) -> bool {
+    match &spec.deployment_id {
+        Some(d) => task.started_by.as_deref() == Some(d.as_str()),
+        None => !spec.baseline_tasks.contains(&task.id),
+    }
+}
+
+/// Why the newest failed new task stopped, e.g. "exec format error (exit code 1)".
+fn failure_of(spec: &WatchTargetSpec, snap: &ServiceSnapshot) -> Option<String> {
+    snap.tasks
+        .iter()
+        .filter(|t| t.last_status == "STOPPED" && is_new(spec, t))
+        .filter(|t| t.exit_code.is_some_and(|c| c != 0) || t.container_reason.is_some())
+        .max_by(|a, b| a.created_at.cmp(&b.created_at))
+        .map(|t| {
+            let why = t
+                .container_reason
+                .clone()
+                .or_else(|| t.stopped_reason.clone())
+                .unwrap_or_else(|| "the task stopped".to_string());
+            match t.exit_code {
+                Some(code) => format!("{why} (exit code {code})"),
+                None => why,
+            }
+        })
+}
+
+/// Failed new tasks: the deployment's count, or stopped new tasks for actions without one.
+fn failed_new_tasks(spec: &WatchTargetSpec, snap: &ServiceSnapshot) -> i32 {
+    match &spec.deployment_id {
+        Some(d) => snap
+            .deployments
+            .iter()
+            .find(|x| &x.id == d)
+            .map_or(0, |x| x.failed_tasks),
+        None => snap
+            .tasks
+            .iter()
+            .filter(|t| {
+                t.last_status == "STOPPED" && is_new(spec, t) && t.exit_code.is_some_and(|c| c != 0)
+            })
+            .count() as i32,
+    }
+}
+
+/// "1 task", "2 tasks".
+fn tasks(n: i32) -> String {
+    if n == 1 {
+        "1 task".to_string()
+    } else {
+        format!("{n} tasks")
+    }
+}
+
+/// The progress shown for `snap`, and the outcome if the action is over.
+pub fn evaluate(
+    spec: &WatchTargetSpec,
+    snap: &ServiceSnapshot,
+    memory: &mut WatchMemory,
+) -> (WatchUpdate, Option<(VerdictOutcome, String, String)>) {
+    let desired = snap.desired;
+    let new: Vec<&SnapTask> = snap
+        .tasks
+        .iter()
+        .filter(|t| t.desired_status == "RUNNING" && is_new(spec, t))
+        .collect();
+    let new_running = new.iter().filter(|t| t.is_running()).count() as i32;
+    let new_healthy = new.iter().filter(|t| snap.is_healthy(t)).count() as i32;
+    let old_running = snap
+        .tasks
+        .iter()
+        .filter(|t| t.is_running() && !is_new(spec, t))
+        .count() as i32;
+    let draining = snap.tasks.iter().filter(|t| t.is_stopping()).count() as i32;
+    let healthy_targets = snap.healthy_targets() as i32;
+    if snap.has_load_balancer && desired > 0 && healthy_targets == 0 {
+        memory.zero_healthy_seen = true;
+    }
+    let targets = snap
+        .targets
+        .iter()
+        .map(|t| {
+            let task = snap.tasks.iter().find(|x| {
+                x.private_ip.as_deref() == Some(t.id.as_str()) && x.last_status != "STOPPED"
+            });
+            WatchTarget {
+                id: t.id.clone(),
+                port: t.port,
+                state: t.state.clone(),
+                reason: t.reason.clone(),
+                task_id: task.map(|x| x.id.clone()),
+                is_new: task.is_some_and(|x| is_new(spec, x)),
+            }
+        })
+        .collect();
+    let events = snap
+        .events
+        .iter()
+        .filter(|e| !spec.baseline_events.contains(&e.id))
+        .take(12)
+        .cloned()
+        .collect();
+    let deployment = spec
+        .deployment_id
+        .as_ref()
+        .and_then(|d| snap.deployments.iter().find(|x| &x.id == d));
+    let failed = failed_new_tasks(spec, snap);
+    let name = &snap.name;
+
+    let outcome = match &spec.action {
+        ActionRequest::ForceNewDeployment | ActionRequest::Rollback { .. } => {
+            deployment_outcome(spec, snap, memory, failed)
+        }
+        ActionRequest::StopTask { task, .. } => {
+            let id = task.rsplit('/').next().unwrap_or(task);
+            let gone = !snap
+                .tasks
+                .iter()
+                .any(|t| t.id == id && t.last_status != "STOPPED");
+            let running = snap.running_tasks().count() as i32;
+            let all_healthy = snap.running_tasks().all(|t| snap.is_healthy(t));
+            if failed >= spec.failed_task_limit {
+                Some((
+                    VerdictOutcome::Failed,
+                    format!("The replacement tasks of {name} keep failing to start."),
+                    failure_of(spec, snap).unwrap_or_default(),
+                ))
+            } else if gone && running >= desired && all_healthy && snap.pending == 0 {
+                Some((
+                    VerdictOutcome::Completed,
+                    format!(
+                        "Task {id} is stopped and {name} is back to {} running and healthy.",
+                        tasks(running)
+                    ),
+                    String::new(),
+                ))
+            } else {
+                None
+            }
+        }
+        ActionRequest::SetDesiredCount { desired: want } => {
+            let running = snap.running_tasks().count() as i32;
+            let all_healthy = snap.running_tasks().all(|t| snap.is_healthy(t));
+            let starting = snap.tasks.iter().any(SnapTask::is_starting);
+            if failed >= spec.failed_task_limit {
+                Some((
+                    VerdictOutcome::Failed,
+                    format!("New tasks of {name} keep failing to start."),
+                    failure_of(spec, snap).unwrap_or_default(),
+                ))
+            } else if running == *want && all_healthy && !starting && draining == 0 {
+                Some((
+                    VerdictOutcome::Completed,
+                    if *want == 0 {
+                        format!("{name} is scaled to zero: no task is running.")
+                    } else {
+                        format!("{name} runs {} and all are healthy.", tasks(*want))
+                    },
+                    String::new(),
+                ))
+            } else {
+                None
+            }
+        }
+    };
+
+    let phase = match &outcome {
+        Some((_, headline, _)) => headline.clone(),
+        None if memory.rollback_deployment.is_some() => {
+            "The new deployment failed; ECS is rolling back to the previous version.".to_string()
+        }
+        None if desired == 0 && draining > 0 => format!("Stopping tasks: {draining} draining."),
+        None if new_healthy < desired.max(0) && new_running < desired => format!(
+            "Starting new tasks: {new_running} of {desired} running, {new_healthy} healthy."
+        ),
+        None if new_healthy < desired => {
+            format!("Waiting for health checks: {new_healthy} of {desired} new tasks healthy.")
+        }
+        None if draining > 0 || old_running > 0 => format!(
+            "New tasks are healthy; stopping the old ones ({} left).",
+            draining + old_running
+        ),
+        None => "Waiting for ECS to report a steady state.".to_string(),
+    };
+    let update = WatchUpdate {
+        plan_id: spec.plan_id.clone(),
+        service: name.clone(),
+        at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        elapsed_secs: 0,
+        phase,
+        desired,
+        new_running,
+        new_healthy,
+        old_running,
+        old_draining: draining,
+        failed_tasks: failed,
+        healthy_targets,
+        total_targets: snap.targets.len() as i32,
+        has_load_balancer: snap.has_load_balancer,
+        targets,
+        rollout_state: deployment.and_then(|d| d.rollout_state.clone()),
+        events,
+        verdict: None,
+    };
+    (update, outcome)
+}
+
+/// The outcome of a deployment action (force new deployment, rollback), if it is over.
+fn deployment_outcome(
+    spec: &WatchTargetSpec,
+    snap: &ServiceSnapshot,
+    memory: &mut WatchMemory,
+    failed: i32,
+) -> Option<(VerdictOutcome, String, String)> {
+    let name = &snap.name;
+    let id = spec.deployment_id.as_deref()?;
+    let mine = snap.deployments.iter().find(|d| d.id == id);
+    if let Some(rollback) = memory.rollback_deployment.clone() {
+        let back = snap.deployments.iter().find(|d| d.id == rollback);
+        let detail = memory.failure_reason.clone().unwrap_or_default();
+        return match back {
+            Some(d) if d.rollout_state.as_deref() == Some("COMPLETED") => Some((
+                VerdictOutcome::RolledBack,
+                format!(
+                    "The new deployment failed; ECS rolled {name} back to {} and it is steady again.",
+                    d.task_definition
+                ),
+                detail,
+            )),
+            Some(d) if d.rollout_state.as_deref() == Some("FAILED") => Some((
+                VerdictOutcome::Failed,
+                format!("The new deployment failed and so did the rollback of {name}."),
+                detail,
+            )),
+            Some(_) => None,
+            None => Some((
+                VerdictOutcome::Failed,
+                format!("The new deployment of {name} failed; ECS replaced its rollback with another deployment."),
+                detail,
+            )),
+        };
+    }
+    match mine {
+        None => Some((
+            VerdictOutcome::Failed,
+            format!("Another deployment of {name} replaced this one before it finished."),
+            String::new(),
+        )),
+        Some(d) if d.rollout_state.as_deref() == Some("COMPLETED") => Some((
+            VerdictOutcome::Completed,
+            format!(
+                "{name} is steady: {} of {} running and healthy.",
+                tasks(snap.running_tasks().count() as i32),
+                d.task_definition
+            ),
+            String::new(),
+        )),
+        // Services without rollout state: done when this is the only deployment and full.
+        Some(d)
+            if d.rollout_state.is_none()
+                && snap.deployments.len() == 1
+                && d.running == snap.desired
+                && d.pending == 0 =>
+        {
+            Some((
+                VerdictOutcome::Completed,
+                format!("{name} is steady on {}.", d.task_definition),
+                String::new(),
+            ))
+        }
+        Some(d) if d.rollout_state.as_deref() == Some("FAILED") => {
+            let reason = failure_of(spec, snap)
+                .or_else(|| d.rollout_reason.clone())
+                .unwrap_or_default();
+            memory.failure_reason = Some(reason.clone());
+            let rollback = snap.primary().filter(|p| {
+                p.id != id
+                    && p
+                        .rollout_reason
+                        .as_deref()
+                        .is_some_and(|r| r.contains("rolling back"))
+            });
+            match rollback {
+                Some(p) => {
+                    memory.rollback_deployment = Some(p.id.clone());
+                    None
+                }
+                None => Some((
+                    VerdictOutcome::Failed,
+                    format!("ECS marked the new deployment of {name} as failed."),
+                    reason,
+                )),
+            }
+        }
+        Some(_) if !snap.breaker && failed >= spec.failed_task_limit => Some((
+            VerdictOutcome::Failed,
+            format!(
+                "New tasks of {name} keep failing to start ({failed} so far). ECS keeps retrying with growing pauses; roll back to an earlier revision."
+            ),
+            failure_of(spec, snap).unwrap_or_default(),
+        )),
+        Some(_) => None,
+    }
+}

@@ -1,0 +1,631 @@
+//! CloudWatch Logs of a service or task: where its lines go (the task definition's awslogs
+//! options), recent lines, "errors in the last hour" (runbook 001), searches with filter
+//! patterns in pages, follow mode (polling FilterLogEvents from the last line seen, deduplicated
+//! by event id, with pause/resume/stop) and saving lines to a file.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_sdk_cloudwatchlogs::types::OrderBy;
+use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
+
+use crate::aws::session::Session;
+use crate::error::{CoreError, ErrorPayload};
+use crate::read::deployments::describe_task_definition;
+use crate::read::targets::describe_service;
+
+/// The filter pattern of "errors in the last hour": any of the usual error words.
+pub const ERROR_PATTERN: &str = "?ERROR ?Error ?error ?Exception ?FATAL";
+/// Lines one search page asks for.
+const PAGE_LIMIT: i32 = 1_000;
+/// Streams "recent lines" reads the tail of.
+const RECENT_STREAMS: i32 = 5;
+/// Pages one follow poll reads at most before handing over (the rest comes next poll).
+const FOLLOW_PAGES: usize = 20;
+
+/// Where a container's lines go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LogSource {
+    /// Container name.
+    pub container: String,
+    /// Log group (`awslogs-group`).
+    pub group: String,
+    /// `awslogs-stream-prefix`; streams are `prefix/container/task-id`.
+    pub stream_prefix: Option<String>,
+    /// `awslogs-region`.
+    pub region: Option<String>,
+}
+
+impl LogSource {
+    /// The stream prefix of this container's streams (`prefix/container/`), if it has one.
+    pub fn container_prefix(&self) -> Option<String> {
+        self.stream_prefix
+            .as_ref()
+            .map(|p| format!("{p}/{}/", self.container))
+    }
+
+    /// The stream of task `task_id` (`prefix/container/task-id`).
+    pub fn task_stream(&self, task_id: &str) -> Option<String> {
+        self.container_prefix().map(|p| format!("{p}{task_id}"))
+    }
+}
+
+/// The log sources of `service`'s task definition (containers using the awslogs driver).
+pub async fn log_sources(
+    session: &Session,
+    cluster: &str,
+    service: &str,
+) -> Result<Vec<LogSource>, CoreError> {
+    let found = describe_service(session, cluster, service).await?;
+    sources_of_task_definition(session, found.task_definition().unwrap_or_default()).await
+}
+
+/// The log sources of task definition `name` (`family:revision` or ARN).
+pub(crate) async fn sources_of_task_definition(
+    session: &Session,
+    name: &str,
+) -> Result<Vec<LogSource>, CoreError> {
+    let td = describe_task_definition(session, name).await?;
+    Ok(td
+        .container_definitions()
+        .iter()
+        .filter_map(|c| {
+            let config = c.log_configuration()?;
+            if config.log_driver().as_str() != "awslogs" {
+                return None;
+            }
+            let options = config.options()?;
+            Some(LogSource {
+                container: c.name().unwrap_or_default().to_string(),
+                group: options.get("awslogs-group")?.clone(),
+                stream_prefix: options.get("awslogs-stream-prefix").cloned(),
+                region: options.get("awslogs-region").cloned(),
+            })
+        })
+        .collect())
+}
+
+/// The last `count` lines of one stream (what a container said just before it stopped).
+pub(crate) async fn tail(
+    session: &Session,
+    group: &str,
+    stream: &str,
+    count: i32,
+) -> Result<Vec<String>, CoreError> {
+    let reply = session
+        .logs
+        .get_log_events()
+        .log_group_name(group)
+        .log_stream_name(stream)
+        .start_from_head(false)
+        .limit(count)
+        .send()
+        .await
+        .map_err(session.error("logs:GetLogEvents"))?;
+    Ok(reply
+        .events()
+        .iter()
+        .map(|e| display_message(e.message().unwrap_or_default()))
+        .collect())
+}
+
+/// One log line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LogLine {
+    /// CloudWatch event id (null from GetLogEvents).
+    pub event_id: Option<String>,
+    /// Epoch milliseconds.
+    #[ts(type = "number")]
+    pub timestamp: i64,
+    /// Stream name.
+    pub stream: Option<String>,
+    /// The text.
+    pub message: String,
+}
+
+/// A search: group, optional stream restriction, filter pattern and time range.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LogQuery {
+    /// Log group.
+    pub group: String,
+    /// Only streams starting with this (e.g. `ecs/api/` or one task's stream).
+    pub stream_prefix: Option<String>,
+    /// CloudWatch filter pattern (terms, `?any`, `-not`, `"phrase"`); empty = every line.
+    pub pattern: Option<String>,
+    /// From (epoch ms).
+    #[ts(type = "number | null")]
+    pub start: Option<i64>,
+    /// To (epoch ms).
+    #[ts(type = "number | null")]
+    pub end: Option<i64>,
+    /// Lines per page (at most 10,000; default 1,000).
+    pub limit: Option<i32>,
+    /// Token of the next page from a previous [`LogPage`].
+    pub next_token: Option<String>,
+}
+
+/// One page of a search.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LogPage {
+    /// Lines, oldest first.
+    pub lines: Vec<LogLine>,
+    /// Pass back in [`LogQuery::next_token`] for the next page; null when the search is done.
+    pub next_token: Option<String>,
+}
+
+/// One FilterLogEvents page.
+pub async fn search(session: &Session, query: &LogQuery) -> Result<LogPage, CoreError> {
+    if query.group.is_empty() {
+        return Err(CoreError::InvalidInput(
+            "Choose a log group to search.".into(),
+        ));
+    }
+    let limit = query.limit.unwrap_or(PAGE_LIMIT).clamp(1, 10_000);
+    let reply = session
+        .logs
+        .filter_log_events()
+        .log_group_name(&query.group)
+        .set_log_stream_name_prefix(query.stream_prefix.clone().filter(|p| !p.is_empty()))
+        .set_filter_pattern(query.pattern.clone().filter(|p| !p.trim().is_empty()))
+        .set_start_time(query.start)
+        .set_end_time(query.end)
+        .limit(limit)
+        .set_next_token(query.next_token.clone())
+        .send()
+        .await
+        .map_err(session.error("logs:FilterLogEvents"))?;
+    Ok(LogPage {
+        lines: reply
+            .events()
+            .iter()
+            .map(|e| LogLine {
+                event_id: e.event_id().map(str::to_string),
+                timestamp: e.timestamp().unwrap_or_default(),
+                stream: e.log_stream_name().map(str::to_string),
+                message: display_message(e.message().unwrap_or_default()),
+            })
+            .collect(),
+        next_token: reply.next_token().map(str::to_string),
+    })
+}
+
+/// Now, in epoch milliseconds.
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// The first page of error lines of the last hour in `group` (runbook 001, step 4).
+pub async fn errors_last_hour(
+    session: &Session,
+    group: &str,
+    stream_prefix: Option<String>,
+) -> Result<LogPage, CoreError> {
+    search(
+        session,
+        &LogQuery {
+            group: group.to_string(),
+            stream_prefix,
+            pattern: Some(ERROR_PATTERN.to_string()),
+            start: Some(now_ms() - 3_600_000),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+/// The last `limit` lines of `group`: the tails of its most recently written streams (or of
+/// `stream` alone), merged by time.
+pub async fn recent(
+    session: &Session,
+    group: &str,
+    stream: Option<&str>,
+    limit: i32,
+) -> Result<Vec<LogLine>, CoreError> {
+    let limit = limit.clamp(1, 10_000);
+    let streams: Vec<String> = match stream {
+        Some(s) => vec![s.to_string()],
+        None => session
+            .logs
+            .describe_log_streams()
+            .log_group_name(group)
+            .order_by(OrderBy::LastEventTime)
+            .descending(true)
+            .limit(RECENT_STREAMS)
+            .send()
+            .await
+            .map_err(session.error("logs:DescribeLogStreams"))?
+            .log_streams()
+            .iter()
+            .filter_map(|s| s.log_stream_name().map(str::to_string))
+            .collect(),
+    };
+    let tails = futures::future::try_join_all(streams.iter().map(|name| async move {
+        let reply = session
+            .logs
+            .get_log_events()
+            .log_group_name(group)
+            .log_stream_name(name)
+            .start_from_head(false)
+            .limit(limit)
+            .send()
+            .await
+            .map_err(session.error("logs:GetLogEvents"))?;
+        Ok::<_, CoreError>(
+            reply
+                .events()
+                .iter()
+                .map(|e| LogLine {
+                    event_id: None,
+                    timestamp: e.timestamp().unwrap_or_default(),
+                    stream: Some(name.clone()),
+                    message: display_message(e.message().unwrap_or_default()),
+                })
+                .collect::<Vec<_>>(),
+        )
+    }))
+    .await?;
+    let mut lines: Vec<LogLine> = tails.into_iter().flatten().collect();
+    lines.sort_by_key(|l| l.timestamp);
+    let skip = lines.len().saturating_sub(limit as usize);
+    Ok(lines.split_off(skip))
+}
+
+/// Longest log line kept for display: CloudWatch allows 256 KB per event, and a page of 1,000 such
+/// lines would make the list (and the bridge) carry a quarter of a gigabyte.
+pub const MAX_DISPLAY_LINE: usize = 16 * 1024;
+
+/// A log event's text as shown: trailing whitespace trimmed, cut at [`MAX_DISPLAY_LINE`] bytes (on a
+/// character boundary) with a note of how much was left out.
+pub fn display_message(text: &str) -> String {
+    let text = text.trim_end();
+    if text.len() <= MAX_DISPLAY_LINE {
+        return text.to_string();
+    }
+    let mut cut = MAX_DISPLAY_LINE;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!(
+        "{} … [line cut for display: {} more bytes]",
+        &text[..cut],
+        text.len() - cut
+    )
+}
+
+/// Writes `lines` as text to `dir/name` (name made safe), returning the path.
+pub fn save_lines(dir: &Path, name: &str, lines: &[LogLine]) -> Result<PathBuf, CoreError> {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let safe = safe.trim_start_matches('.');
+    let file = if safe.is_empty() { "logs.txt" } else { safe };
+    let path = dir.join(file);
+    let io = |action: &str| {
+        let path = path.clone();
+        let action = action.to_string();
+        move |source| CoreError::FileIo {
+            path,
+            action,
+            source,
+        }
+    };
+    std::fs::create_dir_all(dir).map_err(io("create the folder of"))?;
+    let mut text = String::new();
+    for line in lines {
+        let at = chrono::DateTime::from_timestamp_millis(line.timestamp)
+            .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+            .unwrap_or_default();
+        text.push_str(&at);
+        text.push(' ');
+        if let Some(stream) = &line.stream {
+            text.push_str(stream);
+            text.push(' ');
+        }
+        text.push_str(&line.message);
+        text.push('\n');
+    }
+    std::fs::write(&path, text).map_err(io("write"))?;
+    Ok(path)
+}
+
+/// New lines of a followed search, or why a poll failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LogBatch {
+    /// The follow this batch belongs to.
+    pub follow_id: String,
+    /// New lines, oldest first (never a line sent before).
+    pub lines: Vec<LogLine>,
+    /// A poll failed; following goes on.
+    pub error: Option<ErrorPayload>,
+}
+
+/// The controls of one follow.
+struct FollowControl {
+    cancel: CancellationToken,
+    paused: watch::Sender<bool>,
+}
+
+/// Follows that are running, by id (cheap to clone; shared by the app).
+#[derive(Clone, Default)]
+pub struct LogFollows {
+    running: Arc<Mutex<HashMap<String, FollowControl>>>,
+    next: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for LogFollows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let count = self.running.lock().map(|m| m.len()).unwrap_or_default();
+        write!(f, "LogFollows({count} running)")
+    }
+}
+
+/// What a poll remembers: the newest timestamp seen and the ids seen at or after it.
+#[derive(Debug, Default)]
+struct Cursor {
+    since: i64,
+    seen: HashMap<String, i64>,
+}
+
+impl Cursor {
+    /// Keeps the lines not sent before and moves the cursor past them.
+    fn take_new(&mut self, lines: Vec<LogLine>) -> Vec<LogLine> {
+        let fresh: Vec<LogLine> = lines
+            .into_iter()
+            .filter(|l| l.timestamp >= self.since)
+            .filter(|l| {
+                let key = l
+                    .event_id
+                    .clone()
+                    .unwrap_or_else(|| format!("{}:{:?}:{}", l.timestamp, l.stream, l.message));
+                self.seen.insert(key, l.timestamp).is_none()
+            })
+            .collect();
+        if let Some(newest) = fresh.iter().map(|l| l.timestamp).max() {
+            if newest > self.since {
+                self.since = newest;
+                // Ids older than the cursor can never come back (startTime excludes them).
+                let since = self.since;
+                self.seen.retain(|_, ts| *ts >= since);
+            }
+        }
+        fresh
+    }
+}
+
+impl LogFollows {
+    /// No follows yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Starts following `query` (its `start`, default one minute ago, is where lines begin),
+    /// polling every `interval`; every batch of new lines goes to `sink`, which returns false
+    /// when nobody listens any more. Returns the follow id.
+    pub fn start<F>(
+        &self,
+        session: Arc<Session>,
+        query: LogQuery,
+        interval: Duration,
+        sink: F,
+    ) -> String
+    where
+        F: Fn(LogBatch) -> bool + Send + Sync + 'static,
+    {
+        let id = format!("follow-{}", self.next.fetch_add(1, Ordering::Relaxed) + 1);
+        let cancel = CancellationToken::new();
+        let (paused_tx, mut paused_rx) = watch::channel(false);
+        if let Ok(mut running) = self.running.lock() {
+            running.insert(
+                id.clone(),
+                FollowControl {
+                    cancel: cancel.clone(),
+                    paused: paused_tx,
+                },
+            );
+        }
+        let follow_id = id.clone();
+        let running = self.running.clone();
+        tokio::spawn(async move {
+            let mut cursor = Cursor {
+                since: query.start.unwrap_or_else(|| now_ms() - 60_000),
+                seen: HashMap::new(),
+            };
+            let mut first = true;
+            'follow: loop {
+                if !first {
+                    tokio::select! {
+                        _ = cancel.cancelled() => break,
+                        _ = tokio::time::sleep(interval) => {}
+                    }
+                }
+                first = false;
+                while *paused_rx.borrow() {
+                    tokio::select! {
+                        _ = cancel.cancelled() => break 'follow,
+                        changed = paused_rx.changed() => if changed.is_err() { break 'follow },
+                    }
+                }
+                let mut page = LogQuery {
+                    start: Some(cursor.since),
+                    end: None,
+                    next_token: None,
+                    ..query.clone()
+                };
+                for _ in 0..FOLLOW_PAGES {
+                    let result = tokio::select! {
+                        _ = cancel.cancelled() => break 'follow,
+                        r = search(&session, &page) => r,
+                    };
+                    match result {
+                        Ok(found) => {
+                            let lines = cursor.take_new(found.lines);
+                            if !lines.is_empty()
+                                && !sink(LogBatch {
+                                    follow_id: follow_id.clone(),
+                                    lines,
+                                    error: None,
+                                })
+                            {
+                                break 'follow;
+                            }
+                            match found.next_token {
+                                Some(token) => page.next_token = Some(token),
+                                None => break,
+                            }
+                        }
+                        Err(err) => {
+                            if !sink(LogBatch {
+                                follow_id: follow_id.clone(),
+                                lines: Vec::new(),
+                                error: Some(ErrorPayload::from(err)),
+                            }) {
+                                break 'follow;
+                            }
+                            break;
+                        }
+                    }
+                }
+            }
+            if let Ok(mut running) = running.lock() {
+                running.remove(&follow_id);
+            }
+        });
+        id
+    }
+
+    /// The control of follow `id`.
+    fn with<R>(&self, id: &str, f: impl FnOnce(&FollowControl) -> R) -> Result<R, CoreError> {
+        let running = self
+            .running
+            .lock()
+            .map_err(|_| CoreError::Internal("the follow list is unusable".into()))?;
+        running
+            .get(id)
+            .map(f)
+            .ok_or_else(|| CoreError::NotFound(format!("The log follow {id} is not running.")))
+    }
+
+    /// Pauses follow `id` (no polling until resumed).
+    pub fn pause(&self, id: &str) -> Result<(), CoreError> {
+        self.with(id, |c| {
+            c.paused.send_replace(true);
+        })
+    }
+
+    /// Resumes follow `id`; lines written meanwhile arrive on the next poll.
+    pub fn resume(&self, id: &str) -> Result<(), CoreError> {
+        self.with(id, |c| {
+            c.paused.send_replace(false);
+        })
+    }
+
+    /// Stops follow `id`.
+    pub fn stop(&self, id: &str) -> Result<(), CoreError> {
+        self.with(id, |c| c.cancel.cancel())?;
+        if let Ok(mut running) = self.running.lock() {
+            running.remove(id);
+        }
+        Ok(())
+    }
+
+    /// Whether follow `id` is running.
+    pub fn is_running(&self, id: &str) -> bool {
+        self.running
+            .lock()
+            .map(|r| r.contains_key(id))
+            .unwrap_or(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(ts: i64, id: &str) -> LogLine {
+        LogLine {
+            event_id: Some(format!("{ts:020}{id}")),
+            timestamp: ts,
+            stream: None,
+            message: id.into(),
+        }
+    }
+
+    #[test]
+    fn huge_lines_are_cut_for_display_on_a_char_boundary() {
+        assert_eq!(display_message("ERROR boom  \n"), "ERROR boom");
+        let huge = "é".repeat(200_000);
+        let shown = display_message(&huge);
+        assert!(shown.len() < MAX_DISPLAY_LINE + 100, "{}", shown.len());
+        assert!(shown.ends_with("more bytes]"));
+        assert!(shown.starts_with("éé"));
+    }
+
+    #[test]
+    fn cursor_never_repeats_a_line() {
+        let mut c = Cursor {
+            since: 1_000,
+            seen: HashMap::new(),
+        };
+        let first = c.take_new(vec![line(999, "old"), line(1_000, "a"), line(2_000, "b")]);
+        assert_eq!(first.len(), 2);
+        assert_eq!(c.since, 2_000);
+        // The next poll starts at 2000 and sees b again plus a new line of the same millisecond.
+        let second = c.take_new(vec![line(2_000, "b"), line(2_000, "c"), line(3_000, "d")]);
+        let names: Vec<&str> = second.iter().map(|l| l.message.as_str()).collect();
+        assert_eq!(names, ["c", "d"]);
+        assert!(c.seen.len() <= 2, "old ids are dropped: {:?}", c.seen);
+    }
+
+    #[test]
+    fn sources_name_task_streams() {
+        let s = LogSource {
+            container: "api".into(),
+            group: "/ecs/coe-etl-prod".into(),
+            stream_prefix: Some("ecs".into()),
+            region: None,
+        };
+        assert_eq!(s.task_stream("abc").as_deref(), Some("ecs/api/abc"));
+        let none = LogSource {
+            stream_prefix: None,
+            ..s
+        };
+        assert_eq!(none.task_stream("abc"), None);
+    }
+
+    #[test]
+    fn save_writes_lines_under_a_safe_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = save_lines(
+            dir.path(),
+            "../etc/passwd",
+            &[LogLine {
+                event_id: None,
+                timestamp: 0,
+                stream: Some("ecs/api/1".into()),
+                message: "hello".into(),
+            }],
+        )
+        .unwrap();
+        assert!(path.starts_with(dir.path()));
+        let text = std::fs::read_to_string(path).unwrap();
+        assert_eq!(text, "1970-01-01T00:00:00.000Z ecs/api/1 hello\n");
+    }
+}

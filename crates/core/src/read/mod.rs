@@ -1,0 +1,14 @@
+//! Readers: ECS, CloudWatch, CloudWatch Logs and ELB reads, each taking a session and returning
+//! model types.
+
+pub mod alarms;
+pub mod clusters;
+pub mod deployments;
+pub mod diagnosis;
+pub mod events;
+pub mod logs;
+pub mod metrics;
+pub mod reading;
+pub mod services;
+pub mod targets;
+pub mod tasks;

@@ -1,0 +1,3 @@
+//! Rendering: charts drawn with plotters, sparklines and reports. Pure functions of model data.
+
+pub mod charts;

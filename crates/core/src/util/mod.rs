@@ -1,0 +1,8 @@
+//! The bottom layer: helpers every other layer may use, with no AWS clients and no app state.
+
+pub mod arn;
+pub mod batches;
+pub mod files;
+pub mod freshness;
+pub mod paths;
+pub mod time;

@@ -1,0 +1,22 @@
+//! The core's integration tests in one binary (one link of the AWS SDK instead of one per file),
+//! each module against the simulator or local files. Tests that must own their process live in
+//! the `reliability` binary (a short retry policy, kill -9 children) and the `environment` binary
+//! (process-wide HOME and AWS_* variables).
+
+mod actions_sim;
+mod bindings;
+mod fleet_sim;
+mod health_sim;
+mod moto_check;
+mod reliability_expiry;
+mod security_fuzz;
+mod security_least_privilege;
+mod sim;
+mod sso_config;
+mod sso_fuzz;
+mod sso_keyring;
+mod sso_login;
+mod sso_portal;
+mod sso_sessions;
+#[path = "../support/sso.rs"]
+mod sso_support;

@@ -1,0 +1,297 @@
+//! Least privilege of the desktop shell, read from the files Tauri builds the app from: the
+//! capabilities allow only the app's own commands and narrow plugin permissions (no shell, no
+//! broad file access, the opener only for https pages), the Content-Security-Policy is strict,
+//! no remote content is loaded, and the PKCE sign-in listener binds 127.0.0.1 only.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// The repository root (two levels above this crate).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn read(rel: &str) -> String {
+    let path = root().join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The commands `src-tauri/build.rs` generates `allow-<command>` permissions for.
+fn app_commands() -> BTreeSet<String> {
+    let build = read("src-tauri/build.rs");
+    let start = build.find("const COMMANDS").expect("COMMANDS in build.rs");
+    let end = start + build[start..].find("];").expect("end of COMMANDS");
+    let list: BTreeSet<String> = build[start..end]
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    assert!(list.len() >= 10, "{list:?}");
+    list
+}
+
+/// Every capability file of the shell, parsed.
+fn capabilities() -> Vec<(String, Value)> {
+    let dir = root().join("src-tauri/capabilities");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("capabilities folder") {
+        let path = entry.unwrap().path();
+        let name = path.display().to_string();
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("json") => {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((name, serde_json::from_str(&text).expect("capability JSON")));
+            }
+            Some(other) => panic!("{name}: capabilities must be JSON, found .{other}"),
+            None => {}
+        }
+    }
+    assert!(!out.is_empty());
+    out
+}
+
+/// The identifier of a permission entry (a string or `{identifier, allow, deny}`).
+fn identifier(permission: &Value) -> &str {
+    permission
+        .as_str()
+        .or_else(|| permission.get("identifier").and_then(Value::as_str))
+        .expect("permission identifier")
+}
+
+#[test]
+fn capabilities_allow_only_the_apps_commands_and_narrow_plugin_permissions() {
+    let commands = app_commands();
+    for (name, cap) in capabilities() {
+        assert!(
+            cap.get("remote").is_none(),
+            "{name}: no remote origin may reach the app's commands"
+        );
+        let windows = cap["windows"].as_array().expect("windows");
+        assert_eq!(windows, &[Value::from("main")], "{name}: main window only");
+        for permission in cap["permissions"].as_array().expect("permissions") {
+            let id = identifier(permission);
+            if let Some(cmd) = id.strip_prefix("allow-") {
+                let cmd = cmd.replace('-', "_");
+                assert!(
+                    commands.contains(&cmd),
+                    "{name}: {id} is not one of the app's commands"
+                );
+                continue;
+            }
+            match id.split_once(':') {
+                // Tauri's own defaults (window, event, app info): no file, shell or network.
+                Some(("core", rest)) => assert_eq!(rest, "default", "{name}: {id}"),
+                Some(("opener", "allow-open-url")) => {
+                    let allow = permission["allow"]
+                        .as_array()
+                        .unwrap_or_else(|| panic!("{name}: opener needs an explicit URL list"));
+                    assert!(!allow.is_empty());
+                    for rule in allow {
+                        let url = rule["url"].as_str().expect("url rule");
+                        assert!(
+                            url.starts_with("https://") && !url.starts_with("https://*/")
+                                && url != "https://*",
+                            "{name}: the opener may only open named https sites, not {url}"
+                        );
+                    }
+                }
+                Some(("fs", _)) => {
+                    // File access, if ever added, only to the app's data and ~/.aws.
+                    let allow = permission["allow"]
+                        .as_array()
+                        .unwrap_or_else(|| panic!("{name}: {id} without a scope"));
+                    for rule in allow {
+                        let path = rule["path"].as_str().unwrap_or_default();
+                        assert!(
+                            path.starts_with("$APPDATA")
+                                || path.starts_with("$APPLOCALDATA")
+                                || path.starts_with("$HOME/.aws/"),
+                            "{name}: {id} reaches {path}"
+                        );
+                    }
+                }
+                _ => panic!("{name}: permission {id} is not allowed (shell, http, process, opener paths...)"),
+            }
+        }
+    }
+}
+
+#[test]
+fn every_command_has_exactly_its_own_permission() {
+    let commands = app_commands();
+    let mut allowed = BTreeSet::new();
+    for (_, cap) in capabilities() {
+        for permission in cap["permissions"].as_array().unwrap() {
+            if let Some(cmd) = identifier(permission).strip_prefix("allow-") {
+                allowed.insert(cmd.replace('-', "_"));
+            }
+        }
+    }
+    assert_eq!(allowed, commands, "capabilities and build.rs disagree");
+    // Every generated handler is a listed command (nothing reachable without a permission check).
+    let lib = read("src-tauri/src/lib.rs");
+    let start = lib.find("generate_handler![").expect("generate_handler!");
+    let end = start + lib[start..].find(']').unwrap();
+    let handlers: BTreeSet<String> = lib[start + "generate_handler![".len()..end]
+        .split(',')
+        .map(|s| s.trim().rsplit("::").next().unwrap_or("").to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert_eq!(
+        handlers, commands,
+        "generate_handler! and build.rs disagree"
+    );
+}
+
+#[test]
+fn no_shell_fs_or_http_plugin_is_linked() {
+    let cargo = read("src-tauri/Cargo.toml");
+    let package = read("ui/package.json");
+    for plugin in [
+        "shell",
+        "fs",
+        "http",
+        "process",
+        "updater",
+        "sql",
+        "websocket",
+    ] {
+        assert!(
+            !cargo.contains(&format!("tauri-plugin-{plugin}")),
+            "src-tauri links tauri-plugin-{plugin}"
+        );
+        assert!(
+            !package.contains(&format!("@tauri-apps/plugin-{plugin}")),
+            "the UI depends on @tauri-apps/plugin-{plugin}"
+        );
+    }
+}
+
+/// The directives of a CSP string.
+fn directives(csp: &str) -> Vec<(String, Vec<String>)> {
+    csp.split(';')
+        .filter_map(|d| {
+            let mut parts = d.split_whitespace();
+            let name = parts.next()?.to_string();
+            Some((name, parts.map(str::to_string).collect()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_content_security_policy_is_strict_and_nothing_remote_is_loaded() {
+    let conf: Value = serde_json::from_str(&read("src-tauri/tauri.conf.json")).unwrap();
+    let dist = conf["build"]["frontendDist"]
+        .as_str()
+        .expect("frontendDist");
+    assert!(
+        !dist.starts_with("http://") && !dist.starts_with("https://"),
+        "the shipped UI is bundled, not remote: {dist}"
+    );
+    if let Some(dev) = conf["build"]["devUrl"].as_str() {
+        assert!(
+            dev.starts_with("http://localhost") || dev.starts_with("http://127.0.0.1"),
+            "{dev}"
+        );
+    }
+    assert_eq!(conf["app"]["withGlobalTauri"], Value::Bool(false));
+    for window in conf["app"]["windows"].as_array().unwrap() {
+        if let Some(url) = window.get("url").and_then(Value::as_str) {
+            assert!(!url.contains("://"), "window loads remote content: {url}");
+        }
+    }
+    let security = &conf["app"]["security"];
+    assert!(
+        security
+            .get("dangerousDisableAssetCspModification")
+            .is_none()
+            || security["dangerousDisableAssetCspModification"] == Value::Bool(false)
+    );
+    let csp = security["csp"].as_str().expect("a CSP string");
+    let d = directives(csp);
+    let get = |name: &str| -> Vec<String> {
+        d.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("CSP lacks {name}: {csp}"))
+    };
+    assert_eq!(get("default-src"), ["'self'"]);
+    assert_eq!(get("object-src"), ["'none'"]);
+    for (name, sources) in &d {
+        for s in sources {
+            assert_ne!(s, "'unsafe-eval'", "{name} allows eval");
+            assert_ne!(s, "*", "{name} allows everything");
+            assert!(
+                !(s.starts_with("https:") || s.starts_with("http:") || s.starts_with("ws"))
+                    || s == "http://ipc.localhost",
+                "{name} allows remote {s}"
+            );
+        }
+    }
+    for s in get("script-src") {
+        assert_eq!(s, "'self'", "scripts only from the bundle: {csp}");
+    }
+    for s in get("connect-src") {
+        assert!(
+            ["'self'", "ipc:", "http://ipc.localhost"].contains(&s.as_str()),
+            "connect-src {s}: the UI talks to the backend over IPC only"
+        );
+    }
+    if let Some(dev) = security["devCsp"].as_str() {
+        assert!(!dev.contains("'unsafe-eval'"), "{dev}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pkce_listener_binds_loopback_127_0_0_1_only() {
+    let sim = crate::sso_support::sim("demo").await;
+    let fixture = crate::sso_support::Fixture::new(&sim);
+    let pending = fixture
+        .auth
+        .begin_pkce_login(&crate::sso_support::commercial())
+        .await
+        .unwrap();
+    let url = url::Url::parse(&pending.redirect_uri).unwrap();
+    assert_eq!(url.scheme(), "http");
+    assert_eq!(
+        url.host_str(),
+        Some("127.0.0.1"),
+        "{}",
+        pending.redirect_uri
+    );
+    let port = url.port().expect("a port");
+    assert!(
+        pending
+            .authorize_url
+            .contains(&format!("127.0.0.1%3A{port}")),
+        "{}",
+        pending.authorize_url
+    );
+    // Reachable on 127.0.0.1...
+    tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("listener on 127.0.0.1");
+    // ...and on no other address: another loopback address and every non-loopback one are
+    // refused (a 0.0.0.0 bind would accept them).
+    let other = tokio::net::TcpStream::connect(("127.0.0.2", port)).await;
+    assert!(other.is_err(), "the listener also answers on 127.0.0.2");
+    if let Some(ip) = non_loopback_ipv4() {
+        let outside = tokio::net::TcpStream::connect((ip, port)).await;
+        assert!(outside.is_err(), "the listener answers on {ip}");
+    }
+    drop(pending);
+    sim.shutdown().await;
+}
+
+/// A non-loopback IPv4 address of this machine, if it has one (the route a UDP socket picks).
+fn non_loopback_ipv4() -> Option<std::net::Ipv4Addr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("10.255.255.255:9").ok()?;
+    match socket.local_addr().ok()?.ip() {
+        std::net::IpAddr::V4(ip) if !ip.is_loopback() && !ip.is_unspecified() => Some(ip),
+        _ => None,
+    }
+}
