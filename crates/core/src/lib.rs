@@ -69,6 +69,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), CoreError> {
     app::health::export_bindings(dir)?;
     store::thresholds::export_bindings(dir)?;
     app::fleet::export_bindings(dir)?;
+    app::palette::PaletteEntry::export_all_to(dir).map_err(fail)?;
     write_index(dir)
 }
 

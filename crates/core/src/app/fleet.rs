@@ -16,6 +16,7 @@ use crate::model::health::{HealthLevel, ServiceHealth};
 use crate::model::partition::Partition;
 use crate::model::thresholds::Thresholds;
 use crate::read::metrics::{ecs_usage_query, get_metric_data};
+use crate::render::sparkline::{sparkline, Sparkline};
 use crate::store::history::History;
 use crate::store::thresholds::service_key;
 use crate::util::files::{write_atomically, PRIVATE_FILE_MODE};
@@ -177,18 +178,6 @@ pub enum SessionState {
     SignedOut,
     /// The session's sign-in has ended.
     Expired,
-}
-
-/// A small line chart of the last three hours.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct Sparkline {
-    /// SVG drawn with `currentColor` (follows the theme).
-    pub svg: String,
-    /// Latest value, percent.
-    pub latest: Option<f64>,
-    /// Highest value in the window, percent.
-    pub max: Option<f64>,
 }
 
 /// One row of the fleet view.
@@ -480,117 +469,11 @@ async fn sparklines(
     get_metric_data(session, queries, end - SPARK_SPAN, end).await
 }
 
-/// Sparkline width and height in pixels.
-const SPARK_W: f64 = 120.0;
-const SPARK_H: f64 = 28.0;
-
-/// Draws `points` (percent, 0..=100 scale, higher values stretch it) as a small SVG polyline.
-pub fn sparkline(points: &[(i64, f64)]) -> Sparkline {
-    let latest = points.last().map(|(_, v)| *v);
-    let max = points
-        .iter()
-        .map(|(_, v)| *v)
-        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
-    let top = max.unwrap_or(0.0).max(100.0);
-    let (t0, t1) = match (points.first(), points.last()) {
-        (Some(a), Some(b)) if b.0 > a.0 => (a.0, b.0),
-        _ => (0, 1),
-    };
-    let coords: Vec<String> = points
-        .iter()
-        .map(|(t, v)| {
-            let x = (t - t0) as f64 / (t1 - t0) as f64 * (SPARK_W - 2.0) + 1.0;
-            let y = SPARK_H - 1.0 - (v.max(0.0) / top) * (SPARK_H - 2.0);
-            format!("{x:.1},{y:.1}")
-        })
-        .collect();
-    let line = if coords.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "<polyline fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.5\" points=\"{}\"/>",
-            coords.join(" ")
-        )
-    };
-    let svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{SPARK_W}\" height=\"{SPARK_H}\" viewBox=\"0 0 {SPARK_W} {SPARK_H}\" role=\"img\"><line x1=\"0\" y1=\"{base}\" x2=\"{SPARK_W}\" y2=\"{base}\" stroke=\"currentColor\" stroke-opacity=\"0.2\"/>{line}</svg>",
-        base = SPARK_H - 1.0
-    );
-    Sparkline { svg, latest, max }
-}
-
-/// A service the palette can jump to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct PaletteEntry {
-    /// Session to open it in.
-    pub session_id: String,
-    /// Partition of the session.
-    pub partition: Partition,
-    /// Account name or id.
-    pub account: String,
-    /// Region of the session.
-    pub region: String,
-    /// Cluster name.
-    pub cluster: String,
-    /// Service name.
-    pub service: String,
-}
-
-/// The palette's index: every service of every cluster of every open session's current region,
-/// from the shared (cached) cluster list and ListServices pages only (no describes). Sessions
-/// that cannot be read are left out.
-pub async fn palette_index(registry: &SessionRegistry) -> Vec<PaletteEntry> {
-    let infos = registry.list_sessions().await;
-    let work = infos.into_iter().map(|info| async move {
-        let Ok(session) = registry.get(&info.id).await else {
-            return Vec::new();
-        };
-        let Ok(clusters) = crate::app::browse::list_clusters(registry, &info.id).await else {
-            return Vec::new();
-        };
-        let per_cluster = clusters.iter().map(|c| {
-            let session = session.clone();
-            let cluster = c.name.clone();
-            async move {
-                let names = service_names(&session, &cluster).await.unwrap_or_default();
-                (cluster, names)
-            }
-        });
-        let account = info
-            .account_name
-            .clone()
-            .unwrap_or_else(|| info.account_id.clone());
-        futures::future::join_all(per_cluster)
-            .await
-            .into_iter()
-            .flat_map(|(cluster, names)| {
-                let info = &info;
-                let account = account.clone();
-                names.into_iter().map(move |service| PaletteEntry {
-                    session_id: info.id.clone(),
-                    partition: info.partition,
-                    account: account.clone(),
-                    region: info.region.clone(),
-                    cluster: cluster.clone(),
-                    service,
-                })
-            })
-            .collect::<Vec<_>>()
-    });
-    let mut out: Vec<PaletteEntry> = futures::future::join_all(work)
-        .await
-        .into_iter()
-        .flatten()
-        .collect();
-    out.sort_by(|a, b| {
-        (&a.service, &a.cluster, &a.session_id).cmp(&(&b.service, &b.cluster, &b.session_id))
-    });
-    out
-}
-
 /// Service names of `cluster` from ListServices pages.
-async fn service_names(session: &Session, cluster: &str) -> Result<Vec<String>, CoreError> {
+pub(crate) async fn service_names(
+    session: &Session,
+    cluster: &str,
+) -> Result<Vec<String>, CoreError> {
     let mut pages = session
         .ecs
         .list_services()
@@ -619,7 +502,6 @@ pub fn export_bindings(dir: &Path) -> Result<(), CoreError> {
     Sparkline::export_all_to(dir).map_err(fail)?;
     FleetRow::export_all_to(dir).map_err(fail)?;
     FleetView::export_all_to(dir).map_err(fail)?;
-    PaletteEntry::export_all_to(dir).map_err(fail)?;
     crate::model::console::ConsoleTarget::export_all_to(dir).map_err(fail)?;
     crate::app::incident::SnapshotWritten::export_all_to(dir).map_err(fail)?;
     crate::store::history::export_bindings(dir)

@@ -181,6 +181,6 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), CoreError> {
     crate::read::logs::LogLine::export_all_to(dir).map_err(fail)?;
     crate::read::logs::LogQuery::export_all_to(dir).map_err(fail)?;
     crate::read::logs::LogPage::export_all_to(dir).map_err(fail)?;
-    crate::read::logs::LogBatch::export_all_to(dir).map_err(fail)?;
+    crate::read::log_follow::LogBatch::export_all_to(dir).map_err(fail)?;
     Ok(())
 }

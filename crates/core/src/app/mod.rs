@@ -8,4 +8,5 @@ pub mod health;
 pub mod history;
 pub mod incident;
 pub mod observability;
+pub mod palette;
 pub mod signin;

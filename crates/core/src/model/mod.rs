@@ -15,6 +15,7 @@ pub mod partition;
 pub mod plan;
 pub mod protection;
 pub mod reading;
+pub mod rollout;
 pub mod service;
 pub mod target;
 pub mod task;

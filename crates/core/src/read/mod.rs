@@ -6,6 +6,7 @@ pub mod clusters;
 pub mod deployments;
 pub mod diagnosis;
 pub mod events;
+pub mod log_follow;
 pub mod logs;
 pub mod metrics;
 pub mod reading;

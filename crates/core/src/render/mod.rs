@@ -1,3 +1,4 @@
 //! Rendering: charts drawn with plotters, sparklines and reports. Pure functions of model data.
 
 pub mod charts;
+pub mod sparkline;

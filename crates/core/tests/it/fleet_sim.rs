@@ -179,7 +179,7 @@ async fn fleet_shows_govcloud_and_commercial_services_worst_first() {
     assert_eq!(history.service_history(&key).expect("read").health.len(), 1);
 
     // The palette finds services of both sessions.
-    let index = fleet::palette_index(&registry).await;
+    let index = ecsdesk_core::app::palette::palette_index(&registry).await;
     assert!(index
         .iter()
         .any(|e| e.service == "coe-etl-prod-Service" && e.session_id == gov.id));

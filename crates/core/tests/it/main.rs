@@ -7,6 +7,7 @@ mod actions_sim;
 mod bindings;
 mod fleet_sim;
 mod health_sim;
+mod layers;
 mod moto_check;
 mod reliability_expiry;
 mod security_fuzz;

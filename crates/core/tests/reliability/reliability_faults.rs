@@ -539,8 +539,9 @@ async fn a_log_follow_keeps_going_through_a_simulator_restart() {
     let port = first.port();
     let (registry, info) = gov_session(&first.endpoint()).await;
     let session = registry.get(&info.id).await.unwrap();
-    let follows = ecsdesk_core::read::logs::LogFollows::new();
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<ecsdesk_core::read::logs::LogBatch>();
+    let follows = ecsdesk_core::read::log_follow::LogFollows::new();
+    let (tx, mut rx) =
+        tokio::sync::mpsc::unbounded_channel::<ecsdesk_core::read::log_follow::LogBatch>();
     let id = follows.start(
         session,
         ecsdesk_core::read::logs::LogQuery {

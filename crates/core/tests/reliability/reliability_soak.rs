@@ -12,7 +12,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::reliability_support::*;
-use ecsdesk_core::read::logs::{LogFollows, LogQuery};
+use ecsdesk_core::read::log_follow::LogFollows;
+use ecsdesk_core::read::logs::LogQuery;
 use ecsdesk_core::{DesiredStatus, SessionRegistry};
 
 /// Set in the child: run the simulator at this speed and print its port.

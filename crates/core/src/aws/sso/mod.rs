@@ -25,6 +25,8 @@ pub mod cache;
 pub mod config;
 pub mod oidc;
 pub mod portal;
+pub mod rate_limit;
+pub mod role_credentials;
 pub mod secrets;
 
 pub use cache::{CachedToken, ClientRegistration, TokenCache};
@@ -36,7 +38,8 @@ pub use oidc::{
     AccessToken, LoginMethod, LoginProgress, PendingDeviceLogin, PendingPkceLogin, SsoAuth,
     SsoSessionStatus,
 };
-pub use portal::{AccountInfo, Portal, RoleCredentialsProvider, RoleInfo};
+pub use portal::{AccountInfo, Portal, RoleInfo};
+pub use role_credentials::RoleCredentialsProvider;
 pub use secrets::{KeyringStore, MemoryStore, Secret, SecretKind, SecretStore};
 
 /// Writes the TypeScript declaration of every sign-in type that crosses the bridge into `dir`.

@@ -7,21 +7,19 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_credential_types::provider::{self, error::CredentialsError, ProvideCredentials};
 use aws_credential_types::Credentials;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
-use tokio::sync::{Mutex, Semaphore, SemaphorePermit};
-use tokio::time::Instant;
+use tokio::sync::Mutex;
 use ts_rs::TS;
 
 use crate::aws::sso::config::SsoSession;
 use crate::aws::sso::oidc::SsoAuth;
+use crate::aws::sso::rate_limit::RateLimiter;
 use crate::aws::sso::secrets;
 use crate::aws::sso::secrets::{Secret, SecretKind};
 use crate::error::CoreError;
@@ -126,55 +124,6 @@ impl StoredCredentials {
                 .unwrap_or_default(),
         );
         left.is_some_and(|l| l > CREDENTIALS_MARGIN)
-    }
-}
-
-/// A token bucket plus a concurrency cap for portal calls.
-#[derive(Debug)]
-struct RateLimiter {
-    bucket: Mutex<(f64, Instant)>,
-    in_flight: Semaphore,
-    rate: f64,
-    burst: f64,
-}
-
-impl RateLimiter {
-    /// A limiter of `rate` calls a second, `burst` at once, `concurrent` in flight.
-    fn new(rate: f64, burst: f64, concurrent: usize) -> RateLimiter {
-        RateLimiter {
-            bucket: Mutex::new((burst, Instant::now())),
-            in_flight: Semaphore::new(concurrent),
-            rate,
-            burst,
-        }
-    }
-
-    /// Waits for a slot; the call may run while the permit lives.
-    async fn acquire(&self) -> Result<SemaphorePermit<'_>, CoreError> {
-        let permit = self
-            .in_flight
-            .acquire()
-            .await
-            .map_err(|_| CoreError::Internal("the portal rate limiter was closed".into()))?;
-        loop {
-            let wait = {
-                let mut bucket = self.bucket.lock().await;
-                let now = Instant::now();
-                let elapsed = now.duration_since(bucket.1).as_secs_f64();
-                bucket.0 = (bucket.0 + elapsed * self.rate).min(self.burst);
-                bucket.1 = now;
-                if bucket.0 >= 1.0 {
-                    bucket.0 -= 1.0;
-                    None
-                } else {
-                    Some(Duration::from_secs_f64((1.0 - bucket.0) / self.rate))
-                }
-            };
-            match wait {
-                None => return Ok(permit),
-                Some(d) => tokio::time::sleep(d).await,
-            }
-        }
     }
 }
 
@@ -568,23 +517,6 @@ impl Portal {
         Ok(stored.to_credentials())
     }
 
-    /// A credentials provider for SDK clients of `role_name` in `account_id` (refreshes through
-    /// the portal when the SDK asks again).
-    pub fn role_credentials_provider(
-        &self,
-        session: &SsoSession,
-        account_id: &str,
-        role_name: &str,
-    ) -> RoleCredentialsProvider {
-        RoleCredentialsProvider {
-            portal: self.clone(),
-            session: session.clone(),
-            account_id: account_id.to_string(),
-            role_name: role_name.to_string(),
-            rejected: Arc::new(AtomicBool::new(false)),
-        }
-    }
-
     /// Forgets the role credentials of `role_name` in `account_id` (memory and keyring), so the
     /// next use fetches new ones: AWS refused them although they had not reached their expiry.
     pub async fn forget_role_credentials(
@@ -674,52 +606,11 @@ where
     CoreError::from_sdk(err, action, endpoint)
 }
 
-/// SDK credentials of one role of an sso-session, fetched through the [`Portal`].
-#[derive(Debug, Clone)]
-pub struct RoleCredentialsProvider {
-    portal: Portal,
-    session: SsoSession,
-    account_id: String,
-    role_name: String,
-    /// Set when AWS refused the credentials (shared by every clone of this provider).
-    rejected: Arc<AtomicBool>,
-}
-
-impl RoleCredentialsProvider {
-    /// Tells the provider AWS refused its credentials (expired or revoked on AWS's side); the
-    /// next request fetches new ones instead of reusing the cached ones.
-    pub fn credentials_rejected(&self) {
-        self.rejected.store(true, Ordering::SeqCst);
-    }
-}
-
-impl ProvideCredentials for RoleCredentialsProvider {
-    fn provide_credentials<'a>(&'a self) -> provider::future::ProvideCredentials<'a>
-    where
-        Self: 'a,
-    {
-        provider::future::ProvideCredentials::new(async move {
-            if self.rejected.swap(false, Ordering::SeqCst) {
-                // Best effort: if the keyring cannot be written the memory copy is still gone.
-                let _ = self
-                    .portal
-                    .forget_role_credentials(&self.session, &self.account_id, &self.role_name)
-                    .await;
-            }
-            self.portal
-                .role_credentials(&self.session, &self.account_id, &self.role_name)
-                .await
-                .map_err(|e| match e {
-                    CoreError::SignInRequired { .. } => CredentialsError::not_loaded(e),
-                    other => CredentialsError::provider_error(other),
-                })
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::sso::rate_limit::RateLimiter;
+    use std::time::Instant;
 
     #[tokio::test]
     async fn rate_limiter_holds_the_rate_and_concurrency() {
