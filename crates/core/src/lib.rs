@@ -31,12 +31,12 @@ pub use crate::model::action::{
     ActionPlan, ActionRequest, ActionStatus, ExecuteStarted, WatchUpdate,
 };
 pub use crate::model::cluster::ClusterSummary;
+pub use crate::model::deployment::Deployment;
 pub use crate::model::partition::{
     list_partitions, partition_of, Partition, PartitionInfo, RegionInfo,
 };
 pub use crate::model::service::{
-    DeploymentInfo, LastDeployment, LoadBalancerInfo, ServiceDetail, ServiceEventInfo,
-    ServiceSummary,
+    LastDeployment, LoadBalancerInfo, ServiceDetail, ServiceEventInfo, ServiceSummary,
 };
 pub use crate::model::task::{ContainerInfo, DesiredStatus, TaskDetail, TaskSummary};
 pub use error::{CoreError, ErrorPayload};
@@ -55,7 +55,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), CoreError> {
     ClusterSummary::export_all_to(dir).map_err(fail)?;
     LastDeployment::export_all_to(dir).map_err(fail)?;
     ServiceSummary::export_all_to(dir).map_err(fail)?;
-    DeploymentInfo::export_all_to(dir).map_err(fail)?;
+    Deployment::export_all_to(dir).map_err(fail)?;
     ServiceEventInfo::export_all_to(dir).map_err(fail)?;
     LoadBalancerInfo::export_all_to(dir).map_err(fail)?;
     ServiceDetail::export_all_to(dir).map_err(fail)?;

@@ -161,10 +161,11 @@ export const etlDetail: ServiceDetail = {
       running: 1,
       pending: 0,
       failedTasks: 0,
-      taskDefinitionRevision: 3,
+      revision: 3,
       launchType: "FARGATE",
       createdAt: "2026-11-20T10:00:00Z",
       updatedAt: "2026-11-20T10:02:00Z",
+      circuitBreakerTripped: false,
     },
   ],
   events: [

@@ -11,6 +11,7 @@ use crate::read::targets::service_context;
 use crate::render::charts::{
     check_size, render_png, render_svg, service_charts, ChartOptions, RenderedChart,
 };
+use crate::util::files::safe_file_name;
 
 use crate::model::metrics::LatestValues;
 use crate::model::metrics::Window;
@@ -81,16 +82,7 @@ pub async fn export_chart_png(
         source,
     })?;
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-    let safe: String = format!("{}-{chart_id}-{stamp}.png", ctx.name())
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let safe = safe_file_name(&format!("{}-{chart_id}-{stamp}.png", ctx.name()));
     let path = dir.join(safe);
     render_png(&spec, options, &path)?;
     Ok(path)

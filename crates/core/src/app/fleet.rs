@@ -14,11 +14,11 @@ use crate::aws::session::{Session, SessionRegistry};
 use crate::error::{CoreError, ErrorPayload};
 use crate::model::health::{HealthLevel, ServiceHealth};
 use crate::model::partition::Partition;
+use crate::model::service_ref::ServiceRef;
 use crate::model::thresholds::Thresholds;
 use crate::read::metrics::{ecs_usage_query, get_metric_data};
 use crate::render::sparkline::{sparkline, Sparkline};
 use crate::store::history::History;
-use crate::store::thresholds::service_key;
 use crate::util::files::{write_atomically, PRIVATE_FILE_MODE};
 
 /// Sparklines cover the last three hours at five-minute points.
@@ -49,28 +49,15 @@ pub struct Pin {
 impl Pin {
     /// A stable key: partition, account, region, cluster and service.
     pub fn key(&self) -> String {
-        pin_key(
+        ServiceRef::new(
             self.partition,
             &self.account_id,
             &self.region,
             &self.cluster,
             &self.service,
         )
+        .key()
     }
-}
-
-/// The key of a service across the fleet (pins and history use it).
-pub fn pin_key(
-    partition: Partition,
-    account_id: &str,
-    region: &str,
-    cluster: &str,
-    service: &str,
-) -> String {
-    format!(
-        "{}|{account_id}|{region}|{cluster}|{service}",
-        partition.id()
-    )
 }
 
 /// The pins, kept in `fleet.json` in the app data folder (written atomically).
@@ -268,7 +255,7 @@ fn is_expired(err: &CoreError) -> bool {
 }
 
 /// Builds the fleet view of `pins`: per session and region, one health roll-up per cluster (each
-/// service held to `thresholds_of(its threshold key)`, see [`crate::store::thresholds::service_key`])
+/// service held to `thresholds_of(its threshold key)`, see [`ServiceRef::key`])
 /// and one GetMetricData call for every pinned service's CPU and memory sparklines. Health levels
 /// seen are recorded in `history` when given.
 pub async fn fleet_view(
@@ -390,7 +377,7 @@ async fn group_rows(
     clusters.sort();
     clusters.dedup();
     let health_work = clusters.iter().map(|c| async move {
-        let of = |service: &str| thresholds_of(&service_key(session.info(), c, service));
+        let of = |service: &str| thresholds_of(&session.info().service_ref(c, service).key());
         let health = health::services_health_with(session, c, &of).await;
         let described = crate::read::services::cluster_services(session, c).await;
         (c.to_string(), health, described)

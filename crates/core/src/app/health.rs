@@ -9,13 +9,13 @@
 
 use crate::aws::session::Session;
 use crate::error::CoreError;
+use crate::model::deployment::Deployment;
+use crate::model::health::roll_up;
 use crate::model::health::HealthInput;
 use crate::model::health::HealthLevel;
 use crate::model::health::HealthReason;
 use crate::model::health::ServiceHealth;
-use crate::model::health::{roll_up, DeploymentFacts};
 use crate::model::metrics::{MetricRange, RangePreset};
-use crate::model::service::task_definition_label;
 use crate::model::thresholds::Thresholds;
 use crate::read::alarms::alarms_of;
 use crate::read::diagnosis::{stopped_tasks, stopped_tasks_by_service};
@@ -24,17 +24,11 @@ use crate::read::targets::{service_context, target_health_of};
 use crate::util::arn::arn_name;
 
 /// Deployment facts of an SDK service.
-fn deployment_facts(service: &aws_sdk_ecs::types::Service) -> Vec<DeploymentFacts> {
+fn deployment_facts(service: &aws_sdk_ecs::types::Service) -> Vec<Deployment> {
     service
         .deployments()
         .iter()
-        .map(|d| DeploymentFacts {
-            status: d.status().unwrap_or_default().to_string(),
-            rollout_state: d.rollout_state().map(|r| r.as_str().to_string()),
-            rollout_reason: d.rollout_state_reason().map(str::to_string),
-            failed_tasks: d.failed_tasks(),
-            task_definition: task_definition_label(d.task_definition().unwrap_or_default()).0,
-        })
+        .map(crate::read::services::deployment)
         .collect()
 }
 
@@ -164,7 +158,7 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), CoreError> {
     crate::render::charts::ReducedSeries::export_all_to(dir).map_err(fail)?;
     crate::render::charts::RenderedChart::export_all_to(dir).map_err(fail)?;
     crate::app::charts::ServiceCharts::export_all_to(dir).map_err(fail)?;
-    crate::model::deployment::DeploymentView::export_all_to(dir).map_err(fail)?;
+    crate::model::deployment::Deployment::export_all_to(dir).map_err(fail)?;
     crate::model::deployment::CircuitBreakerInfo::export_all_to(dir).map_err(fail)?;
     crate::model::deployment::ServiceDeployments::export_all_to(dir).map_err(fail)?;
     crate::model::deployment::DefinitionChange::export_all_to(dir).map_err(fail)?;

@@ -17,14 +17,7 @@ pub async fn load_service_history(
     service: &str,
 ) -> Result<ServiceHistory, CoreError> {
     let session = registry.get(session_id).await?;
-    let info = session.info();
-    let key = crate::app::fleet::pin_key(
-        info.partition,
-        &info.account_id,
-        &info.region,
-        cluster,
-        service,
-    );
+    let key = session.info().service_ref(cluster, service).key();
     let (stopped, events, deployments, health) = futures::join!(
         views.stopped_tasks(registry, session_id, cluster, service),
         views.service_events(registry, session_id, cluster, service),

@@ -14,7 +14,7 @@ use crate::app::observability::Observability;
 use crate::aws::session::{SessionInfo, SessionRegistry};
 use crate::error::CoreError;
 use crate::model::console::{console_url, ConsoleTarget};
-use crate::model::deployment::DeploymentView;
+use crate::model::deployment::Deployment;
 use crate::model::diagnosis::StoppedTask;
 use crate::model::event::ServiceEvent;
 use crate::model::health::ServiceHealth;
@@ -22,6 +22,7 @@ use crate::model::metrics::{MetricRange, RangePreset};
 use crate::read::logs::LogLine;
 use crate::render::charts::{ChartOptions, RenderedChart, Theme};
 use crate::store::audit::{AuditEntry, AuditFilter};
+use crate::util::files::safe_file_name;
 
 /// What went into a snapshot and where it was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -46,7 +47,7 @@ struct Contents {
     window: String,
     health: Option<ServiceHealth>,
     charts: Vec<RenderedChart>,
-    deployments: Vec<DeploymentView>,
+    deployments: Vec<Deployment>,
     events: Vec<ServiceEvent>,
     stopped: Vec<StoppedTask>,
     errors: Vec<LogLine>,
@@ -224,26 +225,13 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
-/// A file name part made of safe characters.
-fn file_part(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
 fn write_files(c: &Contents, dir: &Path) -> Result<SnapshotWritten, CoreError> {
     let io = |p: &Path, e: std::io::Error| {
         CoreError::Internal(format!("writing the snapshot {}: {e}", p.display()))
     };
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-    let base = format!("{}-{stamp}", file_part(&c.service));
+    let base = format!("{}-{stamp}", safe_file_name(&c.service));
     let html_path: PathBuf = dir.join(format!("{base}.html"));
     let md_path: PathBuf = dir.join(format!("{base}.md"));
     std::fs::write(&html_path, html(c)).map_err(|e| io(&html_path, e))?;
@@ -525,6 +513,6 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"
         );
         assert_eq!(cell("a|b\nc"), "a\\|b c");
-        assert_eq!(file_part("coe/etl prod"), "coe_etl_prod");
+        assert_eq!(safe_file_name("coe/etl prod"), "coe_etl_prod");
     }
 }

@@ -28,7 +28,7 @@ use crate::read::logs::{LogLine, LogPage, LogQuery, LogSource};
 use crate::read::metrics::MetricsCache;
 use crate::read::targets;
 use crate::render::charts::ChartOptions;
-use crate::store::thresholds::{service_key, ThresholdSetting, ThresholdStore};
+use crate::store::thresholds::{ThresholdSetting, ThresholdStore};
 
 /// How often follow mode polls CloudWatch Logs.
 const FOLLOW_INTERVAL: Duration = Duration::from_secs(2);
@@ -85,7 +85,7 @@ impl Observability {
             self.thresholds
                 .as_ref()
                 .map_or_else(Thresholds::default, |s| {
-                    s.effective(&service_key(session.info(), cluster, service))
+                    s.effective(&session.info().service_ref(cluster, service).key())
                 })
         })
     }
@@ -99,7 +99,7 @@ impl Observability {
         service: &str,
     ) -> Result<ThresholdSetting, CoreError> {
         let session = registry.get(session_id).await?;
-        let key = service_key(session.info(), cluster, service);
+        let key = session.info().service_ref(cluster, service).key();
         match &self.thresholds {
             Some(store) => store.get(&key),
             None => Ok(ThresholdSetting {
@@ -120,7 +120,7 @@ impl Observability {
         thresholds: Option<Thresholds>,
     ) -> Result<ThresholdSetting, CoreError> {
         let session = registry.get(session_id).await?;
-        let key = service_key(session.info(), cluster, service);
+        let key = session.info().service_ref(cluster, service).key();
         let store = self
             .thresholds
             .as_ref()
@@ -143,7 +143,8 @@ impl Observability {
     ) -> Result<Vec<ServiceHealth>, CoreError> {
         let session = registry.get(session_id).await?;
         let by_key = self.thresholds_by_key(thresholds);
-        let thresholds_of = |service: &str| by_key(&service_key(session.info(), cluster, service));
+        let thresholds_of =
+            |service: &str| by_key(&session.info().service_ref(cluster, service).key());
         health::services_health_with(&session, cluster, &thresholds_of).await
     }
 

@@ -15,6 +15,7 @@ use crate::aws::retry;
 use crate::aws::sso::{RoleCredentialsProvider, SsoSession};
 use crate::error::CoreError;
 use crate::model::partition::{partition_of, partition_of_arn, Partition};
+use crate::model::service_ref::ServiceRef;
 use crate::util::freshness::SessionReads;
 
 /// Where a session's credentials and endpoint come from.
@@ -147,6 +148,19 @@ pub struct SessionInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub role_name: Option<String>,
+}
+
+impl SessionInfo {
+    /// The service `service` of `cluster` in this session's account and current region.
+    pub fn service_ref(&self, cluster: &str, service: &str) -> ServiceRef {
+        ServiceRef::new(
+            self.partition,
+            &self.account_id,
+            &self.region,
+            cluster,
+            service,
+        )
+    }
 }
 
 /// A validated session with its SDK clients (cheap to clone, built once per region).

@@ -4,10 +4,11 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// One deployment of a service.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// One deployment of a service: what the service page, the deployments tab, the health roll-up,
+/// the history and the action plans all read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-pub struct DeploymentView {
+pub struct Deployment {
     /// Deployment id.
     pub id: String,
     /// `PRIMARY`, `ACTIVE` or `INACTIVE`.
@@ -28,6 +29,8 @@ pub struct DeploymentView {
     pub rollout_state: Option<String>,
     /// ECS's reason for the rollout state.
     pub rollout_state_reason: Option<String>,
+    /// `FARGATE`, `EC2` or the capacity provider strategy.
+    pub launch_type: Option<String>,
     /// Created (RFC 3339).
     pub created_at: Option<String>,
     /// Updated (RFC 3339).
@@ -51,7 +54,7 @@ pub struct CircuitBreakerInfo {
 #[serde(rename_all = "camelCase")]
 pub struct ServiceDeployments {
     /// Deployments, primary first, then newest first.
-    pub deployments: Vec<DeploymentView>,
+    pub deployments: Vec<Deployment>,
     /// Circuit breaker settings.
     pub circuit_breaker: Option<CircuitBreakerInfo>,
     /// The service's task definition, `family:revision`.

@@ -5,6 +5,7 @@
 //! the thresholds (CPU 70 %, memory 80 %, 5xx 1 % of requests, response time 500 ms).
 
 use crate::model::alarm::AlarmInfo;
+use crate::model::deployment::Deployment;
 use crate::model::diagnosis::StopCause;
 use crate::model::diagnosis::StoppedTask;
 use crate::model::metrics::LatestValues;
@@ -60,21 +61,6 @@ pub struct ServiceHealth {
     pub thresholds: Thresholds,
 }
 
-/// What the roll-up needs to know about one deployment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeploymentFacts {
-    /// `PRIMARY`, `ACTIVE` or `INACTIVE`.
-    pub status: String,
-    /// `COMPLETED`, `IN_PROGRESS` or `FAILED`.
-    pub rollout_state: Option<String>,
-    /// ECS's reason for the rollout state.
-    pub rollout_reason: Option<String>,
-    /// Tasks that failed to start in this deployment.
-    pub failed_tasks: i32,
-    /// `family:revision`.
-    pub task_definition: String,
-}
-
 /// Everything the roll-up weighs.
 #[derive(Debug, Clone, Default)]
 pub struct HealthInput<'a> {
@@ -85,7 +71,7 @@ pub struct HealthInput<'a> {
     /// Pending tasks.
     pub pending: i32,
     /// The service's deployments.
-    pub deployments: Vec<DeploymentFacts>,
+    pub deployments: Vec<Deployment>,
     /// Recently stopped tasks.
     pub stopped: &'a [StoppedTask],
     /// Target groups with their targets (full roll-up).
@@ -159,7 +145,7 @@ pub fn evaluate(input: &HealthInput<'_>, thresholds: &Thresholds) -> Vec<HealthR
 
     // Deployments and the circuit breaker.
     for d in &input.deployments {
-        let reason = d.rollout_reason.as_deref().unwrap_or_default();
+        let reason = d.rollout_state_reason.as_deref().unwrap_or_default();
         let breaker = reason.to_ascii_lowercase().contains("circuit breaker");
         match d.rollout_state.as_deref() {
             Some("FAILED") => add(
@@ -465,13 +451,14 @@ mod tests {
         }
     }
 
-    fn primary(state: &str, reason: Option<&str>) -> DeploymentFacts {
-        DeploymentFacts {
+    fn primary(state: &str, reason: Option<&str>) -> Deployment {
+        Deployment {
             status: "PRIMARY".into(),
             rollout_state: Some(state.into()),
-            rollout_reason: reason.map(str::to_string),
+            rollout_state_reason: reason.map(str::to_string),
             failed_tasks: 0,
             task_definition: "app:3".into(),
+            ..Deployment::default()
         }
     }
 

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::error::CoreError;
+use crate::util::time::parse_time;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -94,15 +95,13 @@ const RETENTION: &[(i64, i64)] = &[(15 * 86_400, 60), (63 * 86_400, 300), (i64::
 /// Longest range CloudWatch keeps (15 months).
 const MAX_SPAN: i64 = 455 * 86_400;
 
-/// Parses an RFC 3339 time to epoch seconds.
-fn parse_time(text: &str, what: &str) -> Result<i64, CoreError> {
-    chrono::DateTime::parse_from_rfc3339(text)
-        .map(|t| t.timestamp())
-        .map_err(|_| {
-            CoreError::InvalidInput(format!(
-                "The {what} time \"{text}\" is not a date and time ECS Desk understands."
-            ))
-        })
+/// The epoch seconds of a range's `what` (start or end) time, or a message naming it.
+fn epoch_seconds(text: &str, what: &str) -> Result<i64, CoreError> {
+    parse_time(text).map(|t| t.timestamp()).ok_or_else(|| {
+        CoreError::InvalidInput(format!(
+            "The {what} time \"{text}\" is not a date and time ECS Desk understands."
+        ))
+    })
 }
 
 /// The finest period that keeps `span` at or under [`MAX_POINTS`] and that CloudWatch still
@@ -132,9 +131,9 @@ pub fn window(range: &MetricRange, now: i64) -> Result<Window, CoreError> {
                 .start
                 .as_deref()
                 .ok_or_else(|| CoreError::InvalidInput("A custom range needs a start.".into()))
-                .and_then(|s| parse_time(s, "start"))?;
+                .and_then(|s| epoch_seconds(s, "start"))?;
             let end = match range.end.as_deref() {
-                Some(e) => parse_time(e, "end")?,
+                Some(e) => epoch_seconds(e, "end")?,
                 None => now,
             };
             (start, end)

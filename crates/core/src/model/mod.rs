@@ -17,6 +17,7 @@ pub mod protection;
 pub mod reading;
 pub mod rollout;
 pub mod service;
+pub mod service_ref;
 pub mod target;
 pub mod task;
 pub mod thresholds;

@@ -312,7 +312,8 @@ pub fn plan(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::reading::{SnapDeployment, SnapTarget, SnapTask};
+    use crate::model::deployment::Deployment;
+    use crate::model::reading::{SnapTarget, SnapTask};
 
     fn task(id: &str, ip: &str) -> SnapTask {
         SnapTask {
@@ -335,7 +336,7 @@ mod tests {
             min_pct: min,
             max_pct: max,
             task_definition: "coe-etl-prod:3".into(),
-            deployments: vec![SnapDeployment {
+            deployments: vec![Deployment {
                 id: "ecs-svc/1".into(),
                 status: "PRIMARY".into(),
                 rollout_state: Some("COMPLETED".into()),

@@ -1,31 +1,9 @@
 //! One reading of a service as actions see it: its deployments, its tasks (running and recently
 //! stopped, with the deployment that started each) and the health of its load balancer targets.
 
+use crate::model::deployment::Deployment;
 use crate::model::service::task_definition_label;
 use crate::model::service::ServiceEventInfo;
-
-/// One deployment of the service.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SnapDeployment {
-    /// Deployment id (`ecs-svc/...`).
-    pub id: String,
-    /// `PRIMARY`, `ACTIVE` or `INACTIVE`.
-    pub status: String,
-    /// `family:revision`.
-    pub task_definition: String,
-    /// `IN_PROGRESS`, `COMPLETED`, `FAILED` (none for services without rollout state).
-    pub rollout_state: Option<String>,
-    /// Why the rollout is in its state.
-    pub rollout_reason: Option<String>,
-    /// Desired tasks.
-    pub desired: i32,
-    /// Running tasks.
-    pub running: i32,
-    /// Pending tasks.
-    pub pending: i32,
-    /// Tasks that failed to start.
-    pub failed_tasks: i32,
-}
 
 /// One task of the service.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -108,7 +86,7 @@ pub struct ServiceSnapshot {
     /// `family:revision` of the service.
     pub task_definition: String,
     /// Deployments, primary first.
-    pub deployments: Vec<SnapDeployment>,
+    pub deployments: Vec<Deployment>,
     /// Events, newest first.
     pub events: Vec<ServiceEventInfo>,
     /// Tasks meant to run, then recently stopped ones.
@@ -121,7 +99,7 @@ pub struct ServiceSnapshot {
 
 impl ServiceSnapshot {
     /// The primary deployment.
-    pub fn primary(&self) -> Option<&SnapDeployment> {
+    pub fn primary(&self) -> Option<&Deployment> {
         self.deployments
             .iter()
             .find(|d| d.status == "PRIMARY")

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::model::deployment::Deployment;
 use crate::model::task::TaskSummary;
 
 /// The state of a service's newest deployment.
@@ -43,38 +44,6 @@ pub struct ServiceSummary {
     pub last_deployment: Option<LastDeployment>,
 }
 
-/// One deployment of a service.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct DeploymentInfo {
-    /// Deployment id (`ecs-svc/...`).
-    pub id: String,
-    /// `PRIMARY`, `ACTIVE` or `INACTIVE`.
-    pub status: String,
-    /// Task definition as `family:revision`.
-    pub task_definition: String,
-    /// Task definition revision number.
-    pub task_definition_revision: i32,
-    /// Desired task count.
-    pub desired: i32,
-    /// Running task count.
-    pub running: i32,
-    /// Pending task count.
-    pub pending: i32,
-    /// Tasks that failed to start in this deployment.
-    pub failed_tasks: i32,
-    /// `IN_PROGRESS`, `COMPLETED` or `FAILED`.
-    pub rollout_state: Option<String>,
-    /// Why the rollout is in its state.
-    pub rollout_state_reason: Option<String>,
-    /// Launch type of the deployment.
-    pub launch_type: Option<String>,
-    /// Created (RFC 3339).
-    pub created_at: Option<String>,
-    /// Last updated (RFC 3339).
-    pub updated_at: Option<String>,
-}
-
 /// One service event ("has reached a steady state", ...).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -110,7 +79,7 @@ pub struct ServiceDetail {
     /// The list row of this service.
     pub summary: ServiceSummary,
     /// Deployments, primary first.
-    pub deployments: Vec<DeploymentInfo>,
+    pub deployments: Vec<Deployment>,
     /// Events, newest first.
     pub events: Vec<ServiceEventInfo>,
     /// Tasks the service wants running.

@@ -307,13 +307,13 @@ fn deployment_outcome(
         }
         Some(d) if d.rollout_state.as_deref() == Some("FAILED") => {
             let reason = failure_of(spec, snap)
-                .or_else(|| d.rollout_reason.clone())
+                .or_else(|| d.rollout_state_reason.clone())
                 .unwrap_or_default();
             memory.failure_reason = Some(reason.clone());
             let rollback = snap.primary().filter(|p| {
                 p.id != id
                     && p
-                        .rollout_reason
+                        .rollout_state_reason
                         .as_deref()
                         .is_some_and(|r| r.contains("rolling back"))
             });

@@ -7,36 +7,11 @@ use crate::aws::session::Session;
 use crate::error::CoreError;
 use crate::model::deployment::CircuitBreakerInfo;
 use crate::model::deployment::DefinitionChange;
-use crate::model::deployment::DeploymentView;
+use crate::model::deployment::Deployment;
 use crate::model::deployment::ServiceDeployments;
 use crate::model::deployment::TaskDefinitionDiff;
 use crate::model::service::task_definition_label;
 use crate::read::targets::describe_service;
-use crate::util::time::sdk_rfc3339;
-
-/// Maps an SDK deployment.
-fn view(d: &aws_sdk_ecs::types::Deployment) -> DeploymentView {
-    let (task_definition, revision) =
-        task_definition_label(d.task_definition().unwrap_or_default());
-    let reason = d.rollout_state_reason().map(str::to_string);
-    DeploymentView {
-        id: d.id().unwrap_or_default().to_string(),
-        status: d.status().unwrap_or_default().to_string(),
-        task_definition,
-        revision,
-        desired: d.desired_count(),
-        running: d.running_count(),
-        pending: d.pending_count(),
-        failed_tasks: d.failed_tasks(),
-        rollout_state: d.rollout_state().map(|r| r.as_str().to_string()),
-        circuit_breaker_tripped: reason
-            .as_deref()
-            .is_some_and(|r| r.to_ascii_lowercase().contains("circuit breaker")),
-        rollout_state_reason: reason,
-        created_at: sdk_rfc3339(d.created_at()),
-        updated_at: sdk_rfc3339(d.updated_at()),
-    }
-}
 
 /// The deployments of `service`.
 pub async fn service_deployments(
@@ -45,7 +20,11 @@ pub async fn service_deployments(
     service: &str,
 ) -> Result<ServiceDeployments, CoreError> {
     let found = describe_service(session, cluster, service).await?;
-    let mut deployments: Vec<DeploymentView> = found.deployments().iter().map(view).collect();
+    let mut deployments: Vec<Deployment> = found
+        .deployments()
+        .iter()
+        .map(crate::read::services::deployment)
+        .collect();
     deployments.sort_by(|a, b| {
         (b.status == "PRIMARY")
             .cmp(&(a.status == "PRIMARY"))

@@ -13,6 +13,7 @@ use crate::aws::session::Session;
 use crate::error::CoreError;
 use crate::read::deployments::describe_task_definition;
 use crate::read::targets::describe_service;
+use crate::util::files::safe_file_name;
 
 /// The filter pattern of "errors in the last hour": any of the usual error words.
 pub const ERROR_PATTERN: &str = "?ERROR ?Error ?error ?Exception ?FATAL";
@@ -298,18 +299,8 @@ pub fn display_message(text: &str) -> String {
 
 /// Writes `lines` as text to `dir/name` (name made safe), returning the path.
 pub fn save_lines(dir: &Path, name: &str, lines: &[LogLine]) -> Result<PathBuf, CoreError> {
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let safe = safe.trim_start_matches('.');
-    let file = if safe.is_empty() { "logs.txt" } else { safe };
+    let safe = safe_file_name(name);
+    let file = if safe.is_empty() { "logs.txt" } else { &safe };
     let path = dir.join(file);
     let io = |action: &str| {
         let path = path.clone();

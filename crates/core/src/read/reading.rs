@@ -3,8 +3,9 @@
 
 use crate::aws::session::Session;
 use crate::error::CoreError;
+use crate::model::deployment::Deployment;
 use crate::model::reading::ServiceSnapshot;
-use crate::model::reading::SnapDeployment;
+
 use crate::model::reading::SnapTarget;
 use crate::model::reading::SnapTask;
 use crate::model::service::{task_definition_label, ServiceEventInfo};
@@ -63,20 +64,10 @@ pub async fn read(
         )));
     };
     let name = svc.service_name().unwrap_or(service).to_string();
-    let mut deployments: Vec<SnapDeployment> = svc
+    let mut deployments: Vec<Deployment> = svc
         .deployments()
         .iter()
-        .map(|d| SnapDeployment {
-            id: d.id().unwrap_or_default().to_string(),
-            status: d.status().unwrap_or_default().to_string(),
-            task_definition: task_definition_label(d.task_definition().unwrap_or_default()).0,
-            rollout_state: d.rollout_state().map(|r| r.as_str().to_string()),
-            rollout_reason: d.rollout_state_reason().map(str::to_string),
-            desired: d.desired_count(),
-            running: d.running_count(),
-            pending: d.pending_count(),
-            failed_tasks: d.failed_tasks(),
-        })
+        .map(crate::read::services::deployment)
         .collect();
     deployments.sort_by_key(|d| d.status != "PRIMARY");
     let mut events: Vec<ServiceEventInfo> = svc

@@ -8,8 +8,8 @@ use futures::stream::{FuturesUnordered, StreamExt};
 
 use crate::aws::session::Session;
 use crate::error::CoreError;
+use crate::model::deployment::Deployment;
 use crate::model::service::task_definition_label;
-use crate::model::service::DeploymentInfo;
 use crate::model::service::LastDeployment;
 use crate::model::service::LoadBalancerInfo;
 use crate::model::service::ServiceDetail;
@@ -67,21 +67,26 @@ fn summary(service: &aws_sdk_ecs::types::Service) -> ServiceSummary {
     }
 }
 
-/// Maps an SDK deployment.
-fn deployment(d: &aws_sdk_ecs::types::Deployment) -> DeploymentInfo {
-    let (task_definition, task_definition_revision) =
+/// Maps an SDK deployment: the one reading of a deployment every view shares.
+pub(crate) fn deployment(d: &aws_sdk_ecs::types::Deployment) -> Deployment {
+    let (task_definition, revision) =
         task_definition_label(d.task_definition().unwrap_or_default());
-    DeploymentInfo {
+    let reason = d.rollout_state_reason().map(str::to_string);
+    Deployment {
         id: d.id().unwrap_or_default().to_string(),
         status: d.status().unwrap_or_default().to_string(),
         task_definition,
-        task_definition_revision,
+        revision,
         desired: d.desired_count(),
         running: d.running_count(),
         pending: d.pending_count(),
         failed_tasks: d.failed_tasks(),
         rollout_state: d.rollout_state().map(|r| r.as_str().to_string()),
-        rollout_state_reason: d.rollout_state_reason().map(str::to_string),
+        // ECS names the circuit breaker in the reason when it stopped the deployment.
+        circuit_breaker_tripped: reason
+            .as_deref()
+            .is_some_and(|r| r.to_ascii_lowercase().contains("circuit breaker")),
+        rollout_state_reason: reason,
         launch_type: launch_label(d.launch_type(), d.capacity_provider_strategy()),
         created_at: sdk_rfc3339(d.created_at()),
         updated_at: sdk_rfc3339(d.updated_at()),
@@ -219,7 +224,7 @@ pub async fn get_service(
 ) -> Result<ServiceDetail, CoreError> {
     let found = describe_service(session, cluster, service).await?;
     let found = found.as_ref();
-    let mut deployments: Vec<DeploymentInfo> = found.deployments().iter().map(deployment).collect();
+    let mut deployments: Vec<Deployment> = found.deployments().iter().map(deployment).collect();
     // Primary first, then newest first.
     deployments.sort_by(|a, b| {
         (b.status == "PRIMARY")

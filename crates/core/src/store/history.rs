@@ -10,7 +10,7 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::CoreError;
-use crate::model::deployment::DeploymentView;
+use crate::model::deployment::Deployment;
 use crate::model::diagnosis::StoppedTask;
 use crate::model::event::ServiceEvent;
 use crate::model::health::{HealthLevel, ServiceHealth};
@@ -49,7 +49,7 @@ pub struct ServiceHistory {
     /// Service events.
     pub events: Vec<ServiceEvent>,
     /// Deployments.
-    pub deployments: Vec<DeploymentView>,
+    pub deployments: Vec<Deployment>,
     /// Health level changes.
     pub health: Vec<HealthChange>,
     /// Days kept.
@@ -174,7 +174,7 @@ impl History {
         key: &str,
         stopped: &[StoppedTask],
         events: &[ServiceEvent],
-        deployments: &[DeploymentView],
+        deployments: &[Deployment],
     ) -> Result<(), CoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction().map_err(db)?;

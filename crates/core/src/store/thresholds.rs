@@ -1,4 +1,4 @@
-//! Health thresholds saved per service (partition/account/region/cluster/service) in
+//! Health thresholds saved per service (by its `ServiceRef` key) in
 //! `thresholds.json` in the app's data folder; services without an entry use the runbook defaults.
 //! Written atomically, and never over a file that could not be read: a broken file is reported,
 //! not replaced, so hand edits are not lost.
@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::aws::session::SessionInfo;
 use crate::error::CoreError;
 use crate::model::thresholds::Thresholds;
 use crate::util::files::{read_json_or_default, write_atomically, PRIVATE_FILE_MODE};
@@ -32,18 +31,8 @@ pub struct ThresholdSetting {
 /// The file's shape: saved thresholds by service key.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 struct ThresholdFile {
-    /// `partition/account/region/cluster/service` -> thresholds.
+    /// Service key ([`crate::model::service_ref::ServiceRef::key`]) -> thresholds.
     services: BTreeMap<String, Thresholds>,
-}
-
-/// The key of one service: `partition/account/region/cluster/service`.
-pub fn service_key(session: &SessionInfo, cluster: &str, service: &str) -> String {
-    format!(
-        "{}/{}/{}/{cluster}/{service}",
-        session.partition.id(),
-        session.account_id,
-        session.region
-    )
 }
 
 /// Checks that every threshold is a sensible number; the message names the field.
@@ -90,7 +79,15 @@ impl ThresholdStore {
     }
 
     fn load(&self) -> Result<ThresholdFile, CoreError> {
-        read_json_or_default(&self.path)
+        let file: ThresholdFile = read_json_or_default(&self.path)?;
+        // Files written before the one service key used `/` between the parts; no part can
+        // contain `/` or `|`, so the old keys map one to one (rewritten on the next save).
+        let services = file
+            .services
+            .into_iter()
+            .map(|(key, t)| (key.replace('/', "|"), t))
+            .collect();
+        Ok(ThresholdFile { services })
     }
 
     /// What `key` is held to (the defaults when nothing is saved).
@@ -152,7 +149,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), CoreError> {
 mod tests {
     use super::*;
 
-    const KEY: &str = "aws-us-gov/210987654321/us-gov-east-1/coe-ecs-prod/coe-etl-prod-Service";
+    const KEY: &str = "aws-us-gov|210987654321|us-gov-east-1|coe-ecs-prod|coe-etl-prod-Service";
 
     fn custom() -> Thresholds {
         Thresholds {
@@ -161,6 +158,19 @@ mod tests {
             error_rate_percent: 2.5,
             response_time_ms: 800.0,
         }
+    }
+
+    #[test]
+    fn keys_of_older_files_are_read_in_the_one_key_form() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = "{\"services\":{\"aws-us-gov/210987654321/us-gov-east-1/coe-ecs-prod/api\":{\"cpuPercent\":50.0,\"memoryPercent\":60.0,\"errorRatePercent\":2.0,\"responseTimeMs\":300.0}}}";
+        std::fs::write(dir.path().join(FILE_NAME), old).unwrap();
+        let store = ThresholdStore::in_dir(dir.path());
+        let got = store
+            .get("aws-us-gov|210987654321|us-gov-east-1|coe-ecs-prod|api")
+            .unwrap();
+        assert!(got.custom);
+        assert_eq!(got.thresholds.cpu_percent, 50.0);
     }
 
     #[test]

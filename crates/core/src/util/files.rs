@@ -170,9 +170,32 @@ pub(crate) fn remove_if_present(path: &Path) -> Result<bool, CoreError> {
     }
 }
 
+/// `text` as a file name made only of ASCII letters, digits, `-`, `_` and `.` (anything else
+/// becomes `_`), with no leading dot: it cannot leave the folder it is written in or hide there.
+pub fn safe_file_name(text: &str) -> String {
+    let safe: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    safe.trim_start_matches('.').to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn safe_file_names_stay_in_their_folder() {
+        assert_eq!(safe_file_name("../../etc/passwd"), "_.._etc_passwd");
+        assert_eq!(safe_file_name(".bashrc"), "bashrc");
+        assert_eq!(safe_file_name("api svc:1/x.png"), "api_svc_1_x.png");
+    }
 
     #[cfg(unix)]
     #[test]

@@ -237,13 +237,7 @@ async fn history_keeps_stopped_tasks_after_ecs_forgets_them_and_across_a_reopen(
 
     // A new app run (the database reopened) still shows them.
     let history = History::open(&path).expect("reopen");
-    let key = fleet::pin_key(
-        com.partition,
-        &com.account_id,
-        &com.region,
-        STAGING,
-        service,
-    );
+    let key = com.service_ref(STAGING, service).key();
     let kept = history.service_history(&key).expect("read");
     for arn in &old {
         assert!(kept.stopped.iter().any(|t| &t.arn == arn), "{arn} kept");

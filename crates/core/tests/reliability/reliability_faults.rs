@@ -61,7 +61,7 @@ async fn discover(registry: &SessionRegistry, id: &str, session: &Session) -> Na
         .unwrap()
         .to_string();
     let tasks = ecsdesk_core::app::browse::list_tasks(
-        &registry,
+        registry,
         id,
         CLUSTER,
         SERVICE,

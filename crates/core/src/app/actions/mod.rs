@@ -37,6 +37,7 @@ use crate::model::action::WatchTarget;
 use crate::model::action::WatchUpdate;
 use crate::model::protection::{EffectiveProtection, ProtectionLevel, ProtectionSettings};
 use crate::model::reading::ServiceSnapshot;
+use crate::model::service_ref::ServiceRef;
 use crate::model::watch::{WatchMemory, WatchTargetSpec};
 use crate::store::audit::{AuditEntry, AuditEvent, AuditFilter, AuditLog, AuditRecord};
 use crate::store::protection::ProtectionStore;
@@ -181,14 +182,14 @@ fn secs(start: Instant) -> u32 {
 
 /// The key of the per-service lock.
 fn service_key(plan: &ActionPlan) -> String {
-    format!(
-        "{}/{}/{}/{}/{}",
-        plan.partition.id(),
-        plan.account_id,
-        plan.region,
-        plan.cluster,
-        plan.service
+    ServiceRef::new(
+        plan.partition,
+        &plan.account_id,
+        &plan.region,
+        &plan.cluster,
+        &plan.service,
     )
+    .key()
 }
 
 impl ActionCenter {

@@ -205,13 +205,7 @@ impl ActionCenter {
         service: &str,
     ) -> Result<Option<ActionStatus>, CoreError> {
         let session = registry.get(session_id).await?;
-        let info = session.info();
-        let key = format!(
-            "{}/{}/{}/{cluster}/{service}",
-            info.partition.id(),
-            info.account_id,
-            info.region
-        );
+        let key = session.info().service_ref(cluster, service).key();
         Ok(lock(&self.inner.latest).get(&key).cloned())
     }
 }
