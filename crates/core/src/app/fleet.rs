@@ -3,8 +3,8 @@
 //! the index the Ctrl+K palette searches across every signed-in session.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -13,147 +13,17 @@ use crate::app::health;
 use crate::aws::session::{Session, SessionRegistry};
 use crate::error::{CoreError, ErrorPayload};
 use crate::model::health::{HealthLevel, ServiceHealth};
-use crate::model::partition::Partition;
-use crate::model::service_ref::ServiceRef;
 use crate::model::thresholds::Thresholds;
 use crate::read::metrics::{ecs_usage_query, get_metric_data};
 use crate::render::sparkline::{sparkline, Sparkline};
 use crate::store::history::History;
-use crate::util::files::{write_atomically, PRIVATE_FILE_MODE};
+use crate::store::pins::FleetStore;
+use crate::store::pins::Pin;
 
 /// Sparklines cover the last three hours at five-minute points.
 const SPARK_SPAN: i64 = 3 * 3600;
 /// Sparkline period, seconds.
 const SPARK_PERIOD: i32 = 300;
-
-/// One pinned service.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct Pin {
-    /// Partition of the account.
-    pub partition: Partition,
-    /// AWS account id.
-    pub account_id: String,
-    /// Account name when known (shown instead of the id).
-    pub account_name: Option<String>,
-    /// Region of the cluster.
-    pub region: String,
-    /// Cluster name.
-    pub cluster: String,
-    /// Service name.
-    pub service: String,
-    /// The profile or role the pin was made with, to say what to sign in to.
-    pub signed_in_as: String,
-}
-
-impl Pin {
-    /// A stable key: partition, account, region, cluster and service.
-    pub fn key(&self) -> String {
-        ServiceRef::new(
-            self.partition,
-            &self.account_id,
-            &self.region,
-            &self.cluster,
-            &self.service,
-        )
-        .key()
-    }
-}
-
-/// The pins, kept in `fleet.json` in the app data folder (written atomically).
-#[derive(Debug, Clone)]
-pub struct FleetStore {
-    path: PathBuf,
-    pins: Arc<Mutex<Vec<Pin>>>,
-}
-
-impl FleetStore {
-    /// Opens the pins of `data_dir`; a missing file is an empty fleet. An unreadable file is
-    /// kept aside (`fleet.json.bad`) rather than overwritten, and the fleet starts empty.
-    pub fn open(data_dir: &Path) -> FleetStore {
-        let path = data_dir.join("fleet.json");
-        let pins = match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice::<Vec<Pin>>(&bytes).unwrap_or_else(|_| {
-                let _ = std::fs::rename(&path, data_dir.join("fleet.json.bad"));
-                Vec::new()
-            }),
-            Err(_) => Vec::new(),
-        };
-        FleetStore {
-            path,
-            pins: Arc::new(Mutex::new(pins)),
-        }
-    }
-
-    /// Every pin, in pinning order.
-    pub fn pins(&self) -> Vec<Pin> {
-        self.lock().clone()
-    }
-
-    /// Pins `pin` (once); returns the pins.
-    pub fn pin(&self, pin: Pin) -> Result<Vec<Pin>, CoreError> {
-        pin.partition.check_region(&pin.region)?;
-        let mut pins = self.lock();
-        let key = pin.key();
-        let mut next = pins.clone();
-        match next.iter_mut().find(|p| p.key() == key) {
-            Some(existing) => *existing = pin,
-            None => next.push(pin),
-        }
-        self.save(&next)?;
-        *pins = next.clone();
-        Ok(next)
-    }
-
-    /// Pins `service` of `cluster` as seen through the open session `session_id`.
-    pub async fn pin_service(
-        &self,
-        registry: &SessionRegistry,
-        session_id: &str,
-        cluster: &str,
-        service: &str,
-    ) -> Result<Vec<Pin>, CoreError> {
-        let session = registry.get(session_id).await?;
-        let info = session.info();
-        let signed_in_as = match &info.role_name {
-            Some(role) => format!(
-                "{role} in {}",
-                info.account_name.as_deref().unwrap_or(&info.account_id)
-            ),
-            None => info.profile.clone(),
-        };
-        self.pin(Pin {
-            partition: info.partition,
-            account_id: info.account_id.clone(),
-            account_name: info.account_name.clone(),
-            region: info.region.clone(),
-            cluster: cluster.to_string(),
-            service: service.to_string(),
-            signed_in_as,
-        })
-    }
-
-    /// Removes the pin with `key`; returns the pins.
-    pub fn unpin(&self, key: &str) -> Result<Vec<Pin>, CoreError> {
-        let mut pins = self.lock();
-        let next: Vec<Pin> = pins.iter().filter(|p| p.key() != key).cloned().collect();
-        self.save(&next)?;
-        *pins = next.clone();
-        Ok(next)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Pin>> {
-        // A panic while holding the lock leaves a consistent list (it is replaced whole).
-        self.pins.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Replaces the pins file atomically (a crash leaves the old or the new list).
-    fn save(&self, pins: &[Pin]) -> Result<(), CoreError> {
-        let text = serde_json::to_vec_pretty(pins)
-            .map_err(|e| CoreError::Internal(format!("encoding pins: {e}")))?;
-        write_atomically(&self.path, &text, PRIVATE_FILE_MODE, false)
-    }
-}
 
 /// Whether the app can read a pinned service now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -494,9 +364,40 @@ pub fn export_bindings(dir: &Path) -> Result<(), CoreError> {
     crate::store::history::export_bindings(dir)
 }
 
+impl FleetStore {
+    /// Pins `service` of `cluster` as seen through the open session `session_id`.
+    pub async fn pin_service(
+        &self,
+        registry: &SessionRegistry,
+        session_id: &str,
+        cluster: &str,
+        service: &str,
+    ) -> Result<Vec<Pin>, CoreError> {
+        let session = registry.get(session_id).await?;
+        let info = session.info();
+        let signed_in_as = match &info.role_name {
+            Some(role) => format!(
+                "{role} in {}",
+                info.account_name.as_deref().unwrap_or(&info.account_id)
+            ),
+            None => info.profile.clone(),
+        };
+        self.pin(Pin {
+            partition: info.partition,
+            account_id: info.account_id.clone(),
+            account_name: info.account_name.clone(),
+            region: info.region.clone(),
+            cluster: cluster.to_string(),
+            service: service.to_string(),
+            signed_in_as,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::partition::Partition;
 
     fn pin(service: &str) -> Pin {
         Pin {

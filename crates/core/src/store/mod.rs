@@ -3,5 +3,6 @@
 
 pub mod audit;
 pub mod history;
+pub mod pins;
 pub mod protection;
 pub mod thresholds;

@@ -2,12 +2,13 @@
 //! (demo scenario), with a GovCloud and a commercial session side by side.
 
 use ecsdesk_core::app::fleet;
-use ecsdesk_core::app::fleet::{FleetStore, SessionState};
+use ecsdesk_core::app::fleet::SessionState;
 use ecsdesk_core::app::incident as snapshot;
 use ecsdesk_core::app::observability::Observability;
 use ecsdesk_core::model::health::HealthLevel;
 use ecsdesk_core::model::thresholds::Thresholds;
 use ecsdesk_core::store::history::History;
+use ecsdesk_core::store::pins::FleetStore;
 use ecsdesk_core::{Partition, SessionInfo, SessionRegistry, SessionSource};
 use ecsdesk_sim::{SimConfig, SimHandle};
 
