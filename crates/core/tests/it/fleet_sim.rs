@@ -147,7 +147,7 @@ async fn fleet_shows_govcloud_and_commercial_services_worst_first() {
     // its row amber, naming the limit, and leaves the others as they were. The CPU and memory
     // read a moment ago are reused (no new GetMetricData for the roll-up).
     let strict = |key: &str| {
-        if key.ends_with("/coe-ecs-staging/api-staging-Service") {
+        if key.ends_with("|coe-ecs-staging|api-staging-Service") {
             Thresholds {
                 cpu_percent: 1.0,
                 ..Thresholds::default()

@@ -4,6 +4,8 @@
 //! rollout state and circuit breaker, recently stopped tasks, target health, alarms in ALARM and
 //! the thresholds (CPU 70 %, memory 80 %, 5xx 1 % of requests, response time 500 ms).
 
+mod rules;
+
 use crate::model::alarm::AlarmInfo;
 use crate::model::deployment::Deployment;
 use crate::model::diagnosis::StopCause;
@@ -82,15 +84,6 @@ pub struct HealthInput<'a> {
     pub latest: Option<LatestValues>,
 }
 
-/// A number without needless decimals.
-fn num(v: f64) -> String {
-    if (v - v.round()).abs() < 0.05 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    }
-}
-
 /// "1 task" / "3 tasks".
 fn tasks(n: usize) -> String {
     if n == 1 {
@@ -100,266 +93,19 @@ fn tasks(n: usize) -> String {
     }
 }
 
-/// Weighs `input` against `thresholds`: the findings, worst first.
+/// Weighs `input` against `thresholds`, one rule per family: the findings, worst first.
 pub fn evaluate(input: &HealthInput<'_>, thresholds: &Thresholds) -> Vec<HealthReason> {
-    let mut out = Vec::new();
-    let mut add = |level, check: &str, text: String| {
-        out.push(HealthReason {
-            level,
-            check: check.to_string(),
-            text,
-        })
-    };
     let primary = input.deployments.iter().find(|d| d.status == "PRIMARY");
     let deploying = primary.is_some_and(|d| d.rollout_state.as_deref() == Some("IN_PROGRESS"))
         || input.deployments.len() > 1;
-
-    // Running against desired.
-    if input.desired == 0 {
-        add(
-            HealthLevel::Amber,
-            "tasks",
-            "The service is set to run no tasks (desired count 0).".into(),
-        );
-    } else if input.running == 0 {
-        add(
-            HealthLevel::Red,
-            "tasks",
-            format!("No tasks are running (0 of {} wanted).", input.desired),
-        );
-    } else if input.running < input.desired {
-        let during = if deploying {
-            " while a deployment is in progress"
-        } else {
-            ""
-        };
-        add(
-            HealthLevel::Amber,
-            "tasks",
-            format!(
-                "Only {} of {} tasks are running{during}.",
-                input.running, input.desired
-            ),
-        );
-    }
-
-    // Deployments and the circuit breaker.
-    for d in &input.deployments {
-        let reason = d.rollout_state_reason.as_deref().unwrap_or_default();
-        let breaker = reason.to_ascii_lowercase().contains("circuit breaker");
-        match d.rollout_state.as_deref() {
-            Some("FAILED") => add(
-                HealthLevel::Red,
-                "deployment",
-                if breaker {
-                    format!(
-                        "The deployment circuit breaker stopped the deployment of {}: {reason}",
-                        d.task_definition
-                    )
-                } else {
-                    format!("The deployment of {} failed: {reason}", d.task_definition)
-                },
-            ),
-            Some("IN_PROGRESS") if d.status == "PRIMARY" => {
-                if d.failed_tasks > 0 {
-                    add(
-                        HealthLevel::Amber,
-                        "deployment",
-                        format!(
-                            "A deployment of {} is in progress and {} failed to start so far.",
-                            d.task_definition,
-                            tasks(d.failed_tasks as usize)
-                        ),
-                    );
-                } else {
-                    add(
-                        HealthLevel::Amber,
-                        "deployment",
-                        format!("A deployment of {} is in progress.", d.task_definition),
-                    );
-                }
-            }
-            _ if breaker && d.status == "PRIMARY" && reason.contains("rolling back") => add(
-                HealthLevel::Red,
-                "deployment",
-                format!("The circuit breaker is rolling the service back: {reason}"),
-            ),
-            _ => {}
-        }
-    }
-
-    // Recently stopped tasks that point at a problem.
-    let failures: Vec<&StoppedTask> = input
-        .stopped
-        .iter()
-        .filter(|t| t.diagnosis.cause.is_failure())
-        .collect();
-    if let Some(newest) = failures.first() {
-        let n = failures.len();
-        let oom = failures
-            .iter()
-            .filter(|t| t.diagnosis.cause == StopCause::OutOfMemory)
-            .count();
-        let arch = failures
-            .iter()
-            .any(|t| t.diagnosis.cause == StopCause::WrongArchitecture);
-        if oom > 0 {
-            add(
-                HealthLevel::Red,
-                "stoppedTasks",
-                format!(
-                    "Tasks are running out of memory: {} stopped recently with an out-of-memory error (exit code 137). Raise the task memory or fix a leak.",
-                    tasks(oom)
-                ),
-            );
-        } else if arch {
-            add(
-                HealthLevel::Red,
-                "stoppedTasks",
-                format!(
-                    "Tasks crash at start: the image is built for another CPU architecture (\"exec format error\"); {} stopped recently.",
-                    tasks(n)
-                ),
-            );
-        } else if n >= 2 {
-            add(
-                HealthLevel::Red,
-                "stoppedTasks",
-                format!(
-                    "Tasks keep stopping: {} stopped recently. Latest: {}.",
-                    tasks(n),
-                    newest.diagnosis.title
-                ),
-            );
-        } else {
-            add(
-                HealthLevel::Amber,
-                "stoppedTasks",
-                format!("A task stopped unexpectedly: {}.", newest.diagnosis.title),
-            );
-        }
-    }
-
-    // Target health.
-    for group in input.targets.unwrap_or_default() {
-        if group.unhealthy == 0 {
-            continue;
-        }
-        let why = group
-            .targets
-            .iter()
-            .find(|t| t.state == "unhealthy")
-            .and_then(|t| t.description.clone().or(t.reason.clone()))
-            .map(|d| format!(" ({d})"))
-            .unwrap_or_default();
-        if group.healthy == 0 {
-            add(
-                HealthLevel::Red,
-                "targets",
-                format!(
-                    "No healthy targets in {}: {} unhealthy{why}.",
-                    group.name, group.unhealthy
-                ),
-            );
-        } else {
-            add(
-                HealthLevel::Amber,
-                "targets",
-                format!(
-                    "{} of {} targets in {} are unhealthy{why}.",
-                    group.unhealthy,
-                    group.targets.len(),
-                    group.name
-                ),
-            );
-        }
-    }
-
-    // Alarms: someone decided these matter, so one in ALARM is red.
-    for alarm in input
-        .alarms
-        .unwrap_or_default()
-        .iter()
-        .filter(|a| a.state == "ALARM")
-    {
-        let about = alarm
-            .description
-            .as_deref()
-            .map(|d| format!(": {d}"))
-            .unwrap_or_default();
-        add(
-            HealthLevel::Red,
-            "alarms",
-            format!("The alarm {} is in ALARM{about}.", alarm.name),
-        );
-    }
-
-    // Thresholds.
-    if let Some(latest) = input.latest {
-        if let Some(cpu) = latest.cpu_percent.filter(|v| *v > thresholds.cpu_percent) {
-            add(
-                HealthLevel::Amber,
-                "cpu",
-                format!(
-                    "CPU is at {} %, above the {} % limit.",
-                    num(cpu),
-                    num(thresholds.cpu_percent)
-                ),
-            );
-        }
-        if let Some(mem) = latest
-            .memory_percent
-            .filter(|v| *v > thresholds.memory_percent)
-        {
-            add(
-                HealthLevel::Amber,
-                "memory",
-                format!(
-                    "Memory is at {} %, above the {} % limit.",
-                    num(mem),
-                    num(thresholds.memory_percent)
-                ),
-            );
-        }
-        if let Some(rate) = latest
-            .error_rate_percent
-            .filter(|v| *v > thresholds.error_rate_percent)
-        {
-            let level = if rate > 5.0 * thresholds.error_rate_percent {
-                HealthLevel::Red
-            } else {
-                HealthLevel::Amber
-            };
-            add(
-                level,
-                "errors",
-                format!(
-                    "{} % of requests get a 5xx error, above the {} % limit.",
-                    num(rate),
-                    num(thresholds.error_rate_percent)
-                ),
-            );
-        }
-        if let Some(ms) = latest
-            .response_time_ms
-            .filter(|v| *v > thresholds.response_time_ms)
-        {
-            let level = if ms > 2.0 * thresholds.response_time_ms {
-                HealthLevel::Red
-            } else {
-                HealthLevel::Amber
-            };
-            add(
-                level,
-                "latency",
-                format!(
-                    "Responses take {} ms on average, above the {} ms limit.",
-                    num(ms),
-                    num(thresholds.response_time_ms)
-                ),
-            );
-        }
-    }
+    let mut f = rules::Findings(Vec::new());
+    rules::tasks_running(input, deploying, &mut f);
+    rules::deployments(input, &mut f);
+    rules::stopped_tasks(input, &mut f);
+    rules::targets(input, &mut f);
+    rules::alarms(input, &mut f);
+    rules::metric_thresholds(input, thresholds, &mut f);
+    let mut out = f.0;
     out.sort_by_key(|r| std::cmp::Reverse(r.level));
     out
 }
