@@ -1,6 +1,7 @@
 //! Guarded actions against the real simulator: plans, confirmations, the per-service lock, watches
 //! to a verdict while the test moves the simulated clock, access denied, and the audit log.
 
+use crate::demo::{COM_KEY, COM_SECRET, GOV_KEY, GOV_SECRET};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,11 +18,6 @@ use ecsdesk_core::{
     WatchUpdate,
 };
 use ecsdesk_sim::{SimConfig, SimHandle};
-
-const GOV_KEY: &str = "AKIASIMGOVPROD000001";
-const GOV_SECRET: &str = "simGovProdSecret0000000000000000000000001";
-const COM_KEY: &str = "AKIASIMCOMSTAGE00001";
-const COM_SECRET: &str = "simComStageSecret000000000000000000000001";
 
 /// A simulator whose clock only moves when the test says so.
 async fn sim() -> SimHandle {

@@ -9,46 +9,11 @@ use ecsdesk_core::model::health::HealthLevel;
 use ecsdesk_core::model::thresholds::Thresholds;
 use ecsdesk_core::store::history::History;
 use ecsdesk_core::store::pins::FleetStore;
-use ecsdesk_core::{Partition, SessionInfo, SessionRegistry, SessionSource};
-use ecsdesk_sim::{SimConfig, SimHandle};
+use ecsdesk_core::Partition;
+use ecsdesk_sim::SimHandle;
 
-const GOV_KEY: &str = "AKIASIMGOVPROD000001";
-const GOV_SECRET: &str = "simGovProdSecret0000000000000000000000001";
-const COM_KEY: &str = "AKIASIMCOMSTAGE00001";
-const COM_SECRET: &str = "simComStageSecret000000000000000000000001";
 const PROD: &str = "coe-ecs-prod";
 const STAGING: &str = "coe-ecs-staging";
-
-async fn sim() -> SimHandle {
-    ecsdesk_sim::start(SimConfig {
-        port: 0,
-        scenario: "demo".into(),
-        speed: 1.0,
-    })
-    .await
-    .expect("simulator starts")
-}
-
-/// The GovCloud and commercial demo sessions in one registry.
-async fn sessions(sim: &SimHandle) -> (SessionRegistry, SessionInfo, SessionInfo) {
-    let registry = SessionRegistry::new();
-    let endpoint = sim.endpoint();
-    let g = registry
-        .open(
-            SessionSource::explicit("demo-govcloud", GOV_KEY, GOV_SECRET, &endpoint),
-            Some("us-gov-east-1".into()),
-        )
-        .await
-        .expect("gov session");
-    let c = registry
-        .open(
-            SessionSource::explicit("demo-commercial", COM_KEY, COM_SECRET, &endpoint),
-            None,
-        )
-        .await
-        .expect("commercial session");
-    (registry, g, c)
-}
 
 /// Calls the simulator's control API (the app itself never does this).
 async fn control(sim: &SimHandle, method: &str, path: &str, body: &str) -> serde_json::Value {
@@ -68,8 +33,8 @@ async fn calls(sim: &SimHandle, op: &str) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fleet_shows_govcloud_and_commercial_services_worst_first() {
-    let sim = sim().await;
-    let (registry, gov, com) = sessions(&sim).await;
+    let sim = crate::demo::sim("demo").await;
+    let (registry, gov, com) = crate::demo::both(&sim.endpoint()).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let store = FleetStore::open(dir.path());
     store
@@ -193,8 +158,8 @@ async fn fleet_shows_govcloud_and_commercial_services_worst_first() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn history_keeps_stopped_tasks_after_ecs_forgets_them_and_across_a_reopen() {
-    let sim = sim().await;
-    let (registry, _gov, com) = sessions(&sim).await;
+    let sim = crate::demo::sim("demo").await;
+    let (registry, _gov, com) = crate::demo::both(&sim.endpoint()).await;
     let views = Observability::new(std::env::temp_dir());
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("history.sqlite");
@@ -249,8 +214,8 @@ async fn history_keeps_stopped_tasks_after_ecs_forgets_them_and_across_a_reopen(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn snapshot_is_self_contained_html_and_markdown() {
-    let sim = sim().await;
-    let (registry, _gov, com) = sessions(&sim).await;
+    let sim = crate::demo::sim("demo").await;
+    let (registry, _gov, com) = crate::demo::both(&sim.endpoint()).await;
     let views = Observability::new(std::env::temp_dir());
     let dir = tempfile::tempdir().expect("tempdir");
     let written = snapshot::write_snapshot(

@@ -17,45 +17,15 @@ use ecsdesk_core::read::logs::LogQuery;
 use ecsdesk_core::read::metrics::MetricsCache;
 use ecsdesk_core::read::{alarms, deployments, events, targets};
 use ecsdesk_core::render::charts::{ChartOptions, Theme};
-use ecsdesk_core::{Session, SessionRegistry, SessionSource};
-use ecsdesk_sim::{SimConfig, SimHandle};
+use ecsdesk_core::Session;
+use ecsdesk_sim::SimHandle;
 
-const GOV_KEY: &str = "AKIASIMGOVPROD000001";
-const GOV_SECRET: &str = "simGovProdSecret0000000000000000000000001";
-const COM_KEY: &str = "AKIASIMCOMSTAGE00001";
-const COM_SECRET: &str = "simComStageSecret000000000000000000000001";
 const PROD: &str = "coe-ecs-prod";
 const STAGING: &str = "coe-ecs-staging";
 
-/// Starts the demo simulator.
-async fn sim() -> SimHandle {
-    ecsdesk_sim::start(SimConfig {
-        port: 0,
-        scenario: "demo".into(),
-        speed: 1.0,
-    })
-    .await
-    .expect("simulator starts")
-}
-
 /// The GovCloud and commercial demo sessions.
 async fn sessions(sim: &SimHandle) -> (Arc<Session>, Arc<Session>) {
-    let registry = SessionRegistry::new();
-    let endpoint = sim.endpoint();
-    let g = registry
-        .open(
-            SessionSource::explicit("demo-govcloud", GOV_KEY, GOV_SECRET, &endpoint),
-            Some("us-gov-east-1".into()),
-        )
-        .await
-        .expect("gov session");
-    let c = registry
-        .open(
-            SessionSource::explicit("demo-commercial", COM_KEY, COM_SECRET, &endpoint),
-            None,
-        )
-        .await
-        .expect("commercial session");
+    let (registry, g, c) = crate::demo::both(&sim.endpoint()).await;
     (
         registry.get(&g.id).await.expect("gov"),
         registry.get(&c.id).await.expect("commercial"),
@@ -89,7 +59,7 @@ fn options(theme: Theme) -> ChartOptions {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn list_roll_up_marks_crash_loop_and_oom_red_and_healthy_green() {
-    let sim = sim().await;
+    let sim = crate::demo::sim("demo").await;
     let (gov, com) = sessions(&sim).await;
     let t = Thresholds::default();
     let staging = health::services_health(&com, STAGING, &t)
@@ -138,7 +108,7 @@ async fn list_roll_up_marks_crash_loop_and_oom_red_and_healthy_green() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn full_roll_up_weighs_targets_alarms_and_thresholds() {
-    let sim = sim().await;
+    let sim = crate::demo::sim("demo").await;
     let (gov, com) = sessions(&sim).await;
     let cache = MetricsCache::new();
     let t = Thresholds::default();
@@ -196,7 +166,7 @@ async fn full_roll_up_weighs_targets_alarms_and_thresholds() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_get_metric_data_call_per_service_page_and_range() {
-    let sim = sim().await;
+    let sim = crate::demo::sim("demo").await;
     let (gov, _) = sessions(&sim).await;
     let cache = MetricsCache::new();
     let t = Thresholds::default();
@@ -297,7 +267,7 @@ async fn one_get_metric_data_call_per_service_page_and_range() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn targets_alarms_deployments_and_events() {
-    let sim = sim().await;
+    let sim = crate::demo::sim("demo").await;
     let (gov, com) = sessions(&sim).await;
     let groups = targets::target_health(&gov, PROD, "coe-etl-prod-Service")
         .await
@@ -372,7 +342,7 @@ async fn targets_alarms_deployments_and_events() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stopped_tasks_are_diagnosed() {
-    let sim = sim().await;
+    let sim = crate::demo::sim("demo").await;
     let (_, com) = sessions(&sim).await;
     let oom = diagnosis::stopped_tasks(&com, STAGING, "reports-staging-Service")
         .await
@@ -404,7 +374,7 @@ async fn stopped_tasks_are_diagnosed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logs_sources_recent_errors_search_and_save() {
-    let sim = sim().await;
+    let sim = crate::demo::sim("demo").await;
     let (gov, com) = sessions(&sim).await;
     let sources = logs::log_sources(&gov, PROD, "coe-etl-prod-Service")
         .await
@@ -464,7 +434,7 @@ async fn logs_sources_recent_errors_search_and_save() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn follow_delivers_new_lines_after_the_clock_moves_and_pauses() {
-    let sim = sim().await;
+    let sim = crate::demo::sim("demo").await;
     let (gov, _) = sessions(&sim).await;
     let follows = LogFollows::new();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<LogBatch>();

@@ -5,6 +5,8 @@
 
 mod actions_sim;
 mod bindings;
+#[path = "../support/demo.rs"]
+mod demo;
 mod fleet_sim;
 mod health_sim;
 mod layers;

@@ -1,53 +1,13 @@
 //! The core against the real simulator, started in-process on a loopback port.
 
+use crate::demo::{both, gov, sim, GOV_SECRET};
 use std::collections::HashMap;
 use std::time::Duration;
 
 use ecsdesk_core::{
-    CoreError, DesiredStatus, Partition, ServiceSummary, SessionInfo, SessionRegistry,
-    SessionSource,
+    CoreError, DesiredStatus, Partition, ServiceSummary, SessionRegistry, SessionSource,
 };
-use ecsdesk_sim::{SimConfig, SimHandle};
-
-const GOV_KEY: &str = "AKIASIMGOVPROD000001";
-const GOV_SECRET: &str = "simGovProdSecret0000000000000000000000001";
-const COM_KEY: &str = "AKIASIMCOMSTAGE00001";
-const COM_SECRET: &str = "simComStageSecret000000000000000000000001";
-
-/// Starts a simulator with `scenario`.
-async fn sim(scenario: &str) -> SimHandle {
-    ecsdesk_sim::start(SimConfig {
-        port: 0,
-        scenario: scenario.into(),
-        speed: 1.0,
-    })
-    .await
-    .expect("simulator starts")
-}
-
-/// The GovCloud demo account's operator keys against `endpoint`.
-fn gov(endpoint: &str) -> SessionSource {
-    SessionSource::explicit("demo-govcloud", GOV_KEY, GOV_SECRET, endpoint)
-}
-
-/// The commercial demo account's operator keys against `endpoint`.
-fn commercial(endpoint: &str) -> SessionSource {
-    SessionSource::explicit("demo-commercial", COM_KEY, COM_SECRET, endpoint)
-}
-
-/// Opens both demo sessions in their default regions.
-async fn both(endpoint: &str) -> (SessionRegistry, SessionInfo, SessionInfo) {
-    let registry = SessionRegistry::new();
-    let g = registry
-        .open(gov(endpoint), Some("us-gov-east-1".into()))
-        .await
-        .expect("gov session opens");
-    let c = registry
-        .open(commercial(endpoint), None)
-        .await
-        .expect("commercial session opens");
-    (registry, g, c)
-}
+use ecsdesk_sim::SimHandle;
 
 /// GET `path` on the simulator's control API, as JSON.
 async fn control_get(sim: &SimHandle, path: &str) -> serde_json::Value {
