@@ -7,15 +7,14 @@ use ecsdesk_core::model::action::{ProtectionScope, ProtectionView, RevisionInfo,
 use ecsdesk_core::model::protection::ProtectionLevel;
 use ecsdesk_core::store::audit::{AuditEntry, AuditFilter};
 use ecsdesk_core::{
-    ActionCenter, ActionPlan, ActionRequest, ActionStatus, ErrorPayload, ExecuteStarted,
-    SessionRegistry, WatchUpdate,
+    ActionCenter, ActionPlan, ActionRequest, ActionStatus, ExecuteStarted, SessionRegistry,
+    WatchUpdate,
 };
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_notification::NotificationExt;
 
-/// The result every command returns to the UI.
-type Reply<T> = Result<T, ErrorPayload>;
+use crate::bridge::{blocking, Reply};
 
 /// Plans an action: what ECS will do, the risk and how to confirm.
 #[tauri::command]
@@ -27,10 +26,9 @@ pub async fn plan_action(
     service: String,
     action: ActionRequest,
 ) -> Reply<ActionPlan> {
-    center
+    Ok(center
         .plan(&registry, &session_id, &cluster, &service, action)
-        .await
-        .map_err(ErrorPayload::from)
+        .await?)
 }
 
 /// Executes a confirmed plan; progress goes to `channel` until the verdict, which also raises a
@@ -51,10 +49,9 @@ pub async fn execute_action<R: Runtime>(
         // The page may be gone; the verdict is still kept by the core.
         let _ = channel.send(update);
     });
-    center
+    Ok(center
         .execute(&registry, &plan_id, typed_confirmation.as_deref(), sink)
-        .await
-        .map_err(ErrorPayload::from)
+        .await?)
 }
 
 /// Shows the verdict as a desktop notification (best effort: not every desktop has a daemon).
@@ -77,10 +74,7 @@ pub async fn cancel_action(
     center: State<'_, ActionCenter>,
     plan_id: String,
 ) -> Reply<()> {
-    center
-        .cancel(&registry, &plan_id)
-        .await
-        .map_err(ErrorPayload::from)
+    Ok(center.cancel(&registry, &plan_id).await?)
 }
 
 /// The latest action on a service this run (progress or verdict).
@@ -92,10 +86,9 @@ pub async fn get_action_status(
     cluster: String,
     service: String,
 ) -> Reply<Option<ActionStatus>> {
-    center
+    Ok(center
         .status(&registry, &session_id, &cluster, &service)
-        .await
-        .map_err(ErrorPayload::from)
+        .await?)
 }
 
 /// Active revisions of the service's task family (rollback picker).
@@ -107,10 +100,9 @@ pub async fn list_revisions(
     cluster: String,
     service: String,
 ) -> Reply<Vec<RevisionInfo>> {
-    center
+    Ok(center
         .list_revisions(&registry, &session_id, &cluster, &service)
-        .await
-        .map_err(ErrorPayload::from)
+        .await?)
 }
 
 /// Audit entries, newest first.
@@ -119,7 +111,8 @@ pub async fn list_audit(
     center: State<'_, ActionCenter>,
     filter: AuditFilter,
 ) -> Reply<Vec<AuditEntry>> {
-    center.list_audit(&filter).map_err(ErrorPayload::from)
+    let center = center.inner().clone();
+    blocking(move || center.list_audit(&filter)).await
 }
 
 /// Writes the matching audit entries as CSV (to `path`, or the Downloads folder); returns the file.
@@ -129,10 +122,9 @@ pub async fn export_audit_csv(
     filter: AuditFilter,
     path: Option<String>,
 ) -> Reply<String> {
-    center
-        .export_audit_csv(&filter, path.map(Into::into))
-        .map(|p| p.display().to_string())
-        .map_err(ErrorPayload::from)
+    let center = center.inner().clone();
+    let written = blocking(move || center.export_audit_csv(&filter, path.map(Into::into))).await?;
+    Ok(written.display().to_string())
 }
 
 /// Protection of a service's cluster and account.
@@ -144,10 +136,9 @@ pub async fn get_protection(
     cluster: String,
     service: String,
 ) -> Reply<ProtectionView> {
-    center
+    Ok(center
         .get_protection(&registry, &session_id, &cluster, &service)
-        .await
-        .map_err(ErrorPayload::from)
+        .await?)
 }
 
 /// Sets (or clears, with level null) the protection of the account or the cluster.
@@ -161,8 +152,7 @@ pub async fn set_protection(
     scope: ProtectionScope,
     level: Option<ProtectionLevel>,
 ) -> Reply<ProtectionView> {
-    center
+    Ok(center
         .set_protection(&registry, &session_id, &cluster, &service, scope, level)
-        .await
-        .map_err(ErrorPayload::from)
+        .await?)
 }

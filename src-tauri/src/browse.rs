@@ -1,66 +1,14 @@
-//! The bridge: one-line delegations from Tauri commands to the core.
+//! The browse bridge: clusters, services and tasks of an open session — delegations to
+//! `ecsdesk_core::app::browse`.
 
+use ecsdesk_core::app::browse;
 use ecsdesk_core::{
-    ClusterSummary, DesiredStatus, ErrorPayload, PartitionInfo, ProfileInfo, ServiceDetail,
-    ServiceSummary, SessionInfo, SessionRegistry, TaskDetail, TaskSummary,
+    ClusterSummary, DesiredStatus, ServiceDetail, ServiceSummary, SessionRegistry, TaskDetail,
+    TaskSummary,
 };
 use tauri::State;
 
-/// The result every command returns to the UI.
-type Reply<T> = Result<T, ErrorPayload>;
-
-/// Profiles of the AWS config file.
-#[tauri::command]
-pub async fn list_profiles() -> Reply<Vec<ProfileInfo>> {
-    ecsdesk_core::list_profiles().map_err(ErrorPayload::from)
-}
-
-/// Partitions with their regions.
-#[tauri::command]
-pub async fn list_partitions() -> Reply<Vec<PartitionInfo>> {
-    Ok(ecsdesk_core::list_partitions())
-}
-
-/// Opens a session for `profile` (validated with sts GetCallerIdentity).
-#[tauri::command]
-pub async fn open_session(
-    registry: State<'_, SessionRegistry>,
-    profile: String,
-    region: Option<String>,
-) -> Reply<SessionInfo> {
-    registry
-        .open_session(&profile, region)
-        .await
-        .map_err(ErrorPayload::from)
-}
-
-/// Sessions open now.
-#[tauri::command]
-pub async fn list_sessions(registry: State<'_, SessionRegistry>) -> Reply<Vec<SessionInfo>> {
-    Ok(registry.list_sessions().await)
-}
-
-/// Moves a session to another region of its partition.
-#[tauri::command]
-pub async fn set_session_region(
-    registry: State<'_, SessionRegistry>,
-    session_id: String,
-    region: String,
-) -> Reply<SessionInfo> {
-    registry
-        .set_session_region(&session_id, &region)
-        .await
-        .map_err(ErrorPayload::from)
-}
-
-/// Closes a session.
-#[tauri::command]
-pub async fn close_session(registry: State<'_, SessionRegistry>, session_id: String) -> Reply<()> {
-    registry
-        .close_session(&session_id)
-        .await
-        .map_err(ErrorPayload::from)
-}
+use crate::bridge::Reply;
 
 /// Clusters of the session's region.
 #[tauri::command]
@@ -68,9 +16,7 @@ pub async fn list_clusters(
     registry: State<'_, SessionRegistry>,
     session_id: String,
 ) -> Reply<Vec<ClusterSummary>> {
-    ecsdesk_core::app::browse::list_clusters(&registry, &session_id)
-        .await
-        .map_err(ErrorPayload::from)
+    Ok(browse::list_clusters(&registry, &session_id).await?)
 }
 
 /// Services of a cluster.
@@ -80,9 +26,7 @@ pub async fn list_services(
     session_id: String,
     cluster: String,
 ) -> Reply<Vec<ServiceSummary>> {
-    ecsdesk_core::app::browse::list_services(&registry, &session_id, &cluster)
-        .await
-        .map_err(ErrorPayload::from)
+    Ok(browse::list_services(&registry, &session_id, &cluster).await?)
 }
 
 /// One service with deployments, events and tasks.
@@ -93,9 +37,7 @@ pub async fn get_service(
     cluster: String,
     service: String,
 ) -> Reply<ServiceDetail> {
-    ecsdesk_core::app::browse::get_service(&registry, &session_id, &cluster, &service)
-        .await
-        .map_err(ErrorPayload::from)
+    Ok(browse::get_service(&registry, &session_id, &cluster, &service).await?)
 }
 
 /// Tasks of a service with the given desired status.
@@ -107,15 +49,7 @@ pub async fn list_tasks(
     service: String,
     desired_status: DesiredStatus,
 ) -> Reply<Vec<TaskSummary>> {
-    ecsdesk_core::app::browse::list_tasks(
-        &registry,
-        &session_id,
-        &cluster,
-        &service,
-        desired_status,
-    )
-    .await
-    .map_err(ErrorPayload::from)
+    Ok(browse::list_tasks(&registry, &session_id, &cluster, &service, desired_status).await?)
 }
 
 /// One task with its containers.
@@ -126,7 +60,5 @@ pub async fn get_task(
     cluster: String,
     task_id: String,
 ) -> Reply<TaskDetail> {
-    ecsdesk_core::app::browse::get_task(&registry, &session_id, &cluster, &task_id)
-        .await
-        .map_err(ErrorPayload::from)
+    Ok(browse::get_task(&registry, &session_id, &cluster, &task_id).await?)
 }

@@ -1,5 +1,5 @@
-//! The service-health bridge: one-line delegations to `ecsdesk_core::app::observability`, plus the
-//! channel that streams followed log lines.
+//! The service-health bridge: health, thresholds, charts, targets, alarms, stopped tasks,
+//! deployments and events — delegations to `ecsdesk_core::app::observability`.
 
 use ecsdesk_core::app::charts::ServiceCharts;
 use ecsdesk_core::app::observability::Observability;
@@ -11,15 +11,11 @@ use ecsdesk_core::model::health::ServiceHealth;
 use ecsdesk_core::model::metrics::MetricRange;
 use ecsdesk_core::model::target::TargetGroupHealth;
 use ecsdesk_core::model::thresholds::Thresholds;
-use ecsdesk_core::read::logs::{LogBatch, LogLine, LogPage, LogQuery, LogSource};
-use ecsdesk_core::render::charts::{ChartOptions, Theme};
 use ecsdesk_core::store::thresholds::ThresholdSetting;
-use ecsdesk_core::{ErrorPayload, SessionRegistry};
-use tauri::ipc::Channel;
+use ecsdesk_core::SessionRegistry;
 use tauri::State;
 
-/// The result every command returns to the UI.
-type Reply<T> = Result<T, ErrorPayload>;
+use crate::bridge::{ChartSize, Reply, ServiceAt};
 
 /// Cheap health of every service of a cluster (services list).
 #[tauri::command]
@@ -81,24 +77,19 @@ pub async fn set_thresholds(
 
 /// Every chart of a service for a range, drawn as SVG with the reduced points.
 #[tauri::command]
-#[allow(clippy::too_many_arguments)]
 pub async fn service_metrics(
     registry: State<'_, SessionRegistry>,
     views: State<'_, Observability>,
-    session_id: String,
-    cluster: String,
-    service: String,
+    at: ServiceAt,
     range: MetricRange,
-    theme: Theme,
-    width: u32,
-    height: u32,
+    chart: ChartSize,
     thresholds: Option<Thresholds>,
 ) -> Reply<ServiceCharts> {
-    let options = ChartOptions {
-        width,
-        height,
-        theme,
-    };
+    let ServiceAt {
+        session_id,
+        cluster,
+        service,
+    } = at;
     Ok(views
         .service_metrics(
             &registry,
@@ -106,7 +97,7 @@ pub async fn service_metrics(
             &cluster,
             &service,
             &range,
-            &options,
+            &chart.0,
             thresholds,
         )
         .await?)
@@ -114,25 +105,20 @@ pub async fn service_metrics(
 
 /// One chart as a PNG file; returns its path.
 #[tauri::command]
-#[allow(clippy::too_many_arguments)]
 pub async fn export_chart_png(
     registry: State<'_, SessionRegistry>,
     views: State<'_, Observability>,
-    session_id: String,
-    cluster: String,
-    service: String,
+    at: ServiceAt,
     range: MetricRange,
     chart_id: String,
-    theme: Theme,
-    width: u32,
-    height: u32,
+    chart: ChartSize,
     thresholds: Option<Thresholds>,
 ) -> Reply<String> {
-    let options = ChartOptions {
-        width,
-        height,
-        theme,
-    };
+    let ServiceAt {
+        session_id,
+        cluster,
+        service,
+    } = at;
     Ok(views
         .export_chart_png(
             &registry,
@@ -141,7 +127,7 @@ pub async fn export_chart_png(
             &service,
             &range,
             &chart_id,
-            &options,
+            &chart.0,
             thresholds,
         )
         .await?)
@@ -229,102 +215,4 @@ pub async fn service_events(
     Ok(views
         .service_events(&registry, &session_id, &cluster, &service)
         .await?)
-}
-
-/// Log groups and stream prefixes of a service's containers.
-#[tauri::command]
-pub async fn log_sources(
-    registry: State<'_, SessionRegistry>,
-    views: State<'_, Observability>,
-    session_id: String,
-    cluster: String,
-    service: String,
-) -> Reply<Vec<LogSource>> {
-    Ok(views
-        .log_sources(&registry, &session_id, &cluster, &service)
-        .await?)
-}
-
-/// The latest lines of a log group (or of one stream).
-#[tauri::command]
-pub async fn log_recent(
-    registry: State<'_, SessionRegistry>,
-    views: State<'_, Observability>,
-    session_id: String,
-    group: String,
-    stream: Option<String>,
-    limit: Option<i32>,
-) -> Reply<Vec<LogLine>> {
-    Ok(views
-        .log_recent(&registry, &session_id, &group, stream.as_deref(), limit)
-        .await?)
-}
-
-/// One page of a log search.
-#[tauri::command]
-pub async fn log_search(
-    registry: State<'_, SessionRegistry>,
-    views: State<'_, Observability>,
-    session_id: String,
-    query: LogQuery,
-) -> Reply<LogPage> {
-    Ok(views.log_search(&registry, &session_id, &query).await?)
-}
-
-/// Error lines of the last hour.
-#[tauri::command]
-pub async fn log_errors(
-    registry: State<'_, SessionRegistry>,
-    views: State<'_, Observability>,
-    session_id: String,
-    group: String,
-    stream_prefix: Option<String>,
-) -> Reply<LogPage> {
-    Ok(views
-        .log_errors(&registry, &session_id, &group, stream_prefix)
-        .await?)
-}
-
-/// Starts following a log search; new lines arrive on `channel`. Returns the follow id.
-#[tauri::command]
-pub async fn log_follow_start(
-    registry: State<'_, SessionRegistry>,
-    views: State<'_, Observability>,
-    session_id: String,
-    query: LogQuery,
-    channel: Channel<LogBatch>,
-) -> Reply<String> {
-    Ok(views
-        .log_follow_start(&registry, &session_id, query, move |b| {
-            channel.send(b).is_ok()
-        })
-        .await?)
-}
-
-/// Pauses a follow.
-#[tauri::command]
-pub async fn log_follow_pause(views: State<'_, Observability>, follow_id: String) -> Reply<()> {
-    Ok(views.log_follow_pause(&follow_id)?)
-}
-
-/// Resumes a follow.
-#[tauri::command]
-pub async fn log_follow_resume(views: State<'_, Observability>, follow_id: String) -> Reply<()> {
-    Ok(views.log_follow_resume(&follow_id)?)
-}
-
-/// Stops a follow.
-#[tauri::command]
-pub async fn log_follow_stop(views: State<'_, Observability>, follow_id: String) -> Reply<()> {
-    Ok(views.log_follow_stop(&follow_id)?)
-}
-
-/// Saves lines to a text file in the exports folder; returns its path.
-#[tauri::command]
-pub async fn log_save(
-    views: State<'_, Observability>,
-    name: String,
-    lines: Vec<LogLine>,
-) -> Reply<String> {
-    Ok(views.log_save(&name, &lines)?)
 }

@@ -1,10 +1,20 @@
 //! ECS Desk Tauri shell: app state, plugins and the command bridge. All logic is in ecsdesk-core.
+//!
+//! Each module serves one part of the UI (`ui/src/api.ts` calls the commands by name) and only
+//! delegates to the core; `bridge` holds what they share: `Reply<T>`, `blocking` for file work,
+//! and argument groups. A new command goes in four places, which `tests/commands.rs` keeps in
+//! step: its module here, `generate_handler!` below, `COMMANDS` in `build.rs` and an
+//! `allow-<command>` permission in `capabilities/default.json`.
 
 pub mod actions;
-pub mod commands;
+pub mod bridge;
+pub mod browse;
+pub mod console;
 pub mod fleet;
 pub mod health;
-pub mod sso;
+pub mod logs;
+pub mod sessions;
+pub mod signin;
 
 use ecsdesk_core::app::observability::Observability;
 use ecsdesk_core::{ActionCenter, SessionRegistry, SignIn};
@@ -32,7 +42,7 @@ pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
                 ),
             );
             // Pins, history and snapshots live in the data folder too.
-            app.manage(ecsdesk_core::app::fleet::FleetStore::open(&data_dir));
+            app.manage(ecsdesk_core::store::pins::FleetStore::open(&data_dir));
             let history =
                 ecsdesk_core::store::history::History::open(&data_dir.join("history.sqlite"))
                     .or_else(|_| ecsdesk_core::store::history::History::in_memory())?;
@@ -42,26 +52,26 @@ pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
-            commands::list_profiles,
-            commands::list_partitions,
-            commands::open_session,
-            commands::list_sessions,
-            commands::set_session_region,
-            commands::close_session,
-            commands::list_clusters,
-            commands::list_services,
-            commands::get_service,
-            commands::list_tasks,
-            commands::get_task,
-            sso::list_sso_sessions,
-            sso::add_sso_session,
-            sso::sso_login_start,
-            sso::sso_login_cancel,
-            sso::sso_logout,
-            sso::list_sso_accounts,
-            sso::list_sso_roles,
-            sso::set_favourite,
-            sso::open_sso_session,
+            sessions::list_profiles,
+            sessions::list_partitions,
+            sessions::open_session,
+            sessions::list_sessions,
+            sessions::set_session_region,
+            sessions::close_session,
+            browse::list_clusters,
+            browse::list_services,
+            browse::get_service,
+            browse::list_tasks,
+            browse::get_task,
+            signin::list_sso_sessions,
+            signin::add_sso_session,
+            signin::sso_login_start,
+            signin::sso_login_cancel,
+            signin::sso_logout,
+            signin::list_sso_accounts,
+            signin::list_sso_roles,
+            signin::set_favourite,
+            signin::open_sso_session,
             actions::plan_action,
             actions::execute_action,
             actions::cancel_action,
@@ -83,17 +93,17 @@ pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             health::service_deployments,
             health::task_definition_diff,
             health::service_events,
-            health::log_sources,
-            health::log_recent,
-            health::log_search,
-            health::log_errors,
-            health::log_follow_start,
-            health::log_follow_pause,
-            health::log_follow_resume,
-            health::log_follow_stop,
-            health::log_save,
-            fleet::console_url,
-            fleet::open_console,
+            logs::log_sources,
+            logs::log_recent,
+            logs::log_search,
+            logs::log_errors,
+            logs::log_follow_start,
+            logs::log_follow_pause,
+            logs::log_follow_resume,
+            logs::log_follow_stop,
+            logs::log_save,
+            console::console_url,
+            console::open_console,
             fleet::list_pins,
             fleet::pin_service,
             fleet::unpin_service,
@@ -152,7 +162,7 @@ mod tests {
 
     /// Builds the app on the mock runtime with the real context (capabilities included) and the
     /// main window, as the UI would see it.
-    fn mock_app() -> (
+    pub(crate) fn mock_app() -> (
         tauri::App<tauri::test::MockRuntime>,
         tauri::WebviewWindow<tauri::test::MockRuntime>,
     ) {
@@ -166,7 +176,7 @@ mod tests {
     }
 
     /// An IPC request for `cmd` with JSON `args`.
-    fn request(cmd: &str, args: serde_json::Value) -> InvokeRequest {
+    pub(crate) fn request(cmd: &str, args: serde_json::Value) -> InvokeRequest {
         InvokeRequest {
             cmd: cmd.into(),
             callback: CallbackFn(0),
@@ -176,6 +186,15 @@ mod tests {
             headers: Default::default(),
             invoke_key: INVOKE_KEY.to_string(),
         }
+    }
+
+    /// Calls `cmd` with JSON `args` on a fresh mock app; the JSON answer or the error payload.
+    pub(crate) fn call(
+        cmd: &str,
+        args: serde_json::Value,
+    ) -> Result<serde_json::Value, serde_json::Value> {
+        let (_app, window) = mock_app();
+        get_ipc_response(&window, request(cmd, args)).map(|r| r.deserialize().expect("json reply"))
     }
 
     #[test]
@@ -234,6 +253,86 @@ mod tests {
         )
         .expect_err("unknown session");
         assert_eq!(err["code"], "NotFound");
+    }
+
+    /// A temporary folder of its own for `name`.
+    fn temp_dir(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("ecsdesk-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        dir
+    }
+
+    #[test]
+    fn grouped_arguments_are_read_from_the_same_keys_as_plain_ones() {
+        let (app, window) = mock_app();
+        app.manage(Observability::new(temp_dir("charts")));
+        let chart = |args: serde_json::Value| {
+            get_ipc_response(&window, request("export_chart_png", args)).expect_err("no session")
+        };
+        let mut args = serde_json::json!({
+            "sessionId": "nope",
+            "cluster": "c",
+            "service": "s",
+            "range": { "preset": "1h" },
+            "chartId": "cpu",
+            "theme": "dark",
+            "width": 640,
+            "height": 240,
+            "thresholds": null
+        });
+        // Every key read: the call gets as far as the unknown session.
+        let err = chart(args.clone());
+        assert_eq!(err["code"], "NotFound", "{err}");
+        assert!(err["message"].as_str().unwrap_or_default().contains("nope"));
+        // A missing key of a group is refused as Tauri refuses a missing plain argument.
+        args.as_object_mut().expect("object").remove("height");
+        let err = chart(args.clone());
+        assert!(
+            err.to_string()
+                .contains("command export_chart_png missing required key height"),
+            "{err}"
+        );
+        args.as_object_mut().expect("object").remove("sessionId");
+        let err = chart(args);
+        assert!(
+            err.to_string()
+                .contains("command export_chart_png missing required key sessionId"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn file_commands_answer_from_the_blocking_pool() {
+        let (app, window) = mock_app();
+        let dir = temp_dir("fleet");
+        app.manage(ecsdesk_core::store::pins::FleetStore::open(&dir));
+        app.manage(ecsdesk_core::store::history::History::in_memory().expect("history"));
+        let ok = |cmd: &str, args: serde_json::Value| -> serde_json::Value {
+            get_ipc_response(&window, request(cmd, args))
+                .unwrap_or_else(|e| panic!("{cmd}: {e}"))
+                .deserialize()
+                .expect("json reply")
+        };
+        assert_eq!(
+            ok("list_pins", serde_json::json!({})),
+            serde_json::json!([])
+        );
+        assert_eq!(
+            ok("unpin_service", serde_json::json!({ "key": "none" })),
+            serde_json::json!([])
+        );
+        assert!(dir.join("fleet.json").exists(), "unpinning saves the pins");
+        assert_eq!(
+            ok("set_history_retention", serde_json::json!({ "days": 30 })),
+            30
+        );
+        let err = get_ipc_response(
+            &window,
+            request("set_history_retention", serde_json::json!({ "days": 0 })),
+        )
+        .expect_err("0 days is refused");
+        assert_eq!(err["code"], "InvalidInput");
+        std::fs::remove_dir_all(&dir).expect("cleanup");
     }
 
     #[test]

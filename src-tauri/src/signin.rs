@@ -1,20 +1,20 @@
-//! The sign-in bridge (IAM Identity Center): one-line delegations to `ecsdesk_core::SignIn`.
+//! The sign-in bridge (IAM Identity Center): delegations to `ecsdesk_core::SignIn`, plus the
+//! channel that streams sign-in progress and the browser it opens.
 
 use std::sync::Arc;
 
 use ecsdesk_core::aws::sso::{AccountInfo, LoginMethod, LoginProgress, RoleInfo, SsoSessionStatus};
-use ecsdesk_core::{ErrorPayload, LoginStarted, SessionInfo, SessionRegistry, SignIn};
+use ecsdesk_core::{LoginStarted, SessionInfo, SessionRegistry, SignIn};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
-/// The result every command returns to the UI.
-type Reply<T> = Result<T, ErrorPayload>;
+use crate::bridge::{blocking, Reply};
 
 /// sso-sessions of the AWS config with their sign-in state and expiry.
 #[tauri::command]
 pub async fn list_sso_sessions(signin: State<'_, SignIn>) -> Reply<Vec<SsoSessionStatus>> {
-    signin.list_sso_sessions().await.map_err(ErrorPayload::from)
+    Ok(signin.list_sso_sessions().await?)
 }
 
 /// Adds an sso-session (start URL + SSO region) to the AWS config; the partition is inferred.
@@ -25,9 +25,8 @@ pub async fn add_sso_session(
     start_url: String,
     region: String,
 ) -> Reply<SsoSessionStatus> {
-    signin
-        .add_sso_session(name.as_deref(), &start_url, &region)
-        .map_err(ErrorPayload::from)
+    let signin = signin.inner().clone();
+    blocking(move || signin.add_sso_session(name.as_deref(), &start_url, &region)).await
 }
 
 /// Starts a sign-in; progress goes to `channel`, the system browser opens the URL.
@@ -39,7 +38,7 @@ pub async fn sso_login_start<R: Runtime>(
     method: LoginMethod,
     channel: Channel<LoginProgress>,
 ) -> Reply<LoginStarted> {
-    signin
+    Ok(signin
         .login_start(
             &session,
             method,
@@ -53,8 +52,7 @@ pub async fn sso_login_start<R: Runtime>(
                     .map_err(|e| e.to_string())
             },
         )
-        .await
-        .map_err(ErrorPayload::from)
+        .await?)
 }
 
 /// Cancels the sign-in in progress; false when none was running.
@@ -70,10 +68,7 @@ pub async fn sso_logout(
     registry: State<'_, SessionRegistry>,
     session: String,
 ) -> Reply<Vec<String>> {
-    signin
-        .logout(&registry, &session)
-        .await
-        .map_err(ErrorPayload::from)
+    Ok(signin.logout(&registry, &session).await?)
 }
 
 /// Accounts of the portal, favourites first; `refresh` skips the cache.
@@ -83,10 +78,7 @@ pub async fn list_sso_accounts(
     session: String,
     refresh: bool,
 ) -> Reply<Vec<AccountInfo>> {
-    signin
-        .list_accounts(&session, refresh)
-        .await
-        .map_err(ErrorPayload::from)
+    Ok(signin.list_accounts(&session, refresh).await?)
 }
 
 /// Roles the user may take in an account.
@@ -96,10 +88,7 @@ pub async fn list_sso_roles(
     session: String,
     account_id: String,
 ) -> Reply<Vec<RoleInfo>> {
-    signin
-        .list_roles(&session, &account_id)
-        .await
-        .map_err(ErrorPayload::from)
+    Ok(signin.list_roles(&session, &account_id).await?)
 }
 
 /// Marks an account as a favourite (or not); returns the favourite account ids.
@@ -110,9 +99,8 @@ pub async fn set_favourite(
     account_id: String,
     favourite: bool,
 ) -> Reply<Vec<String>> {
-    signin
-        .set_favourite(&session, &account_id, favourite)
-        .map_err(ErrorPayload::from)
+    let signin = signin.inner().clone();
+    blocking(move || signin.set_favourite(&session, &account_id, favourite)).await
 }
 
 /// Opens a session for a role of an account through a signed-in sso-session.
@@ -125,8 +113,7 @@ pub async fn open_sso_session(
     role_name: String,
     region: Option<String>,
 ) -> Reply<SessionInfo> {
-    signin
+    Ok(signin
         .open_session(&registry, &session, &account_id, &role_name, region)
-        .await
-        .map_err(ErrorPayload::from)
+        .await?)
 }

@@ -1,0 +1,87 @@
+//! The console bridge: links to the AWS console page of a resource, and opening them in the
+//! browser — delegations to `ecsdesk_core::model::console`.
+
+use ecsdesk_core::model::console::{
+    console_url as core_console_url, is_console_url, ConsoleTarget,
+};
+use ecsdesk_core::{CoreError, Partition};
+use tauri::{AppHandle, Runtime};
+use tauri_plugin_opener::OpenerExt;
+
+use crate::bridge::Reply;
+
+/// The console URL of a resource in `region` of `partition`.
+#[tauri::command]
+pub async fn console_url(
+    partition: Partition,
+    region: String,
+    target: ConsoleTarget,
+) -> Reply<String> {
+    Ok(core_console_url(partition, &region, &target)?)
+}
+
+/// Opens the console page of a resource in the browser; returns the URL opened.
+#[tauri::command]
+pub async fn open_console<R: Runtime>(
+    app: AppHandle<R>,
+    partition: Partition,
+    region: String,
+    target: ConsoleTarget,
+) -> Reply<String> {
+    let url = core_console_url(partition, &region, &target)?;
+    // Belt and braces with the capability scope: only https console hosts leave the app.
+    if !is_console_url(&url) {
+        return Err(CoreError::InvalidInput(format!("{url} is not an AWS console page.")).into());
+    }
+    app.opener()
+        .open_url(&url, None::<&str>)
+        .map_err(|e| CoreError::Internal(format!("opening the browser: {e}")))?;
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::tests::call;
+
+    #[test]
+    fn console_links_cross_the_bridge_for_both_partitions() {
+        let gov = call(
+            "console_url",
+            serde_json::json!({
+                "partition": "aws-us-gov",
+                "region": "us-gov-east-1",
+                "target": { "kind": "task", "cluster": "coe-ecs-prod", "taskId": "abc" }
+            }),
+        )
+        .expect("allowed");
+        assert_eq!(
+            gov,
+            "https://console.amazonaws-us-gov.com/ecs/v2/clusters/coe-ecs-prod/tasks/abc/configuration?region=us-gov-east-1"
+        );
+        let com = call(
+            "console_url",
+            serde_json::json!({
+                "partition": "aws",
+                "region": "us-east-1",
+                "target": { "kind": "logGroup", "name": "/ecs/api-staging" }
+            }),
+        )
+        .expect("allowed");
+        assert!(
+            com.as_str().unwrap_or_default().starts_with(
+                "https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:"
+            ),
+            "{com}"
+        );
+        let err = call(
+            "open_console",
+            serde_json::json!({
+                "partition": "aws",
+                "region": "us-gov-east-1",
+                "target": { "kind": "cluster", "cluster": "x" }
+            }),
+        )
+        .expect_err("a GovCloud region in the commercial console is refused");
+        assert_eq!(err["code"], "InvalidInput");
+    }
+}
