@@ -1,7 +1,7 @@
 //! The core's integration tests in one binary (one link of the AWS SDK instead of one per file),
 //! each module against the simulator or local files. Tests that must own their process live in
-//! the `reliability` binary (a short retry policy, kill -9 children) and the `environment` binary
-//! (process-wide HOME and AWS_* variables).
+//! the `reliability` binary (a short retry policy, kill -9 children) and the `process` binary
+//! (process-wide HOME and AWS_* variables, the memory soak).
 
 mod actions_sim;
 mod bindings;

@@ -5,7 +5,6 @@ mod actions_audit_kill;
 mod reliability_actions;
 mod reliability_durability;
 mod reliability_faults;
-mod reliability_soak;
 #[path = "../support/reliability.rs"]
 mod reliability_support;
 mod security_input;

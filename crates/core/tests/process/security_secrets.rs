@@ -111,7 +111,7 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_session_leaves_no_secret_outside_the_cli_token_cache() {
-    let _turn = crate::env_lock();
+    let _turn = crate::process_lock();
     let captured = Arc::new(Mutex::new(String::new()));
     tracing::subscriber::set_global_default(Capture {
         out: captured.clone(),

@@ -7,7 +7,7 @@ use ecsdesk_sim::SimConfig;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn profiles_from_the_config_file_open_sessions() {
-    let _turn = crate::env_lock();
+    let _turn = crate::process_lock();
     let sim = ecsdesk_sim::start(SimConfig {
         port: 0,
         scenario: "demo".into(),

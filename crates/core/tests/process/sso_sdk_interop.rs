@@ -9,7 +9,7 @@ use chrono::Utc;
 
 #[tokio::test]
 async fn aws_sdk_profiles_use_and_refresh_the_ecs_desk_sign_in() {
-    let _turn = crate::env_lock();
+    let _turn = crate::process_lock();
     let sim = sim("demo").await;
     let fx = Fixture::new(&sim);
     let session = commercial();

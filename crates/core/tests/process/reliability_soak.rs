@@ -98,6 +98,16 @@ async fn view(
     }
 }
 
+/// Puts the app's own retry policy back when the soak ends, pass or fail: the other tests of
+/// this process run with it.
+struct DefaultPolicyAfter;
+
+impl Drop for DefaultPolicyAfter {
+    fn drop(&mut self) {
+        ecsdesk_core::aws::retry::set_policy(ecsdesk_core::aws::retry::ResiliencePolicy::default());
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thirty_simulated_minutes_of_ten_views_and_a_log_follow_keep_memory_flat() {
     if let Ok(speed) = std::env::var(CHILD_SPEED) {
@@ -107,6 +117,9 @@ async fn thirty_simulated_minutes_of_ten_views_and_a_log_follow_keep_memory_flat
         tokio::time::sleep(Duration::from_secs(600)).await;
         return;
     }
+    // The RSS measured is this process's: no other test may run in it meanwhile.
+    let _turn = crate::process_lock();
+    let _restore = DefaultPolicyAfter;
     fast_policy();
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
