@@ -1,8 +1,9 @@
 //! What every command shares: the reply type, running blocking file work off the async workers,
 //! and argument groups that keep long commands short without changing the JSON the UI sends.
 
+use ecsdesk_core::app::observability::on_service;
 use ecsdesk_core::render::charts::{ChartOptions, Theme};
-use ecsdesk_core::{CoreError, ErrorPayload};
+use ecsdesk_core::{CoreError, ErrorPayload, Session, SessionRegistry};
 use tauri::ipc::{CommandArg, CommandItem, InvokeError};
 use tauri::Runtime;
 
@@ -47,9 +48,28 @@ pub struct ServiceAt {
     pub service: String,
 }
 
+/// A core reader's answer in flight (what `futures::future::BoxFuture` names in the core).
+pub type Reading<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, CoreError>> + Send + 'a>>;
+
 impl ServiceAt {
     /// The JSON keys it reads.
     pub const KEYS: [&'static str; 3] = ["sessionId", "cluster", "service"];
+
+    /// Runs `read`, a core reader of one service, on this service's session.
+    pub async fn read<T, F>(&self, registry: &SessionRegistry, read: F) -> Result<T, CoreError>
+    where
+        F: for<'a> FnOnce(&'a Session, &'a str, &'a str) -> Reading<'a, T>,
+    {
+        on_service(
+            registry,
+            &self.session_id,
+            &self.cluster,
+            &self.service,
+            read,
+        )
+        .await
+    }
 }
 
 impl<'de, R: Runtime> CommandArg<'de, R> for ServiceAt {

@@ -11,6 +11,7 @@ use ecsdesk_core::model::health::ServiceHealth;
 use ecsdesk_core::model::metrics::MetricRange;
 use ecsdesk_core::model::target::TargetGroupHealth;
 use ecsdesk_core::model::thresholds::Thresholds;
+use ecsdesk_core::read::{alarms, deployments, diagnosis, events, targets};
 use ecsdesk_core::store::thresholds::ThresholdSetting;
 use ecsdesk_core::SessionRegistry;
 use tauri::State;
@@ -137,13 +138,12 @@ pub async fn export_chart_png(
 #[tauri::command]
 pub async fn target_health(
     registry: State<'_, SessionRegistry>,
-    views: State<'_, Observability>,
-    session_id: String,
-    cluster: String,
-    service: String,
+    at: ServiceAt,
 ) -> Reply<Vec<TargetGroupHealth>> {
-    Ok(views
-        .target_health(&registry, &session_id, &cluster, &service)
+    Ok(at
+        .read(&registry, |s, c, v| {
+            Box::pin(targets::target_health(s, c, v))
+        })
         .await?)
 }
 
@@ -151,13 +151,12 @@ pub async fn target_health(
 #[tauri::command]
 pub async fn service_alarms(
     registry: State<'_, SessionRegistry>,
-    views: State<'_, Observability>,
-    session_id: String,
-    cluster: String,
-    service: String,
+    at: ServiceAt,
 ) -> Reply<Vec<AlarmInfo>> {
-    Ok(views
-        .service_alarms(&registry, &session_id, &cluster, &service)
+    Ok(at
+        .read(&registry, |s, c, v| {
+            Box::pin(alarms::service_alarms(s, c, v))
+        })
         .await?)
 }
 
@@ -165,13 +164,12 @@ pub async fn service_alarms(
 #[tauri::command]
 pub async fn stopped_tasks(
     registry: State<'_, SessionRegistry>,
-    views: State<'_, Observability>,
-    session_id: String,
-    cluster: String,
-    service: String,
+    at: ServiceAt,
 ) -> Reply<Vec<StoppedTask>> {
-    Ok(views
-        .stopped_tasks(&registry, &session_id, &cluster, &service)
+    Ok(at
+        .read(&registry, |s, c, v| {
+            Box::pin(diagnosis::stopped_tasks(s, c, v))
+        })
         .await?)
 }
 
@@ -179,13 +177,12 @@ pub async fn stopped_tasks(
 #[tauri::command]
 pub async fn service_deployments(
     registry: State<'_, SessionRegistry>,
-    views: State<'_, Observability>,
-    session_id: String,
-    cluster: String,
-    service: String,
+    at: ServiceAt,
 ) -> Reply<ServiceDeployments> {
-    Ok(views
-        .service_deployments(&registry, &session_id, &cluster, &service)
+    Ok(at
+        .read(&registry, |s, c, v| {
+            Box::pin(deployments::service_deployments(s, c, v))
+        })
         .await?)
 }
 
@@ -207,12 +204,11 @@ pub async fn task_definition_diff(
 #[tauri::command]
 pub async fn service_events(
     registry: State<'_, SessionRegistry>,
-    views: State<'_, Observability>,
-    session_id: String,
-    cluster: String,
-    service: String,
+    at: ServiceAt,
 ) -> Reply<Vec<ServiceEvent>> {
-    Ok(views
-        .service_events(&registry, &session_id, &cluster, &service)
+    Ok(at
+        .read(&registry, |s, c, v| {
+            Box::pin(events::service_events(s, c, v))
+        })
         .await?)
 }

@@ -4,24 +4,22 @@
 
 use ecsdesk_core::app::observability::Observability;
 use ecsdesk_core::read::log_follow::LogBatch;
+use ecsdesk_core::read::logs;
 use ecsdesk_core::read::logs::{LogLine, LogPage, LogQuery, LogSource};
 use ecsdesk_core::SessionRegistry;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::bridge::{blocking, Reply};
+use crate::bridge::{blocking, Reply, ServiceAt};
 
 /// Log groups and stream prefixes of a service's containers.
 #[tauri::command]
 pub async fn log_sources(
     registry: State<'_, SessionRegistry>,
-    views: State<'_, Observability>,
-    session_id: String,
-    cluster: String,
-    service: String,
+    at: ServiceAt,
 ) -> Reply<Vec<LogSource>> {
-    Ok(views
-        .log_sources(&registry, &session_id, &cluster, &service)
+    Ok(at
+        .read(&registry, |s, c, v| Box::pin(logs::log_sources(s, c, v)))
         .await?)
 }
 

@@ -4,6 +4,7 @@
 use crate::app::observability::Observability;
 use crate::aws::session::SessionRegistry;
 use crate::error::CoreError;
+use crate::read::{deployments, diagnosis, events};
 use crate::store::history::History;
 use crate::store::history::ServiceHistory;
 /// Reads the service's stopped tasks, events and deployments from AWS, records them, and returns
@@ -19,9 +20,9 @@ pub async fn load_service_history(
     let session = registry.get(session_id).await?;
     let key = session.info().service_ref(cluster, service).key();
     let (stopped, events, deployments, health) = futures::join!(
-        views.stopped_tasks(registry, session_id, cluster, service),
-        views.service_events(registry, session_id, cluster, service),
-        views.service_deployments(registry, session_id, cluster, service),
+        diagnosis::stopped_tasks(&session, cluster, service),
+        events::service_events(&session, cluster, service),
+        deployments::service_deployments(&session, cluster, service),
         views.service_health(registry, session_id, cluster, service, None),
     );
     if let Ok(health) = &health {

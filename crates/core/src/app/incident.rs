@@ -12,6 +12,7 @@ use crate::app::actions::ActionCenter;
 use crate::app::observability::Observability;
 use crate::aws::session::SessionRegistry;
 use crate::error::CoreError;
+use crate::read::{deployments, diagnosis, events, logs};
 use crate::model::metrics::{MetricRange, RangePreset};
 use crate::render::charts::{ChartOptions, Theme};
 use crate::render::report::{html, markdown, time_text, Contents};
@@ -64,10 +65,10 @@ pub async fn write_snapshot(
             &options,
             None
         ),
-        views.service_deployments(registry, session_id, cluster, service),
-        views.service_events(registry, session_id, cluster, service),
-        views.stopped_tasks(registry, session_id, cluster, service),
-        views.log_sources(registry, session_id, cluster, service),
+        deployments::service_deployments(&session, cluster, service),
+        events::service_events(&session, cluster, service),
+        diagnosis::stopped_tasks(&session, cluster, service),
+        logs::log_sources(&session, cluster, service),
     );
     let mut notes = Vec::new();
     let mut keep = |what: &str, e: &CoreError| notes.push(format!("{what}: {e}"));

@@ -8,25 +8,18 @@ use std::time::Duration;
 
 use crate::app::charts::ServiceCharts;
 use crate::app::health;
-use crate::aws::session::SessionRegistry;
+use crate::aws::session::{Session, SessionRegistry};
 use crate::error::CoreError;
-use crate::model::alarm::AlarmInfo;
-use crate::model::deployment::{ServiceDeployments, TaskDefinitionDiff};
-use crate::model::diagnosis::StoppedTask;
-use crate::model::event::ServiceEvent;
+use futures::future::BoxFuture;
+use crate::model::deployment::TaskDefinitionDiff;
 use crate::model::health::ServiceHealth;
 use crate::model::metrics::MetricRange;
-use crate::model::target::TargetGroupHealth;
 use crate::model::thresholds::Thresholds;
-use crate::read::alarms;
 use crate::read::deployments;
-use crate::read::diagnosis;
-use crate::read::events;
 use crate::read::log_follow::{LogBatch, LogFollows};
 use crate::read::logs;
-use crate::read::logs::{LogLine, LogPage, LogQuery, LogSource};
+use crate::read::logs::{LogLine, LogPage, LogQuery};
 use crate::read::metrics::MetricsCache;
-use crate::read::targets;
 use crate::render::charts::ChartOptions;
 use crate::store::thresholds::{ThresholdSetting, ThresholdStore};
 
@@ -218,54 +211,6 @@ impl Observability {
         Ok(path.display().to_string())
     }
 
-    /// Target health per target group.
-    pub async fn target_health(
-        &self,
-        registry: &SessionRegistry,
-        session_id: &str,
-        cluster: &str,
-        service: &str,
-    ) -> Result<Vec<TargetGroupHealth>, CoreError> {
-        let session = registry.get(session_id).await?;
-        targets::target_health(&session, cluster, service).await
-    }
-
-    /// Alarms watching the service.
-    pub async fn service_alarms(
-        &self,
-        registry: &SessionRegistry,
-        session_id: &str,
-        cluster: &str,
-        service: &str,
-    ) -> Result<Vec<AlarmInfo>, CoreError> {
-        let session = registry.get(session_id).await?;
-        alarms::service_alarms(&session, cluster, service).await
-    }
-
-    /// Recently stopped tasks with diagnoses.
-    pub async fn stopped_tasks(
-        &self,
-        registry: &SessionRegistry,
-        session_id: &str,
-        cluster: &str,
-        service: &str,
-    ) -> Result<Vec<StoppedTask>, CoreError> {
-        let session = registry.get(session_id).await?;
-        diagnosis::stopped_tasks(&session, cluster, service).await
-    }
-
-    /// Deployments with the circuit breaker settings.
-    pub async fn service_deployments(
-        &self,
-        registry: &SessionRegistry,
-        session_id: &str,
-        cluster: &str,
-        service: &str,
-    ) -> Result<ServiceDeployments, CoreError> {
-        let session = registry.get(session_id).await?;
-        deployments::service_deployments(&session, cluster, service).await
-    }
-
     /// What changed between two task definition revisions.
     pub async fn task_definition_diff(
         &self,
@@ -276,30 +221,6 @@ impl Observability {
     ) -> Result<TaskDefinitionDiff, CoreError> {
         let session = registry.get(session_id).await?;
         deployments::task_definition_diff(&session, from, to).await
-    }
-
-    /// Service events with glosses.
-    pub async fn service_events(
-        &self,
-        registry: &SessionRegistry,
-        session_id: &str,
-        cluster: &str,
-        service: &str,
-    ) -> Result<Vec<ServiceEvent>, CoreError> {
-        let session = registry.get(session_id).await?;
-        events::service_events(&session, cluster, service).await
-    }
-
-    /// Log sources of the service's task definition.
-    pub async fn log_sources(
-        &self,
-        registry: &SessionRegistry,
-        session_id: &str,
-        cluster: &str,
-        service: &str,
-    ) -> Result<Vec<LogSource>, CoreError> {
-        let session = registry.get(session_id).await?;
-        logs::log_sources(&session, cluster, service).await
     }
 
     /// The last lines of a group (or of one stream).
@@ -372,4 +293,21 @@ impl Observability {
     pub fn log_save(&self, name: &str, lines: &[LogLine]) -> Result<String, CoreError> {
         logs::save_lines(&self.exports, name, lines).map(|p| p.display().to_string())
     }
+}
+
+/// Runs `read`, a reader of one service (targets, alarms, stopped tasks, deployments, events,
+/// log sources), on the session `session_id`: one way in for the views that need nothing but
+/// the session, cluster and service.
+pub async fn on_service<T, F>(
+    registry: &SessionRegistry,
+    session_id: &str,
+    cluster: &str,
+    service: &str,
+    read: F,
+) -> Result<T, CoreError>
+where
+    F: for<'a> FnOnce(&'a Session, &'a str, &'a str) -> BoxFuture<'a, Result<T, CoreError>>,
+{
+    let session = registry.get(session_id).await?;
+    read(&session, cluster, service).await
 }
