@@ -3,7 +3,7 @@
 # by our client and our simulator cannot hide here. Creates (or reuses) a virtualenv under
 # target/motovenv, starts moto_server on a free 127.0.0.1 port, creates a cluster, service,
 # target group, load balancer and log group with boto3 (setup_fleet.py), then runs the Rust check
-# crates/core/tests/moto_check.rs (ignored in a plain `cargo test`) against it.
+# crates/core/tests/it/moto_check.rs (ignored in a plain `cargo test`) against it.
 # Usage: tests/moto/run.sh [extra cargo test args...]   (KEEP_MOTO_LOG=1 keeps /tmp/moto.log)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
