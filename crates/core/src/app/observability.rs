@@ -10,7 +10,6 @@ use crate::app::charts::ServiceCharts;
 use crate::app::health;
 use crate::aws::session::{Session, SessionRegistry};
 use crate::error::CoreError;
-use futures::future::BoxFuture;
 use crate::model::deployment::TaskDefinitionDiff;
 use crate::model::health::ServiceHealth;
 use crate::model::metrics::MetricRange;
@@ -22,6 +21,7 @@ use crate::read::logs::{LogLine, LogPage, LogQuery};
 use crate::read::metrics::MetricsCache;
 use crate::render::charts::ChartOptions;
 use crate::store::thresholds::{ThresholdSetting, ThresholdStore};
+use futures::future::BoxFuture;
 
 /// How often follow mode polls CloudWatch Logs.
 const FOLLOW_INTERVAL: Duration = Duration::from_secs(2);

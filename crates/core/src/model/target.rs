@@ -24,26 +24,6 @@ pub struct TargetGroupRef {
     pub port: Option<i32>,
 }
 
-/// A service as the health views need it: the SDK service plus its resolved target groups.
-#[derive(Debug, Clone)]
-pub struct ServiceContext {
-    /// Cluster name or ARN as the caller gave it.
-    pub cluster: String,
-    /// Cluster name (for the CloudWatch `ClusterName` dimension).
-    pub cluster_name: String,
-    /// The service as DescribeServices returned it.
-    pub service: aws_sdk_ecs::types::Service,
-    /// Its target groups (empty for services without a load balancer).
-    pub target_groups: Vec<TargetGroupRef>,
-}
-
-impl ServiceContext {
-    /// The service name.
-    pub fn name(&self) -> &str {
-        self.service.service_name().unwrap_or_default()
-    }
-}
-
 /// The `app/NAME/ID` dimension value of a load balancer ARN.
 pub fn load_balancer_dimension(arn: &str) -> String {
     arn.split_once(":loadbalancer/")

@@ -13,16 +13,6 @@ pub enum DesiredStatus {
     Stopped,
 }
 
-impl DesiredStatus {
-    /// The SDK value.
-    pub(crate) fn sdk(self) -> aws_sdk_ecs::types::DesiredStatus {
-        match self {
-            DesiredStatus::Running => aws_sdk_ecs::types::DesiredStatus::Running,
-            DesiredStatus::Stopped => aws_sdk_ecs::types::DesiredStatus::Stopped,
-        }
-    }
-}
-
 /// One task as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -9,8 +9,8 @@ use aws_sdk_cloudwatch::types::MetricAlarm;
 use crate::aws::session::Session;
 use crate::error::CoreError;
 use crate::model::alarm::AlarmInfo;
-use crate::model::target::ServiceContext;
 use crate::read::targets::service_context;
+use crate::read::targets::ServiceContext;
 use crate::util::freshness::DESCRIBE_TTL;
 use crate::util::time::sdk_rfc3339;
 

@@ -19,7 +19,7 @@ use crate::model::metrics::LatestValues;
 use crate::model::metrics::MetricRange;
 use crate::model::metrics::Points;
 use crate::model::metrics::Window;
-use crate::model::target::ServiceContext;
+use crate::read::targets::ServiceContext;
 
 /// One GetMetricData query of a service.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,10 +7,29 @@ use crate::aws::session::Session;
 use crate::error::CoreError;
 use crate::model::target::load_balancer_dimension;
 use crate::model::target::target_group_dimension;
-use crate::model::target::ServiceContext;
 use crate::model::target::TargetGroupHealth;
 use crate::model::target::TargetGroupRef;
 use crate::model::target::TargetInfo;
+
+/// A service as the health views need it: the SDK service plus its resolved target groups.
+#[derive(Debug, Clone)]
+pub struct ServiceContext {
+    /// Cluster name or ARN as the caller gave it.
+    pub cluster: String,
+    /// Cluster name (for the CloudWatch `ClusterName` dimension).
+    pub cluster_name: String,
+    /// The service as DescribeServices returned it.
+    pub service: aws_sdk_ecs::types::Service,
+    /// Its target groups (empty for services without a load balancer).
+    pub target_groups: Vec<TargetGroupRef>,
+}
+
+impl ServiceContext {
+    /// The service name.
+    pub fn name(&self) -> &str {
+        self.service.service_name().unwrap_or_default()
+    }
+}
 
 /// DescribeTargetGroups accepts at most 20 target group ARNs a call.
 const DESCRIBE_TARGET_GROUPS_BATCH: usize = 20;

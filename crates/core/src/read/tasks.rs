@@ -14,6 +14,14 @@ use crate::util::batches::describe_in_batches;
 use crate::util::freshness::DESCRIBE_TTL;
 use crate::util::time::sdk_rfc3339;
 
+/// The SDK's form of a desired status.
+fn sdk_status(status: DesiredStatus) -> aws_sdk_ecs::types::DesiredStatus {
+    match status {
+        DesiredStatus::Running => aws_sdk_ecs::types::DesiredStatus::Running,
+        DesiredStatus::Stopped => aws_sdk_ecs::types::DesiredStatus::Stopped,
+    }
+}
+
 /// DescribeTasks accepts at most 100 tasks a call.
 const DESCRIBE_TASKS_BATCH: usize = 100;
 
@@ -93,7 +101,7 @@ pub async fn list_tasks(
     let key = (
         cluster.to_string(),
         service.to_string(),
-        desired_status.sdk().as_str().to_string(),
+        sdk_status(desired_status).as_str().to_string(),
     );
     let tasks = session
         .reads()
@@ -114,7 +122,7 @@ async fn fetch_tasks(
     service: &str,
     desired_status: DesiredStatus,
 ) -> Result<Vec<TaskSummary>, CoreError> {
-    let arns = list_task_arns(session, cluster, Some(service), desired_status.sdk()).await?;
+    let arns = list_task_arns(session, cluster, Some(service), sdk_status(desired_status)).await?;
     let mut tasks = describe_tasks(session, cluster, arns, summary).await?;
     // Newest first; tasks not started yet (null) come first, then by id for a stable order.
     tasks.sort_by(|a, b| {
