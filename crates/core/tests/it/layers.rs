@@ -174,6 +174,38 @@ fn core_modules_only_use_their_own_layer_and_those_below() {
     assert!(found.is_empty(), "layer rule broken:\n{}", found.join("\n"));
 }
 
+/// What the pure model may not name: SDK types and clients, the async runtime, files, SQLite.
+const NOT_IN_MODEL: [&str; 6] = [
+    "aws_sdk_",
+    "aws_smithy",
+    "tokio::",
+    "std::fs",
+    "rusqlite",
+    "Session",
+];
+
+#[test]
+fn the_model_does_no_io_and_names_no_sdk_type() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut sources = BTreeMap::new();
+    read_sources(&root, &root, &mut sources);
+    let found: Vec<String> = sources
+        .iter()
+        .filter(|(module, _)| module.starts_with("model"))
+        .flat_map(|(module, text)| {
+            NOT_IN_MODEL
+                .iter()
+                .filter(|word| without_tests(text).contains(*word))
+                .map(move |word| format!("{module} names {word}"))
+        })
+        .collect();
+    assert!(
+        found.is_empty(),
+        "the model is not pure:\n{}",
+        found.join("\n")
+    );
+}
+
 #[test]
 fn an_upward_import_and_a_cycle_are_caught() {
     let sources: BTreeMap<String, String> = [
