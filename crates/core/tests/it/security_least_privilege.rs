@@ -120,33 +120,6 @@ fn capabilities_allow_only_the_apps_commands_and_narrow_plugin_permissions() {
 }
 
 #[test]
-fn every_command_has_exactly_its_own_permission() {
-    let commands = app_commands();
-    let mut allowed = BTreeSet::new();
-    for (_, cap) in capabilities() {
-        for permission in cap["permissions"].as_array().unwrap() {
-            if let Some(cmd) = identifier(permission).strip_prefix("allow-") {
-                allowed.insert(cmd.replace('-', "_"));
-            }
-        }
-    }
-    assert_eq!(allowed, commands, "capabilities and build.rs disagree");
-    // Every generated handler is a listed command (nothing reachable without a permission check).
-    let lib = read("src-tauri/src/lib.rs");
-    let start = lib.find("generate_handler![").expect("generate_handler!");
-    let end = start + lib[start..].find(']').unwrap();
-    let handlers: BTreeSet<String> = lib[start + "generate_handler![".len()..end]
-        .split(',')
-        .map(|s| s.trim().rsplit("::").next().unwrap_or("").to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    assert_eq!(
-        handlers, commands,
-        "generate_handler! and build.rs disagree"
-    );
-}
-
-#[test]
 fn no_shell_fs_or_http_plugin_is_linked() {
     let cargo = read("src-tauri/Cargo.toml");
     let package = read("ui/package.json");
