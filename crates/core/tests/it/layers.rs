@@ -174,15 +174,30 @@ fn core_modules_only_use_their_own_layer_and_those_below() {
     assert!(found.is_empty(), "layer rule broken:\n{}", found.join("\n"));
 }
 
-/// What the pure model may not name: SDK types and clients, the async runtime, files, SQLite.
-const NOT_IN_MODEL: [&str; 6] = [
+/// What the pure model may not name: SDK types and clients, the async runtime, files, SQLite,
+/// the keyring and drawing (the layers above it are kept out by the layer rule).
+const NOT_IN_MODEL: [&str; 8] = [
     "aws_sdk_",
     "aws_smithy",
-    "tokio::",
+    "aws_config",
+    "tokio",
     "std::fs",
     "rusqlite",
-    "Session",
+    "keyring",
+    "plotters",
 ];
+
+/// The code of `text` without its tests and comments (a doc comment may name anything).
+fn code_only(text: &str) -> String {
+    without_tests(text)
+        .lines()
+        .map(|line| line.split("//").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join(
+            "
+",
+        )
+}
 
 #[test]
 fn the_model_does_no_io_and_names_no_sdk_type() {
@@ -193,10 +208,12 @@ fn the_model_does_no_io_and_names_no_sdk_type() {
         .iter()
         .filter(|(module, _)| module.starts_with("model"))
         .flat_map(|(module, text)| {
+            let code = code_only(text);
             NOT_IN_MODEL
                 .iter()
-                .filter(|word| without_tests(text).contains(*word))
-                .map(move |word| format!("{module} names {word}"))
+                .filter(|word| code.contains(*word))
+                .map(|word| format!("{module} names {word}"))
+                .collect::<Vec<_>>()
         })
         .collect();
     assert!(
