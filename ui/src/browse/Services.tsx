@@ -125,11 +125,11 @@ export function Services({ session, cluster }: { session: SessionInfo; cluster: 
         <div className="table-wrap">
           <table className="table table-fixed" data-testid="services-table">
             <colgroup>
-              <col style={{ width: "25%" }} />
+              <col style={{ width: "24%" }} />
               <col style={{ width: "9%" }} />
-              <col style={{ width: "11%" }} />
+              <col style={{ width: "13%" }} />
               <col style={{ width: "7%" }} />
-              <col style={{ width: "21%" }} />
+              <col style={{ width: "20%" }} />
               <col style={{ width: "17%" }} />
               <col style={{ width: "10%" }} />
             </colgroup>
