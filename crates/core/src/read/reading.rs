@@ -8,7 +8,7 @@ use crate::model::reading::ServiceSnapshot;
 
 use crate::model::reading::SnapTarget;
 use crate::model::reading::SnapTask;
-use crate::model::service::{task_definition_label, ServiceEventInfo};
+use crate::model::service::task_definition_label;
 use crate::read::tasks::{describe_tasks, list_task_arns, private_ip};
 use crate::util::arn::arn_name;
 use crate::util::time::sdk_rfc3339;
@@ -70,16 +70,7 @@ pub async fn read(
         .map(crate::read::services::deployment)
         .collect();
     deployments.sort_by_key(|d| d.status != "PRIMARY");
-    let mut events: Vec<ServiceEventInfo> = svc
-        .events()
-        .iter()
-        .map(|e| ServiceEventInfo {
-            id: e.id().unwrap_or_default().to_string(),
-            created_at: sdk_rfc3339(e.created_at()),
-            message: e.message().unwrap_or_default().to_string(),
-        })
-        .collect();
-    events.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    let events = crate::read::services::events_of(svc);
     let config = svc.deployment_configuration();
     let breaker = config.and_then(|c| c.deployment_circuit_breaker());
     let target_groups: Vec<String> = svc

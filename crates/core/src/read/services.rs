@@ -67,6 +67,22 @@ fn summary(service: &aws_sdk_ecs::types::Service) -> ServiceSummary {
     }
 }
 
+/// The events of an SDK service, newest first.
+pub(crate) fn events_of(service: &Service) -> Vec<ServiceEventInfo> {
+    let mut events: Vec<ServiceEventInfo> = service
+        .events()
+        .iter()
+        .map(|e| ServiceEventInfo {
+            id: e.id().unwrap_or_default().to_string(),
+            created_at: sdk_rfc3339(e.created_at()),
+            message: e.message().unwrap_or_default().to_string(),
+        })
+        .collect();
+    // RFC 3339 UTC strings of one format sort like the times they name.
+    events.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    events
+}
+
 /// Maps an SDK deployment: the one reading of a deployment every view shares.
 pub(crate) fn deployment(d: &aws_sdk_ecs::types::Deployment) -> Deployment {
     let (task_definition, revision) =
@@ -231,17 +247,7 @@ pub async fn get_service(
             .cmp(&(a.status == "PRIMARY"))
             .then_with(|| b.created_at.cmp(&a.created_at))
     });
-    let mut events: Vec<ServiceEventInfo> = found
-        .events()
-        .iter()
-        .map(|e| ServiceEventInfo {
-            id: e.id().unwrap_or_default().to_string(),
-            created_at: sdk_rfc3339(e.created_at()),
-            message: e.message().unwrap_or_default().to_string(),
-        })
-        .collect();
-    // RFC 3339 UTC strings of one format sort like the times they name.
-    events.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    let events = events_of(found);
     let load_balancers = found
         .load_balancers()
         .iter()
