@@ -6,6 +6,7 @@ pub mod action;
 pub mod alarm;
 pub mod cluster;
 pub mod console;
+pub mod count;
 pub mod deployment;
 pub mod diagnosis;
 pub mod event;

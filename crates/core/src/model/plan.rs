@@ -3,8 +3,9 @@
 
 use crate::error::CoreError;
 use crate::model::action::{ActionRequest, PlanAlternative, RiskLevel};
+use crate::model::count::tasks;
 use crate::model::reading::ServiceSnapshot;
-use crate::model::rollout::{rollout, tasks};
+use crate::model::rollout::rollout;
 
 /// The highest desired count ECS Desk sets (bigger changes belong to the platform team).
 pub const MAX_DESIRED_COUNT: i32 = 100;

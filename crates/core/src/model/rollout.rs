@@ -3,6 +3,7 @@
 
 use crate::model::action::RiskLevel;
 
+use crate::model::count::tasks;
 use crate::model::reading::ServiceSnapshot;
 
 /// How ECS replaces every task of the service (a new deployment), from its deployment settings.
@@ -167,13 +168,4 @@ pub fn rollout(snap: &ServiceSnapshot) -> Rollout {
         );
     }
     r
-}
-
-/// "1 task", "3 tasks".
-pub(crate) fn tasks(n: i32) -> String {
-    if n == 1 {
-        "1 task".to_string()
-    } else {
-        format!("{n} tasks")
-    }
 }

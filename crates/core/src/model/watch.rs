@@ -4,7 +4,9 @@
 use std::collections::HashSet;
 
 use crate::model::action::{ActionRequest, VerdictOutcome, WatchTarget, WatchUpdate};
+use crate::model::count::tasks;
 use crate::model::reading::{ServiceSnapshot, SnapTask};
+use crate::util::time::now_rfc3339;
 
 /// What the watch follows, fixed when the action starts.
 #[derive(Debug, Clone)]
@@ -77,15 +79,6 @@ fn failed_new_tasks(spec: &WatchTargetSpec, snap: &ServiceSnapshot) -> i32 {
                 t.last_status == "STOPPED" && is_new(spec, t) && t.exit_code.is_some_and(|c| c != 0)
             })
             .count() as i32,
-    }
-}
-
-/// "1 task", "2 tasks".
-fn tasks(n: i32) -> String {
-    if n == 1 {
-        "1 task".to_string()
-    } else {
-        format!("{n} tasks")
     }
 }
 
@@ -222,7 +215,7 @@ pub fn evaluate(
     let update = WatchUpdate {
         plan_id: spec.plan_id.clone(),
         service: name.clone(),
-        at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        at: now_rfc3339(),
         elapsed_secs: 0,
         phase,
         desired,

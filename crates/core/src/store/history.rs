@@ -14,6 +14,7 @@ use crate::model::deployment::Deployment;
 use crate::model::diagnosis::StoppedTask;
 use crate::model::event::ServiceEvent;
 use crate::model::health::{HealthLevel, ServiceHealth};
+use crate::util::time::rfc3339;
 
 /// Days kept unless the user chooses otherwise.
 pub const DEFAULT_RETENTION_DAYS: u32 = 30;
@@ -200,7 +201,7 @@ impl History {
         }
         let now = chrono::Utc::now();
         let change = HealthChange {
-            at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            at: rfc3339(now),
             level: health.level,
             summary: health.summary.clone(),
         };

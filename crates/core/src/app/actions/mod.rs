@@ -41,7 +41,7 @@ use crate::model::service_ref::ServiceRef;
 use crate::model::watch::{WatchMemory, WatchTargetSpec};
 use crate::store::audit::{AuditEntry, AuditEvent, AuditFilter, AuditLog, AuditRecord};
 use crate::store::protection::ProtectionStore;
-use crate::util::time::now_rfc3339;
+use crate::util::time::{now_rfc3339, rfc3339};
 
 /// Receives watch updates (the shell forwards them to a Tauri channel).
 pub type WatchSink = Arc<dyn Fn(WatchUpdate) + Send + Sync>;
@@ -257,8 +257,8 @@ impl ActionCenter {
         rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut id_bytes);
         let plan = ActionPlan {
             plan_id: hex::encode(id_bytes),
-            created_at: created.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            expires_at: (created + ttl).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            created_at: rfc3339(created),
+            expires_at: rfc3339(created + ttl),
             session_id: session_id.to_string(),
             partition: info.partition,
             partition_label: info.partition.label().to_string(),

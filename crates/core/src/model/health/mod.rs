@@ -7,6 +7,7 @@
 mod rules;
 
 use crate::model::alarm::AlarmInfo;
+use crate::model::count::tasks;
 use crate::model::deployment::Deployment;
 use crate::model::diagnosis::StopCause;
 use crate::model::diagnosis::StoppedTask;
@@ -82,15 +83,6 @@ pub struct HealthInput<'a> {
     pub alarms: Option<&'a [AlarmInfo]>,
     /// Latest metric values (full roll-up).
     pub latest: Option<LatestValues>,
-}
-
-/// "1 task" / "3 tasks".
-fn tasks(n: usize) -> String {
-    if n == 1 {
-        "1 task".to_string()
-    } else {
-        format!("{n} tasks")
-    }
 }
 
 /// Weighs `input` against `thresholds`, one rule per family: the findings, worst first.
