@@ -5,16 +5,18 @@ use std::sync::Arc;
 
 use ecsdesk_core::model::action::{ProtectionScope, ProtectionView, RevisionInfo, VerdictOutcome};
 use ecsdesk_core::model::protection::ProtectionLevel;
-use ecsdesk_core::store::audit::{AuditEntry, AuditFilter};
+use ecsdesk_core::store::audit::{AuditFilter, AuditPage};
 use ecsdesk_core::{
     ActionCenter, ActionPlan, ActionRequest, ActionStatus, ExecuteStarted, SessionRegistry,
     WatchUpdate,
 };
+use futures::future::BoxFuture;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
+use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 use tauri_plugin_notification::NotificationExt;
 
-use crate::bridge::{blocking, Reply};
+use crate::bridge::{blocking, Reply, ServiceAt};
 
 /// Plans an action: what ECS will do, the risk and how to confirm.
 #[tauri::command]
@@ -105,25 +107,21 @@ pub async fn list_revisions(
         .await?)
 }
 
-/// Audit entries, newest first.
+/// Audit entries, newest first, and how many damaged lines were skipped.
 #[tauri::command]
-pub async fn list_audit(
-    center: State<'_, ActionCenter>,
-    filter: AuditFilter,
-) -> Reply<Vec<AuditEntry>> {
+pub async fn list_audit(center: State<'_, ActionCenter>, filter: AuditFilter) -> Reply<AuditPage> {
     let center = center.inner().clone();
     blocking(move || center.list_audit(&filter)).await
 }
 
-/// Writes the matching audit entries as CSV (to `path`, or the Downloads folder); returns the file.
+/// Writes the matching audit entries as a new CSV file in the exports folder; returns the file.
 #[tauri::command]
 pub async fn export_audit_csv(
     center: State<'_, ActionCenter>,
     filter: AuditFilter,
-    path: Option<String>,
 ) -> Reply<String> {
     let center = center.inner().clone();
-    let written = blocking(move || center.export_audit_csv(&filter, path.map(Into::into))).await?;
+    let written = blocking(move || center.export_audit_csv(&filter)).await?;
     Ok(written.display().to_string())
 }
 
@@ -141,18 +139,51 @@ pub async fn get_protection(
         .await?)
 }
 
-/// Sets (or clears, with level null) the protection of the account or the cluster.
+/// Sets (or clears, with level null) the protection of the account or the cluster. Lowering it
+/// asks first in a native dialog, which the page can neither see nor click.
 #[tauri::command]
-pub async fn set_protection(
+pub async fn set_protection<R: Runtime>(
+    app: AppHandle<R>,
     registry: State<'_, SessionRegistry>,
     center: State<'_, ActionCenter>,
-    session_id: String,
-    cluster: String,
-    service: String,
+    at: ServiceAt,
     scope: ProtectionScope,
     level: Option<ProtectionLevel>,
 ) -> Reply<ProtectionView> {
+    let confirm = move |question: String| -> BoxFuture<'static, bool> {
+        let (tx, rx) = futures::channel::oneshot::channel();
+        let mut dialog = app
+            .dialog()
+            .message(question)
+            .title("Lower protection?")
+            .kind(MessageDialogKind::Warning)
+            .buttons(MessageDialogButtons::OkCancelCustom(
+                "Lower protection".into(),
+                "Keep it".into(),
+            ));
+        if let Some(window) = app.get_webview_window("main") {
+            dialog = dialog.parent(&window);
+        }
+        dialog.show(move |yes| {
+            let _ = tx.send(yes);
+        });
+        // A dialog that could not be shown or was closed counts as "no".
+        Box::pin(async move { rx.await.unwrap_or(false) })
+    };
+    let ServiceAt {
+        session_id,
+        cluster,
+        service,
+    } = at;
     Ok(center
-        .set_protection(&registry, &session_id, &cluster, &service, scope, level)
+        .set_protection(
+            &registry,
+            &session_id,
+            &cluster,
+            &service,
+            scope,
+            level,
+            &confirm,
+        )
         .await?)
 }

@@ -1,8 +1,6 @@
 //! The fleet bridge: pins, the fleet view, the Ctrl+K palette index, service history and incident
 //! snapshots — delegations to `ecsdesk_core::app::{fleet, palette, history, incident}`.
 
-use std::path::PathBuf;
-
 use ecsdesk_core::app::fleet::FleetView;
 use ecsdesk_core::app::incident::SnapshotWritten;
 use ecsdesk_core::app::observability::Observability;
@@ -15,9 +13,6 @@ use ecsdesk_core::{ActionCenter, SessionRegistry};
 use tauri::State;
 
 use crate::bridge::{blocking, Reply, ServiceAt};
-
-/// Where snapshots go unless a path is chosen.
-pub struct SnapshotDir(pub PathBuf);
 
 /// Every pin.
 #[tauri::command]
@@ -97,23 +92,21 @@ pub async fn set_history_retention(history: State<'_, History>, days: u32) -> Re
     blocking(move || history.set_retention_days(days)).await
 }
 
-/// Writes an incident snapshot (HTML and Markdown) of a service for a window (default 3 hours).
+/// Writes an incident snapshot (HTML and Markdown) of a service for a window (default 3 hours)
+/// as new files in the exports folder.
 #[tauri::command]
 pub async fn write_snapshot(
     registry: State<'_, SessionRegistry>,
     views: State<'_, Observability>,
     actions: State<'_, ActionCenter>,
-    dir: State<'_, SnapshotDir>,
     at: ServiceAt,
     range: Option<RangePreset>,
-    path: Option<String>,
 ) -> Reply<SnapshotWritten> {
     let ServiceAt {
         session_id,
         cluster,
         service,
     } = at;
-    let target = path.map(PathBuf::from).unwrap_or_else(|| dir.0.clone());
     Ok(ecsdesk_core::app::incident::write_snapshot(
         &registry,
         &views,
@@ -122,7 +115,6 @@ pub async fn write_snapshot(
         &cluster,
         &service,
         range,
-        &target,
     )
     .await?)
 }

@@ -25,29 +25,30 @@ pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(SessionRegistry::new())
         .setup(|app| {
             // Account lists and favourites live in the app's data folder; tokens in the AWS CLI
             // cache and the OS keyring.
             let data_dir = app.path().app_data_dir()?;
-            // The audit log and protection settings live there too; CSV exports go to Downloads.
+            // The audit log and protection settings live there too. Everything the user saves
+            // (audit CSV, chart PNG, log lines, snapshots) goes new into one exports folder the
+            // page cannot choose.
             let exports = app
                 .path()
                 .download_dir()
-                .unwrap_or_else(|_| data_dir.join("exports"));
+                .unwrap_or_else(|_| data_dir.clone())
+                .join("ECS Desk");
             app.manage(ActionCenter::new(&data_dir, &exports));
-            app.manage(
-                Observability::new(exports.join("ECS Desk")).with_thresholds(
-                    ecsdesk_core::store::thresholds::ThresholdStore::in_dir(&data_dir),
-                ),
-            );
-            // Pins, history and snapshots live in the data folder too.
+            app.manage(Observability::new(exports).with_thresholds(
+                ecsdesk_core::store::thresholds::ThresholdStore::in_dir(&data_dir),
+            ));
+            // Pins and history live in the data folder too.
             app.manage(ecsdesk_core::store::pins::FleetStore::open(&data_dir));
             let history =
                 ecsdesk_core::store::history::History::open(&data_dir.join("history.sqlite"))
                     .or_else(|_| ecsdesk_core::store::history::History::in_memory())?;
             app.manage(history);
-            app.manage(fleet::SnapshotDir(data_dir.join("snapshots")));
             app.manage(SignIn::from_env(data_dir));
             Ok(())
         })
@@ -238,7 +239,8 @@ mod tests {
         )
         .expect("list_audit is allowed");
         let value: serde_json::Value = entries.deserialize().expect("json reply");
-        assert!(value.is_array());
+        assert!(value["entries"].is_array(), "{value}");
+        assert_eq!(value["skipped"], 0);
         let err = get_ipc_response(
             &window,
             request(
@@ -338,15 +340,46 @@ mod tests {
     #[test]
     fn capabilities_deny_what_the_app_does_not_need() {
         let (_app, window) = mock_app();
-        let denied = get_ipc_response(
-            &window,
-            request(
+        // Plugins and core APIs the page has no use for: links and dialogs are opened from Rust,
+        // so the page cannot open a URL, pick a file, answer a dialog or move the window.
+        for (cmd, args) in [
+            (
                 "plugin:opener|open_path",
                 serde_json::json!({ "path": "/etc/passwd" }),
             ),
-        )
-        .expect_err("opening local paths is not allowed");
-        assert!(denied.to_string().contains("not allowed"), "{denied}");
+            (
+                "plugin:opener|open_url",
+                serde_json::json!({ "url": "https://console.aws.amazon.com/" }),
+            ),
+            ("plugin:dialog|save", serde_json::json!({ "options": {} })),
+            (
+                "plugin:dialog|message",
+                serde_json::json!({ "message": "Lower protection?" }),
+            ),
+            (
+                "plugin:notification|notify",
+                serde_json::json!({ "options": { "title": "x" } }),
+            ),
+            (
+                "plugin:event|listen",
+                serde_json::json!({ "event": "x", "target": { "kind": "Any" }, "handler": 1 }),
+            ),
+            (
+                "plugin:window|close",
+                serde_json::json!({ "label": "main" }),
+            ),
+            (
+                "plugin:path|resolve_directory",
+                serde_json::json!({ "directory": 1 }),
+            ),
+        ] {
+            let denied = get_ipc_response(&window, request(cmd, args))
+                .expect_err(&format!("{cmd} must not be allowed"));
+            assert!(
+                denied.to_string().contains("not allowed"),
+                "{cmd}: {denied}"
+            );
+        }
     }
 
     #[cfg(target_os = "linux")]

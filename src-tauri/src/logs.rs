@@ -97,13 +97,14 @@ pub async fn log_follow_stop(views: State<'_, Observability>, follow_id: String)
     Ok(views.log_follow_stop(&follow_id)?)
 }
 
-/// Saves lines to a text file in the exports folder; returns its path.
+/// Saves lines of log group `group` as a new text file in the exports folder, named by the core;
+/// returns its path.
 #[tauri::command]
 pub async fn log_save(
     views: State<'_, Observability>,
-    name: String,
+    group: String,
     lines: Vec<LogLine>,
 ) -> Reply<String> {
     let views = views.inner().clone();
-    blocking(move || views.log_save(&name, &lines)).await
+    blocking(move || views.log_save(&group, &lines)).await
 }

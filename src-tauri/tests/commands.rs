@@ -119,9 +119,8 @@ fn camel(name: &str) -> String {
     out
 }
 
-/// The JSON keys the command `name` of `src/<module>.rs` reads: its parameters, less those the
-/// app provides (state, app handle), with argument groups expanded.
-fn command_keys(module: &str, name: &str) -> BTreeSet<String> {
+/// The parameters of the command `name` of `src/<module>.rs`, as `(name, type)`.
+fn command_params(module: &str, name: &str) -> Vec<(String, String)> {
     let source = read(&shell().join(format!("src/{module}.rs")));
     let head = format!("pub async fn {name}");
     let start = source
@@ -148,18 +147,30 @@ fn command_keys(module: &str, name: &str) -> BTreeSet<String> {
         current.push(c);
     }
     params.push(current);
+    params
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .map(|param| {
+            let (name, ty) = param.split_once(':').expect("name: type");
+            (name.trim().to_string(), ty.trim().to_string())
+        })
+        .collect()
+}
+
+/// The JSON keys the command `name` of `src/<module>.rs` reads: its parameters, less those the
+/// app provides (state, app handle), with argument groups expanded.
+fn command_keys(module: &str, name: &str) -> BTreeSet<String> {
     let mut keys = BTreeSet::new();
-    for param in params.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
-        let (name, ty) = param.split_once(':').expect("name: type");
-        let ty = ty.trim();
+    for (name, ty) in command_params(module, name) {
         if ty.starts_with("State<") || ty.starts_with("AppHandle<") {
             continue;
         }
-        match ty {
+        match ty.as_str() {
             "ServiceAt" => keys.extend(ServiceAt::KEYS.map(String::from)),
             "ChartSize" => keys.extend(ChartSize::KEYS.map(String::from)),
             _ => {
-                keys.insert(camel(name.trim()));
+                keys.insert(camel(&name));
             }
         }
     }
@@ -196,6 +207,75 @@ fn every_command_takes_the_argument_names_the_ui_sends() {
             "{module}::{command}: parameters and api.ts's arguments differ"
         );
     }
+}
+
+/// Argument names that would let the page say where a file goes or what it is called.
+const PATH_WORDS: [&str; 8] = [
+    "path",
+    "dir",
+    "directory",
+    "folder",
+    "file",
+    "filename",
+    "extension",
+    "ext",
+];
+
+/// Whether a parameter `(name, type)` reads like a file system location.
+fn is_path_like(name: &str, ty: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    PATH_WORDS
+        .iter()
+        .any(|w| lower == *w || lower.ends_with(&format!("_{w}")))
+        || ["Path", "PathBuf", "&Path", "OsString"]
+            .iter()
+            .any(|t| ty == *t || ty.contains(&format!("<{t}>")))
+}
+
+#[test]
+fn no_command_takes_a_path_and_the_page_may_call_nothing_else() {
+    // The sources: no command parameter names or types a file system location…
+    for (module, command) in handlers() {
+        for (name, ty) in command_params(&module, &command) {
+            assert!(
+                !is_path_like(&name, &ty),
+                "{module}::{command} takes `{name}: {ty}`: the page must not choose paths"
+            );
+        }
+    }
+    // …the UI sends none…
+    for (command, keys) in ui_calls() {
+        for key in keys {
+            assert!(
+                !is_path_like(&key, ""),
+                "api.ts sends `{key}` to {command}: the page must not choose paths"
+            );
+        }
+    }
+    // …and the window is granted our own commands only (no plugin or core permission).
+    let dir = shell().join("capabilities");
+    for entry in std::fs::read_dir(&dir).expect("capabilities folder") {
+        let path = entry.expect("capability entry").path();
+        let cap: serde_json::Value = serde_json::from_str(&read(&path)).expect("capability JSON");
+        for permission in cap["permissions"].as_array().expect("permissions") {
+            let id = permission.as_str().unwrap_or_default();
+            assert!(
+                id.starts_with("allow-") && !id.contains(':'),
+                "{}: {permission} is not one of the app's own commands",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_path_check_sees_what_main_had() {
+    // What main had: `path: Option<String>` on export_audit_csv and write_snapshot.
+    assert!(is_path_like("path", "Option<String>"));
+    assert!(is_path_like("target_dir", "String"));
+    assert!(is_path_like("out", "PathBuf"));
+    assert!(!is_path_like("session_id", "String"));
+    assert!(!is_path_like("group", "String"));
 }
 
 #[test]

@@ -28,8 +28,8 @@ import type {
   ActionPlan,
   ActionRequest,
   ActionStatus,
-  AuditEntry,
   AuditFilter,
+  AuditPage,
   ExecuteStarted,
   ProtectionLevel,
   ProtectionScope,
@@ -185,11 +185,10 @@ export const getActionStatus = (sessionId: string, cluster: string, service: str
 /** Active revisions of the service's task family, newest first. */
 export const listRevisions = (sessionId: string, cluster: string, service: string): Promise<RevisionInfo[]> =>
   call("list_revisions", { sessionId, cluster, service });
-/** Audit entries, newest first. */
-export const listAudit = (filter: AuditFilter): Promise<AuditEntry[]> => call("list_audit", { filter });
-/** Writes the matching audit entries as CSV (Downloads folder unless a path is given); returns the file. */
-export const exportAuditCsv = (filter: AuditFilter, path: string | null = null): Promise<string> =>
-  call("export_audit_csv", { filter, path });
+/** Audit entries, newest first, with the count of damaged lines that could not be read. */
+export const listAudit = (filter: AuditFilter): Promise<AuditPage> => call("list_audit", { filter });
+/** Writes the matching audit entries as a new CSV file in the exports folder (Downloads/ECS Desk); returns the file. */
+export const exportAuditCsv = (filter: AuditFilter): Promise<string> => call("export_audit_csv", { filter });
 /** Protection of a service's cluster and account. */
 export const getProtection = (sessionId: string, cluster: string, service: string): Promise<ProtectionView> =>
   call("get_protection", { sessionId, cluster, service });
@@ -309,8 +308,8 @@ export const logFollowPause = (followId: string): Promise<null> => call("log_fol
 export const logFollowResume = (followId: string): Promise<null> => call("log_follow_resume", { followId });
 /** Stops a follow. */
 export const logFollowStop = (followId: string): Promise<null> => call("log_follow_stop", { followId });
-/** Saves lines as a text file (Downloads/ECS Desk); returns its path. */
-export const logSave = (name: string, lines: LogLine[]): Promise<string> => call("log_save", { name, lines });
+/** Saves lines of a log group as a new text file in the exports folder (Downloads/ECS Desk); returns its path. */
+export const logSave = (group: string, lines: LogLine[]): Promise<string> => call("log_save", { group, lines });
 
 // Fleet view, palette, history, incident snapshots and AWS console links.
 import type {
@@ -345,11 +344,10 @@ export const serviceHistory = (sessionId: string, cluster: string, service: stri
   call("service_history", { sessionId, cluster, service });
 /** Sets how many days history keeps. */
 export const setHistoryRetention = (days: number): Promise<number> => call("set_history_retention", { days });
-/** Writes an incident snapshot (HTML and Markdown) of a service; path null = the app's snapshots folder. */
+/** Writes an incident snapshot (HTML and Markdown) of a service as new files in the exports folder. */
 export const writeSnapshot = (
   sessionId: string,
   cluster: string,
   service: string,
   range: RangePreset | null = null,
-  path: string | null = null,
-): Promise<SnapshotWritten> => call("write_snapshot", { sessionId, cluster, service, range, path });
+): Promise<SnapshotWritten> => call("write_snapshot", { sessionId, cluster, service, range });

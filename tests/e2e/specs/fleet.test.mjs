@@ -44,7 +44,7 @@ test("pin a GovCloud and a commercial service, see both in the fleet, open one f
     await click(driver, "history-toggle");
     await find(driver, "history-retention");
     await click(driver, "snapshot-button");
-    await waitText(driver, "snapshot-written", /snapshots\/coe-etl-prod-Service-\d{8}-\d{6}\.html/, { timeout: 60_000 });
+    await waitText(driver, "snapshot-written", /ECS Desk\/coe-etl-prod-Service-\d{8}-\d{6}\.html/, { timeout: 60_000 });
     await driver.executeScript('document.querySelector("[data-testid=history-panel]").scrollIntoView()');
     await screenshot(driver, "fleet-01b-history-and-snapshot");
 

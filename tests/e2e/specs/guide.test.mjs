@@ -142,8 +142,8 @@ test("why tasks stop: worker-staging-Service crash-loops on an arm64 image", asy
 
     // An incident snapshot: an HTML and a Markdown file with the diagnosis in them.
     await click(driver, "snapshot-button");
-    const written = await waitText(driver, "snapshot-written", /snapshots\/worker-staging-Service-\d{8}-\d{6}\.html/, { timeout: 60_000 });
-    const html = /Saved (\S+\.html) and \.md/.exec(written)?.[1];
+    const written = await waitText(driver, "snapshot-written", /ECS Desk\/worker-staging-Service-\d{8}-\d{6}\.html/, { timeout: 60_000 });
+    const html = /Saved (.+\.html) and /.exec(written)?.[1];
     assert.ok(html !== undefined, written);
     const page = await readFile(html, "utf8");
     assert.match(page, /worker-staging-Service/);

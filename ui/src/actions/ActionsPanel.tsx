@@ -168,6 +168,10 @@ export function ActionsPanel({
             <span className="muted">— {p.effective.reason}</span>
             <details className="protection-change">
               <summary data-testid="protection-change">Change…</summary>
+              <p className="muted">
+                Raising protection takes effect at once. Lowering it asks for confirmation in a system dialog, and every
+                change is written to the audit log.
+              </p>
             <label>
               <span className="label-text">Cluster {cluster}</span>
               <select
@@ -201,7 +205,11 @@ export function ActionsPanel({
             </details>
           </div>
         )}
-        {protectionError !== null && <p className="form-error">{protectionError}</p>}
+        {protectionError !== null && (
+          <p className="form-error" role="alert" data-testid="protection-error">
+            {protectionError}
+          </p>
+        )}
       </section>
       {current !== null && <ProgressPanel plan={current.plan} started={current.started} update={current.update} />}
       {start !== null && (

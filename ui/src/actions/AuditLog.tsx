@@ -64,12 +64,19 @@ export function AuditLog({ onClose, service }: { onClose: () => void; service?: 
         )}
         {exportError !== null && <p className="form-error">{exportError}</p>}
         {entries.isError && <p className="form-error">{api.toApiError(entries.error).message}</p>}
-        {entries.data !== undefined && entries.data.length === 0 && (
+        {entries.data !== undefined && entries.data.skipped > 0 && (
+          <p className="form-error" role="status" data-testid="audit-skipped">
+            {entries.data.skipped === 1
+              ? "1 line of the audit log is damaged and could not be read; it is not shown."
+              : `${entries.data.skipped.toLocaleString()} lines of the audit log are damaged and could not be read; they are not shown.`}
+          </p>
+        )}
+        {entries.data !== undefined && entries.data.entries.length === 0 && (
           <p className="muted" data-testid="audit-empty">
             No action recorded{text !== "" ? " matches this filter" : " yet"}.
           </p>
         )}
-        {entries.data !== undefined && entries.data.length > 0 && (
+        {entries.data !== undefined && entries.data.entries.length > 0 && (
           <div className="table-wrap">
             <table className="table" data-testid="audit-table">
               <thead>
@@ -83,7 +90,7 @@ export function AuditLog({ onClose, service }: { onClose: () => void; service?: 
                 </tr>
               </thead>
               <tbody>
-                {entries.data.map((e) => {
+                {entries.data.entries.map((e) => {
                   const r = e.record;
                   return (
                     <tr key={`${r.planId}:${r.time}:${r.event}`} data-testid="audit-row">

@@ -72,7 +72,7 @@ export function PlanStep({
     );
   }
 
-  const typedOk = p.confirmation === "click" || typed.trim() === p.confirmText;
+  const typedOk = p.confirmation === "click" || typed.trim() === p.service;
   const blocked = p.blockedReason !== null;
   const confirm = async () => {
     if (submitted.current || !typedOk || blocked) return;
@@ -158,7 +158,7 @@ export function PlanStep({
         <label className="typed">
           <span>
             {p.protection.level === "typedConfirm" ? p.protection.reason : "This action is risky."} Type{" "}
-            <code>{p.confirmText}</code> to confirm.
+            <code>{p.service}</code> to confirm.
           </span>
           <input
             ref={inputRef}
@@ -172,7 +172,7 @@ export function PlanStep({
             onKeyDown={(e) => {
               if (e.key === "Enter") void confirm();
             }}
-            aria-label={`Type ${p.confirmText} to confirm`}
+            aria-label={`Type ${p.service} to confirm`}
             data-testid="typed-confirmation"
           />
         </label>

@@ -54,7 +54,6 @@ const restartPlan: ActionPlan = {
   alternative: null,
   protection: protection("typedConfirm", "The cluster name contains “prod”.").effective,
   confirmation: "typedName",
-  confirmText: service,
   blockedReason: null,
   desired: 1,
   running: 1,
@@ -274,7 +273,7 @@ describe("guarded actions", () => {
       verdictTime: "2024-05-01T10:01:40Z",
     };
     const calls = fakeBridge(invoke, {
-      list_audit: () => [entry],
+      list_audit: () => ({ entries: [entry], skipped: 2 }),
       export_audit_csv: () => "/home/op/Downloads/ecsdesk-audit.csv",
     });
     renderWithClient(<AuditLog service={service} onClose={() => undefined} />);
@@ -282,6 +281,8 @@ describe("guarded actions", () => {
     expect(screen.getByTestId("audit-result").textContent).toContain("Done");
     expect(screen.getByTestId("audit-row").textContent).toContain("Restart (force new deployment)");
     expect(screen.getByTestId("audit-row").textContent).toContain("GovCloud");
+    // Damaged lines of the file are counted where the user sees them, never dropped silently.
+    expect(screen.getByTestId("audit-skipped").textContent).toContain("2 lines of the audit log are damaged");
     await userEvent.click(screen.getByTestId("audit-export"));
     expect((await screen.findByTestId("audit-exported")).textContent).toContain("ecsdesk-audit.csv");
     const filter = calls.find((c) => c.command === "list_audit")?.args.filter as { service: string | null };

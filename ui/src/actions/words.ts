@@ -83,6 +83,8 @@ export function actionName(action: string): string {
       return "Scale";
     case "rollback":
       return "Roll back / deploy revision";
+    case "setProtection":
+      return "Change protection";
     default:
       return action;
   }
@@ -96,6 +98,7 @@ export function resultName(result: string): string {
     denied: "Denied by AWS",
     failed: "Failed",
     refused: "Refused by ECS Desk",
+    changed: "Changed",
     completed: "Done",
     rolledBack: "Rolled back",
     timedOut: "Still in progress at the time limit",

@@ -103,10 +103,6 @@ protection: EffectiveProtection,
  */
 confirmation: ConfirmationKind, 
 /**
- * What to type when the confirmation is typed (the service name).
- */
-confirmText: string, 
-/**
  * Why the action cannot run at all (read-only protection); null if it can.
  */
 blockedReason: string | null, 

@@ -3,4 +3,4 @@
 /**
  * What an audit line records.
  */
-export type AuditEvent = "executed" | "cancelled" | "denied" | "failed" | "verdict";
+export type AuditEvent = "executed" | "cancelled" | "denied" | "failed" | "verdict" | "protection";

@@ -7,6 +7,7 @@ export type * from "./AlarmInfo";
 export type * from "./AuditEntry";
 export type * from "./AuditEvent";
 export type * from "./AuditFilter";
+export type * from "./AuditPage";
 export type * from "./AuditRecord";
 export type * from "./ChartOptions";
 export type * from "./CircuitBreakerInfo";

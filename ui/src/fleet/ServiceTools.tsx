@@ -71,7 +71,7 @@ export function ServiceTools({ session, cluster, service }: { session: SessionIn
       </select>
       {snapshot.data !== undefined && (
         <span className="muted" data-testid="snapshot-written">
-          Saved {snapshot.data.htmlPath} and .md
+          Saved {snapshot.data.htmlPath} and {snapshot.data.markdownPath.split("/").pop()}
           {snapshot.data.notes.length > 0 && ` (not included: ${snapshot.data.notes.join("; ")})`}
         </span>
       )}

@@ -23,7 +23,7 @@ export function LogsTab({ session, cluster, service }: { session: SessionInfo; c
   const [sourceIndex, setSourceIndex] = useState(0);
   const [pattern, setPattern] = useState("");
   const [span, setSpan] = useState(3_600_000);
-  const reader = useLogReader(session, service);
+  const reader = useLogReader(session);
   const { lines, mode, busy, error, note, followId, paused } = reader;
   const source = sources.data?.[sourceIndex];
 
@@ -145,7 +145,9 @@ export function LogsTab({ session, cluster, service }: { session: SessionInfo; c
           type="button"
           className="button"
           disabled={lines.length === 0}
-          onClick={reader.save}
+          onClick={() => {
+            reader.save(source);
+          }}
           data-testid="logs-save"
         >
           Save to file

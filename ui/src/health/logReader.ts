@@ -20,8 +20,8 @@ export function containerPrefix(source: api.LogSource): string | null {
   return source.streamPrefix === null ? null : `${source.streamPrefix}/${source.container}/`;
 }
 
-/** The log lines of one session's service and the ways to read them. */
-export function useLogReader(session: api.SessionInfo, service: string) {
+/** The log lines of one session's log source and the ways to read them. */
+export function useLogReader(session: api.SessionInfo) {
   const [lines, setLines] = useState<api.LogLine[]>([]);
   const [mode, setMode] = useState<LogMode>("recent");
   const [busy, setBusy] = useState(false);
@@ -155,10 +155,10 @@ export function useLogReader(session: api.SessionInfo, service: string) {
     });
   };
 
-  const save = () => {
-    const name = `${service}-${mode}-${new Date().toISOString().replace(/[:.]/g, "-")}.log`;
+  /** Saves the lines as a new text file; the core names it after the log group and the time. */
+  const save = (src: api.LogSource) => {
     api
-      .logSave(name, lines)
+      .logSave(src.group, lines)
       .then((path) => {
         setNote(`Saved ${path}`);
       })

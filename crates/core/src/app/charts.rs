@@ -11,7 +11,7 @@ use crate::read::targets::service_context;
 use crate::render::charts::{
     check_size, render_png, render_svg, service_charts, ChartOptions, RenderedChart,
 };
-use crate::util::files::safe_file_name;
+use crate::util::new_file::write_new_blocking;
 
 use crate::model::metrics::LatestValues;
 use crate::model::metrics::Window;
@@ -76,14 +76,8 @@ pub async fn export_chart_png(
         .into_iter()
         .find(|c| c.id == chart_id)
         .ok_or_else(|| CoreError::NotFound(format!("There is no chart called {chart_id}.")))?;
-    std::fs::create_dir_all(dir).map_err(|source| CoreError::FileIo {
-        path: dir.to_path_buf(),
-        action: "create".into(),
-        source,
-    })?;
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-    let safe = safe_file_name(&format!("{}-{chart_id}-{stamp}.png", ctx.name()));
-    let path = dir.join(safe);
-    render_png(&spec, options, &path)?;
-    Ok(path)
+    let name = format!("{}-{chart_id}-{stamp}.png", ctx.name());
+    let png = render_png(&spec, options)?;
+    write_new_blocking(dir.to_path_buf(), name, png).await
 }

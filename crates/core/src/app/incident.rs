@@ -3,7 +3,7 @@
 //! report: health roll-up, charts, deployments, events, stopped tasks with diagnoses, recent error
 //! lines and the audit entries of the window.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -17,7 +17,7 @@ use crate::read::{deployments, diagnosis, events, logs};
 use crate::render::charts::{ChartOptions, Theme};
 use crate::render::report::{html, markdown, time_text, Contents};
 use crate::store::audit::AuditFilter;
-use crate::util::files::safe_file_name;
+use crate::util::new_file::write_new;
 
 /// What went into a snapshot and where it was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -34,7 +34,7 @@ pub struct SnapshotWritten {
 }
 
 /// Takes a snapshot of `service` over the last `range` (default three hours) and writes
-/// `<service>-<time>.html` and `.md` into `dir`.
+/// `<service>-<time>.html` and `.md` into the exports folder.
 #[allow(clippy::too_many_arguments)]
 pub async fn write_snapshot(
     registry: &SessionRegistry,
@@ -44,7 +44,6 @@ pub async fn write_snapshot(
     cluster: &str,
     service: &str,
     range: Option<RangePreset>,
-    dir: &Path,
 ) -> Result<SnapshotWritten, CoreError> {
     let session = registry.get(session_id).await?;
     let preset = range.unwrap_or(RangePreset::H3);
@@ -105,6 +104,7 @@ pub async fn write_snapshot(
                 limit: Some(200),
                 ..Default::default()
             })
+            .map(|page| page.entries)
             .inspect_err(|e| keep("Audit log", e))
             .unwrap_or_default(),
         None => Vec::new(),
@@ -145,7 +145,10 @@ pub async fn write_snapshot(
         audit,
         notes,
     };
-    write_files(&contents, dir)
+    let dir = views.exports_dir().to_path_buf();
+    tokio::task::spawn_blocking(move || write_files(&contents, &dir))
+        .await
+        .map_err(|e| CoreError::Internal(format!("writing the snapshot stopped: {e}")))?
 }
 
 fn preset_secs(p: RangePreset) -> i64 {
@@ -170,17 +173,12 @@ fn preset_text(p: RangePreset) -> &'static str {
     }
 }
 
+/// Writes the two files new in `dir` (never over an existing file or through a link).
 fn write_files(c: &Contents, dir: &Path) -> Result<SnapshotWritten, CoreError> {
-    let io = |p: &Path, e: std::io::Error| {
-        CoreError::Internal(format!("writing the snapshot {}: {e}", p.display()))
-    };
-    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-    let base = format!("{}-{stamp}", safe_file_name(&c.service));
-    let html_path: PathBuf = dir.join(format!("{base}.html"));
-    let md_path: PathBuf = dir.join(format!("{base}.md"));
-    std::fs::write(&html_path, html(c)).map_err(|e| io(&html_path, e))?;
-    std::fs::write(&md_path, markdown(c)).map_err(|e| io(&md_path, e))?;
+    let base = format!("{}-{stamp}", c.service);
+    let html_path = write_new(dir, &format!("{base}.html"), html(c).as_bytes())?;
+    let md_path = write_new(dir, &format!("{base}.md"), markdown(c).as_bytes())?;
     Ok(SnapshotWritten {
         html_path: html_path.display().to_string(),
         markdown_path: md_path.display().to_string(),

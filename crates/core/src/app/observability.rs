@@ -289,9 +289,17 @@ impl Observability {
         self.follows.stop(follow_id)
     }
 
-    /// Saves lines as a text file in the exports folder; returns its path.
-    pub fn log_save(&self, name: &str, lines: &[LogLine]) -> Result<String, CoreError> {
-        logs::save_lines(&self.exports, name, lines).map(|p| p.display().to_string())
+    /// Saves lines of log group `group` as a new text file in the exports folder, named after
+    /// the group and the time; returns its path.
+    pub fn log_save(&self, group: &str, lines: &[LogLine]) -> Result<String, CoreError> {
+        let tail = group
+            .rsplit('/')
+            .find(|part| !part.is_empty())
+            .unwrap_or("logs");
+        let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+        let name = format!("{tail}-logs-{stamp}.txt");
+        crate::util::new_file::write_new(&self.exports, &name, logs::lines_text(lines).as_bytes())
+            .map(|p| p.display().to_string())
     }
 }
 

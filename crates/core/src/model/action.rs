@@ -161,8 +161,6 @@ pub struct ActionPlan {
     pub protection: EffectiveProtection,
     /// How to confirm.
     pub confirmation: ConfirmationKind,
-    /// What to type when the confirmation is typed (the service name).
-    pub confirm_text: String,
     /// Why the action cannot run at all (read-only protection); null if it can.
     pub blocked_reason: Option<String>,
     /// Desired count now.

@@ -136,3 +136,82 @@ impl ProtectionSettings {
             .sort_by(|a, b| (&a.account_id, &a.cluster).cmp(&(&b.account_id, &b.cluster)));
     }
 }
+
+/// One rule change as the audit log and the confirmation describe it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtectionChange {
+    /// The rule's level before (null: no rule).
+    pub from: Option<ProtectionLevel>,
+    /// The rule's level after (null: the rule is removed).
+    pub to: Option<ProtectionLevel>,
+    /// Whether any service ends up less guarded: the level of the service in view drops, or
+    /// the rule itself is lowered or removed while stricter than "confirm".
+    pub lowers: bool,
+}
+
+impl ProtectionChange {
+    /// The change in words, e.g. "from read-only to confirm", "from no rule to read-only".
+    pub fn words(&self) -> String {
+        let name = |l: Option<ProtectionLevel>| l.map_or("no rule", ProtectionLevel::label);
+        format!("from {} to {}", name(self.from), name(self.to))
+    }
+}
+
+impl ProtectionSettings {
+    /// What setting the rule of `account_id` and optional `cluster` to `level` changes, judged
+    /// for `service` of `view_cluster` (the page the user changes it from).
+    pub fn change(
+        &self,
+        account_id: &str,
+        cluster: Option<&str>,
+        view_cluster: &str,
+        service: &str,
+        level: Option<ProtectionLevel>,
+    ) -> ProtectionChange {
+        let from = self
+            .rules
+            .iter()
+            .find(|r| r.account_id == account_id && r.cluster.as_deref() == cluster)
+            .map(|r| r.level);
+        let mut after = self.clone();
+        after.set(account_id, cluster, level);
+        let drops = after.effective(account_id, view_cluster, service).level
+            < self.effective(account_id, view_cluster, service).level;
+        let rule_lowered = match (from, level) {
+            (Some(old), Some(new)) => new < old,
+            (Some(old), None) => old > ProtectionLevel::Confirm,
+            (None, _) => false,
+        };
+        ProtectionChange {
+            from,
+            to: level,
+            lowers: drops || rule_lowered,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ProtectionLevel::*;
+
+    #[test]
+    fn lowering_is_judged_by_the_rule_and_the_service_in_view() {
+        let mut s = ProtectionSettings::default();
+        // A new stricter rule never lowers; a new "confirm" rule on a prod cluster does.
+        assert!(!s.change("1", None, "dev", "api", Some(ReadOnly)).lowers);
+        assert!(
+            s.change("1", Some("prod"), "prod", "api", Some(Confirm))
+                .lowers
+        );
+        s.set("1", None, Some(ReadOnly));
+        let clear = s.change("1", None, "dev", "api", None);
+        assert!(clear.lowers);
+        assert_eq!(clear.words(), "from read-only to no rule");
+        assert!(s.change("1", None, "dev", "api", Some(TypedConfirm)).lowers);
+        assert!(!s.change("1", None, "dev", "api", Some(ReadOnly)).lowers);
+        // Removing a "confirm" rule cannot lower anything: the default is never below it.
+        s.set("1", Some("dev"), Some(Confirm));
+        assert!(!s.change("1", Some("dev"), "dev", "api", None).lowers);
+    }
+}

@@ -1,9 +1,7 @@
 //! CloudWatch Logs of a service or task: where its lines go (the task definition's awslogs
 //! options), recent lines, "errors in the last hour" (runbook 001), searches with filter
 //! patterns in pages, follow mode (polling FilterLogEvents from the last line seen, deduplicated
-//! by event id, with pause/resume/stop) and saving lines to a file.
-
-use std::path::{Path, PathBuf};
+//! by event id, with pause/resume/stop) and lines as plain text for saving.
 
 use aws_sdk_cloudwatchlogs::types::OrderBy;
 use serde::{Deserialize, Serialize};
@@ -13,7 +11,6 @@ use crate::aws::session::Session;
 use crate::error::CoreError;
 use crate::read::deployments::describe_task_definition;
 use crate::read::targets::describe_service;
-use crate::util::files::safe_file_name;
 
 /// The filter pattern of "errors in the last hour": any of the usual error words.
 pub const ERROR_PATTERN: &str = "?ERROR ?Error ?error ?Exception ?FATAL";
@@ -297,21 +294,8 @@ pub fn display_message(text: &str) -> String {
     )
 }
 
-/// Writes `lines` as text to `dir/name` (name made safe), returning the path.
-pub fn save_lines(dir: &Path, name: &str, lines: &[LogLine]) -> Result<PathBuf, CoreError> {
-    let safe = safe_file_name(name);
-    let file = if safe.is_empty() { "logs.txt" } else { &safe };
-    let path = dir.join(file);
-    let io = |action: &str| {
-        let path = path.clone();
-        let action = action.to_string();
-        move |source| CoreError::FileIo {
-            path,
-            action,
-            source,
-        }
-    };
-    std::fs::create_dir_all(dir).map_err(io("create the folder of"))?;
+/// `lines` as plain text, one line each: time (UTC, RFC 3339), stream, message.
+pub fn lines_text(lines: &[LogLine]) -> String {
     let mut text = String::new();
     for line in lines {
         let at = chrono::DateTime::from_timestamp_millis(line.timestamp)
@@ -326,8 +310,7 @@ pub fn save_lines(dir: &Path, name: &str, lines: &[LogLine]) -> Result<PathBuf, 
         text.push_str(&line.message);
         text.push('\n');
     }
-    std::fs::write(&path, text).map_err(io("write"))?;
-    Ok(path)
+    text
 }
 
 #[cfg(test)]
@@ -388,21 +371,13 @@ mod tests {
     }
 
     #[test]
-    fn save_writes_lines_under_a_safe_name() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = save_lines(
-            dir.path(),
-            "../etc/passwd",
-            &[LogLine {
-                event_id: None,
-                timestamp: 0,
-                stream: Some("ecs/api/1".into()),
-                message: "hello".into(),
-            }],
-        )
-        .unwrap();
-        assert!(path.starts_with(dir.path()));
-        let text = std::fs::read_to_string(path).unwrap();
+    fn lines_become_text_with_time_and_stream() {
+        let text = lines_text(&[LogLine {
+            event_id: None,
+            timestamp: 0,
+            stream: Some("ecs/api/1".into()),
+            message: "hello".into(),
+        }]);
         assert_eq!(text, "1970-01-01T00:00:00.000Z ecs/api/1 hello\n");
     }
 }

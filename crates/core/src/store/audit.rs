@@ -28,6 +28,8 @@ pub enum AuditEvent {
     Failed,
     /// The watch of an executed action ended with a verdict.
     Verdict,
+    /// A protection level was changed, or lowering it was refused.
+    Protection,
 }
 
 /// One line of the audit log. Holds names and ARNs only, never keys or tokens.
@@ -103,6 +105,17 @@ pub struct AuditEntry {
     pub verdict_time: Option<String>,
 }
 
+/// The audit rows a filter matched, and how many lines of the file could not be read at all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditPage {
+    /// Matching actions, newest first.
+    pub entries: Vec<AuditEntry>,
+    /// Lines of the file that are not an audit record (damaged, or cut short by a crash); the
+    /// page shows the count so a gap in the log is never silent.
+    pub skipped: u32,
+}
+
 /// The audit log file (appends from one process are serialised; each is one `write` call).
 #[derive(Debug)]
 pub struct AuditLog {
@@ -140,9 +153,8 @@ impl AuditLog {
         line.push('\n');
         // A poisoned lock only means another append panicked; the file itself is still fine.
         let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(io("create the folder of"))?;
-        }
+        // Owner-only, like every file the app writes (narrowed if an older version left it wider).
+        crate::util::files::make_private_file(&self.path)?;
         let mut file = std::fs::OpenOptions::new()
             .create(true)
             .read(true)
@@ -178,9 +190,14 @@ impl AuditLog {
 
     /// Every well-formed line in file order (a torn last line from a crash is skipped).
     pub fn records(&self) -> Result<Vec<AuditRecord>, CoreError> {
+        self.read().map(|(records, _)| records)
+    }
+
+    /// Every well-formed line in file order, and how many non-empty lines were not records.
+    fn read(&self) -> Result<(Vec<AuditRecord>, u32), CoreError> {
         let file = match std::fs::File::open(&self.path) {
             Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
             Err(source) => {
                 return Err(CoreError::FileIo {
                     path: self.path.clone(),
@@ -190,22 +207,28 @@ impl AuditLog {
             }
         };
         let mut out = Vec::new();
-        for line in std::io::BufReader::new(file).lines() {
+        let mut skipped = 0u32;
+        // Lines are read as bytes: one damaged by a disk error need not be valid UTF-8.
+        for line in std::io::BufReader::new(file).split(b'\n') {
             let line = line.map_err(|source| CoreError::FileIo {
                 path: self.path.clone(),
                 action: "read".into(),
                 source,
             })?;
-            if let Ok(record) = serde_json::from_str::<AuditRecord>(&line) {
-                out.push(record);
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            match serde_json::from_slice::<AuditRecord>(&line) {
+                Ok(record) => out.push(record),
+                Err(_) => skipped = skipped.saturating_add(1),
             }
         }
-        Ok(out)
+        Ok((out, skipped))
     }
 
     /// Actions matching `filter`, newest first, each with its verdict.
-    pub fn list(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, CoreError> {
-        let records = self.records()?;
+    pub fn list(&self, filter: &AuditFilter) -> Result<AuditPage, CoreError> {
+        let (records, skipped) = self.read()?;
         let mut entries: Vec<AuditEntry> = Vec::new();
         let mut verdicts = Vec::new();
         for r in records {
@@ -240,7 +263,7 @@ impl AuditLog {
             .collect();
         let same = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
         let limit = filter.limit.unwrap_or(500) as usize;
-        Ok(entries
+        let entries = entries
             .into_iter()
             .rev()
             .filter(|e| {
@@ -255,26 +278,17 @@ impl AuditLog {
                     })
             })
             .take(limit)
-            .collect())
+            .collect();
+        Ok(AuditPage { entries, skipped })
     }
 
-    /// Writes the actions matching `filter` as CSV to `path` (synced); returns the row count.
-    pub fn export_csv(&self, filter: &AuditFilter, path: &Path) -> Result<usize, CoreError> {
+    /// The actions matching `filter` as CSV text, every row (no limit).
+    pub fn csv(&self, filter: &AuditFilter) -> Result<String, CoreError> {
         let all = AuditFilter {
             limit: Some(u32::MAX),
             ..filter.clone()
         };
-        let entries = self.list(&all)?;
-        let text = to_csv(&entries);
-        let io = |source| CoreError::FileIo {
-            path: path.to_path_buf(),
-            action: "write".into(),
-            source,
-        };
-        let mut file = std::fs::File::create(path).map_err(io)?;
-        file.write_all(text.as_bytes()).map_err(io)?;
-        file.sync_all().map_err(io)?;
-        Ok(entries.len())
+        Ok(to_csv(&self.list(&all)?.entries))
     }
 }
 
@@ -411,7 +425,7 @@ mod tests {
         let mut v = record("p1", AuditEvent::Verdict, "api", "completed");
         v.message = Some("steady".into());
         log.append(&v).unwrap();
-        let all = log.list(&AuditFilter::default()).unwrap();
+        let all = log.list(&AuditFilter::default()).unwrap().entries;
         assert_eq!(all.len(), 2);
         assert_eq!(all[0].record.plan_id, "p2", "newest first");
         assert_eq!(all[1].verdict.as_deref(), Some("completed"));
@@ -421,7 +435,8 @@ mod tests {
                 text: Some("WORKER cancel".into()),
                 ..Default::default()
             })
-            .unwrap();
+            .unwrap()
+            .entries;
         assert_eq!(only.len(), 1);
         assert_eq!(only[0].record.service, "worker");
         let by_service = log
@@ -429,7 +444,8 @@ mod tests {
                 service: Some("api".into()),
                 ..Default::default()
             })
-            .unwrap();
+            .unwrap()
+            .entries;
         assert_eq!(by_service.len(), 1);
     }
 
@@ -445,6 +461,26 @@ mod tests {
             .unwrap();
         f.write_all(b"{\"time\":\"2024").unwrap();
         assert_eq!(log.records().unwrap().len(), 1);
+        assert_eq!(log.list(&AuditFilter::default()).unwrap().skipped, 1);
+    }
+
+    #[test]
+    fn damaged_lines_are_counted_not_dropped_silently() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::new(dir.path().join("audit.jsonl"));
+        log.append(&record("p1", AuditEvent::Executed, "api", "started"))
+            .unwrap();
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(log.path())
+            .unwrap();
+        f.write_all(b"not json\n\xff\xfe{}\n\n").unwrap();
+        drop(f);
+        log.append(&record("p2", AuditEvent::Executed, "api", "started"))
+            .unwrap();
+        let page = log.list(&AuditFilter::default()).unwrap();
+        assert_eq!(page.entries.len(), 2, "the lines after the damage are kept");
+        assert_eq!(page.skipped, 2);
     }
 
     #[test]
@@ -457,9 +493,7 @@ mod tests {
         let log = AuditLog::new(dir.path().join("audit.jsonl"));
         log.append(&record("p1", AuditEvent::Executed, "api", "started"))
             .unwrap();
-        let out = dir.path().join("out.csv");
-        assert_eq!(log.export_csv(&AuditFilter::default(), &out).unwrap(), 1);
-        let text = std::fs::read_to_string(&out).unwrap();
+        let text = log.csv(&AuditFilter::default()).unwrap();
         let lines: Vec<&str> = text.split("\r\n").collect();
         assert!(lines[0].starts_with("time,user,caller_arn,partition,account_id,role"));
         assert!(

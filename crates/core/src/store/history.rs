@@ -79,10 +79,8 @@ fn epoch(at: Option<&str>) -> i64 {
 impl History {
     /// Opens (creating when needed) the database at `path`.
     pub fn open(path: &Path) -> Result<History, CoreError> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| CoreError::Internal(format!("creating {}: {e}", dir.display())))?;
-        }
+        // 0600 before SQLite opens it: its -wal and -shm files take the database's mode.
+        crate::util::files::make_private_file(path)?;
         let conn = Connection::open(path).map_err(db)?;
         // WAL keeps a crash mid-write from losing earlier rows; NORMAL sync is durable enough
         // for a cache of what AWS showed.

@@ -43,6 +43,39 @@ pub(crate) fn create_private_dir(dir: &Path) -> Result<(), CoreError> {
         .map_err(|e| io_error(dir, "create the folder", e))
 }
 
+/// Makes `path` a file only its owner can read and write: created empty with 0600 when missing,
+/// narrowed to 0600 when an earlier version left it wider. For files opened in place (the audit
+/// log, the history database), which [`write_atomically`] does not write.
+pub(crate) fn make_private_file(path: &Path) -> Result<(), CoreError> {
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_private_dir(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(PRIVATE_FILE_MODE);
+    }
+    let file = options.open(path).map_err(|e| io_error(path, "open", e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = file
+            .metadata()
+            .map_err(|e| io_error(path, "read", e))?
+            .permissions()
+            .mode();
+        if mode & 0o777 != PRIVATE_FILE_MODE {
+            file.set_permissions(std::fs::Permissions::from_mode(PRIVATE_FILE_MODE))
+                .map_err(|e| io_error(path, "set permissions on", e))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
+}
+
 /// The file a write to `path` must replace: symlinks are followed so the link itself survives.
 fn resolve_target(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())

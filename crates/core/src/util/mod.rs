@@ -4,5 +4,6 @@ pub mod arn;
 pub mod batches;
 pub mod files;
 pub mod freshness;
+pub mod new_file;
 pub mod paths;
 pub mod time;

@@ -189,7 +189,9 @@ async fn restart_of_the_one_task_prod_service_completes_with_a_healthy_target_th
         "prod is protected by default"
     );
     assert_eq!(plan.protection.level, ProtectionLevel::TypedConfirm);
-    assert_eq!(plan.confirm_text, service);
+    // The page learns how to confirm, never a ready answer to send back.
+    let sent = serde_json::to_value(&plan).unwrap();
+    assert!(sent.get("confirmText").is_none(), "{sent}");
     assert_eq!(plan.user, "demo-govcloud");
 
     // The core checks the typed name itself.
@@ -266,7 +268,11 @@ async fn restart_of_the_one_task_prod_service_completes_with_a_healthy_target_th
         .iter()
         .any(|e| e.message.contains("has reached a steady state")));
 
-    let entries = r.center.list_audit(&AuditFilter::default()).unwrap();
+    let entries = r
+        .center
+        .list_audit(&AuditFilter::default())
+        .unwrap()
+        .entries;
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].verdict.as_deref(), Some("completed"));
     let text = std::fs::read_to_string(r.dir.path().join("data").join("audit.jsonl")).unwrap();
@@ -437,7 +443,11 @@ async fn crash_loop_restart_fails_and_rollback_recovers() {
         calls(&r.sim.endpoint(), "ecs:RegisterTaskDefinition").await,
         0
     );
-    let entries = r.center.list_audit(&AuditFilter::default()).unwrap();
+    let entries = r
+        .center
+        .list_audit(&AuditFilter::default())
+        .unwrap()
+        .entries;
     let verdicts: Vec<_> = entries.iter().map(|e| e.verdict.as_deref()).collect();
     assert_eq!(verdicts, [Some("completed"), Some("failed")]);
     r.sim.shutdown().await;
@@ -877,6 +887,9 @@ async fn protection_read_only_blocks_and_changes_are_refused() {
             service,
             ProtectionScope::Cluster,
             Some(ProtectionLevel::ReadOnly),
+            &|_question: String| -> futures::future::BoxFuture<'static, bool> {
+                Box::pin(async { panic!("raising protection must not ask") })
+            },
         )
         .await
         .unwrap();
@@ -916,6 +929,36 @@ async fn protection_read_only_blocks_and_changes_are_refused() {
         .await
         .unwrap();
     assert_eq!(view.effective.level, ProtectionLevel::ReadOnly);
+    // Lowering it needs the native confirmation: refused there, nothing changes and the audit
+    // log says so; confirmed, the rule goes and the audit log says from what to what.
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let answer = |yes: bool| {
+        let asked = asked.clone();
+        move |question: String| -> futures::future::BoxFuture<'static, bool> {
+            asked.lock().unwrap().push(question);
+            Box::pin(async move { yes })
+        }
+    };
+    let err = r
+        .center
+        .set_protection(
+            &r.registry,
+            &r.com.id,
+            cluster,
+            service,
+            ProtectionScope::Cluster,
+            None,
+            &answer(false),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "ProtectionNotConfirmed", "{err}");
+    let view = r
+        .center
+        .get_protection(&r.registry, &r.com.id, cluster, service)
+        .await
+        .unwrap();
+    assert_eq!(view.effective.level, ProtectionLevel::ReadOnly, "unchanged");
     r.center
         .set_protection(
             &r.registry,
@@ -924,9 +967,31 @@ async fn protection_read_only_blocks_and_changes_are_refused() {
             service,
             ProtectionScope::Cluster,
             None,
+            &answer(true),
         )
         .await
         .unwrap();
+    assert_eq!(asked.lock().unwrap().len(), 2);
+    assert!(asked.lock().unwrap()[0].contains("from read-only to no rule"));
+    let records: Vec<_> = r
+        .center
+        .audit()
+        .records()
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.action == "setProtection")
+        .collect();
+    let results: Vec<&str> = records.iter().map(|a| a.result.as_str()).collect();
+    assert_eq!(results, ["changed", "refused", "changed"]);
+    assert_eq!(records[1].parameters["from"], "readOnly");
+    assert!(records[1].parameters["to"].is_null());
+    assert_eq!(
+        records[0].plan_summary,
+        format!("Protection of cluster {cluster} from no rule to read-only.")
+    );
+    assert!(records
+        .iter()
+        .all(|a| a.user == r.com.arn.rsplit('/').next().unwrap()));
 
     // The service changed between plan and execution.
     let plan = r
@@ -967,9 +1032,18 @@ async fn protection_read_only_blocks_and_changes_are_refused() {
         "{err}"
     );
     assert_eq!(r.update_calls().await, 1, "only the test's own change");
-    let entries = r.center.list_audit(&AuditFilter::default()).unwrap();
-    assert!(entries.iter().all(|e| e.record.result == "refused"));
-    assert_eq!(entries.len(), 3);
+    let entries = r
+        .center
+        .list_audit(&AuditFilter::default())
+        .unwrap()
+        .entries;
+    let actions: Vec<_> = entries
+        .iter()
+        .filter(|e| e.record.action != "setProtection")
+        .collect();
+    assert!(actions.iter().all(|e| e.record.result == "refused"));
+    assert_eq!(actions.len(), 3);
+    assert_eq!(entries.len(), 6, "three actions and three protection lines");
     r.sim.shutdown().await;
 }
 
@@ -1026,15 +1100,13 @@ async fn audit_export_is_csv_with_every_action() {
     }
     let path = r
         .center
-        .export_audit_csv(
-            &AuditFilter {
-                text: Some("search".into()),
-                ..Default::default()
-            },
-            None,
-        )
+        .export_audit_csv(&AuditFilter {
+            text: Some("search".into()),
+            ..Default::default()
+        })
         .unwrap();
     assert!(path.starts_with(r.dir.path().join("exports")));
+    assert!(path.extension().is_some_and(|e| e == "csv"));
     let text = std::fs::read_to_string(&path).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{text}");

@@ -216,8 +216,8 @@ async fn history_keeps_stopped_tasks_after_ecs_forgets_them_and_across_a_reopen(
 async fn snapshot_is_self_contained_html_and_markdown() {
     let sim = crate::demo::sim("demo").await;
     let (registry, _gov, com) = crate::demo::both(&sim.endpoint()).await;
-    let views = Observability::new(std::env::temp_dir());
     let dir = tempfile::tempdir().expect("tempdir");
+    let views = Observability::new(dir.path().join("exports"));
     let written = snapshot::write_snapshot(
         &registry,
         &views,
@@ -226,10 +226,12 @@ async fn snapshot_is_self_contained_html_and_markdown() {
         STAGING,
         "reports-staging-Service",
         None,
-        dir.path(),
     )
     .await
     .expect("snapshot");
+    assert!(written
+        .html_path
+        .starts_with(&*dir.path().join("exports").to_string_lossy()));
     assert!(written.notes.is_empty(), "{:?}", written.notes);
     assert!(written.charts >= 2, "{written:?}");
     let html = std::fs::read_to_string(&written.html_path).expect("html");

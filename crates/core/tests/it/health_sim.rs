@@ -426,7 +426,12 @@ async fn logs_sources_recent_errors_search_and_save() {
     assert!(pages > 1 && total > 500, "{pages} pages, {total} lines");
 
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = logs::save_lines(dir.path(), "errors.txt", &errors.lines).expect("save");
+    let views = ecsdesk_core::app::observability::Observability::new(dir.path().to_path_buf());
+    let path = views
+        .log_save("/ecs/coe-etl/../x", &errors.lines)
+        .expect("save");
+    assert!(path.starts_with(&*dir.path().to_string_lossy()), "{path}");
+    assert!(path.ends_with(".txt"), "{path}");
     let text = std::fs::read_to_string(path).expect("read");
     assert!(text.contains("exec format error"));
     sim.shutdown().await;

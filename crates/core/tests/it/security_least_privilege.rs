@@ -1,6 +1,6 @@
 //! Least privilege of the desktop shell, read from the files Tauri builds the app from: the
-//! capabilities allow only the app's own commands and narrow plugin permissions (no shell, no
-//! broad file access, the opener only for https pages), the Content-Security-Policy is strict,
+//! capabilities allow only the app's own commands (no core API, no plugin command), the prototype
+//! is frozen, release builds have no mock runtime, the Content-Security-Policy is strict,
 //! no remote content is loaded, and the PKCE sign-in listener binds 127.0.0.1 only.
 
 use std::collections::BTreeSet;
@@ -72,57 +72,51 @@ fn capabilities_allow_only_the_apps_commands_and_narrow_plugin_permissions() {
         let windows = cap["windows"].as_array().expect("windows");
         assert_eq!(windows, &[Value::from("main")], "{name}: main window only");
         for permission in cap["permissions"].as_array().expect("permissions") {
+            // Only the app's own commands, by name: no core API (window, event, path), and no
+            // plugin command (opener, dialog, notification are driven from Rust only).
             let id = identifier(permission);
-            if let Some(cmd) = id.strip_prefix("allow-") {
-                let cmd = cmd.replace('-', "_");
-                assert!(
-                    commands.contains(&cmd),
-                    "{name}: {id} is not one of the app's commands"
-                );
-                continue;
-            }
-            match id.split_once(':') {
-                // Tauri's own defaults (window, event, app info): no file, shell or network.
-                Some(("core", rest)) => assert_eq!(rest, "default", "{name}: {id}"),
-                Some(("opener", "allow-open-url")) => {
-                    let allow = permission["allow"]
-                        .as_array()
-                        .unwrap_or_else(|| panic!("{name}: opener needs an explicit URL list"));
-                    assert!(!allow.is_empty());
-                    for rule in allow {
-                        let url = rule["url"].as_str().expect("url rule");
-                        assert!(
-                            url.starts_with("https://") && !url.starts_with("https://*/")
-                                && url != "https://*",
-                            "{name}: the opener may only open named https sites, not {url}"
-                        );
-                    }
-                }
-                Some(("fs", _)) => {
-                    // File access, if ever added, only to the app's data and ~/.aws.
-                    let allow = permission["allow"]
-                        .as_array()
-                        .unwrap_or_else(|| panic!("{name}: {id} without a scope"));
-                    for rule in allow {
-                        let path = rule["path"].as_str().unwrap_or_default();
-                        assert!(
-                            path.starts_with("$APPDATA")
-                                || path.starts_with("$APPLOCALDATA")
-                                || path.starts_with("$HOME/.aws/"),
-                            "{name}: {id} reaches {path}"
-                        );
-                    }
-                }
-                _ => panic!("{name}: permission {id} is not allowed (shell, http, process, opener paths...)"),
-            }
+            let cmd = id
+                .strip_prefix("allow-")
+                .filter(|_| !id.contains(':'))
+                .unwrap_or_else(|| {
+                    panic!("{name}: permission {id} is not one of the app's commands")
+                });
+            assert!(
+                commands.contains(&cmd.replace('-', "_")),
+                "{name}: {id} is not one of the app's commands"
+            );
         }
     }
+}
+
+#[test]
+fn the_prototype_is_frozen_and_the_mock_runtime_is_for_tests_only() {
+    let conf: Value =
+        serde_json::from_str(&read("src-tauri/tauri.conf.json")).expect("tauri.conf.json");
+    assert_eq!(conf["app"]["security"]["freezePrototype"], true);
+    // `[dependencies]` (what a release build links) has no `test` feature of tauri.
+    let cargo = read("src-tauri/Cargo.toml");
+    let deps = cargo
+        .split("[dependencies]")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .expect("[dependencies] section");
+    let tauri = deps
+        .lines()
+        .find(|l| l.trim_start().starts_with("tauri ="))
+        .expect("tauri dependency");
+    assert!(
+        !tauri.contains("\"test\""),
+        "release builds would link the mock runtime: {tauri}"
+    );
 }
 
 #[test]
 fn no_shell_fs_or_http_plugin_is_linked() {
     let cargo = read("src-tauri/Cargo.toml");
     let package = read("ui/package.json");
+    // (tauri-plugin-dialog depends on tauri-plugin-fs for its path types; the shell never
+    // names or initialises the fs plugin.)
     for plugin in [
         "shell",
         "fs",

@@ -17,9 +17,19 @@ use std::sync::{Arc, Mutex};
 
 use crate::sso_support::{commercial, control, Fixture};
 use aws_credential_types::provider::ProvideCredentials;
+use ecsdesk_core::app::observability::Observability;
 use ecsdesk_core::aws::sso::Portal;
 use ecsdesk_core::model::action::ActionConfig;
+use ecsdesk_core::model::action::ProtectionScope;
+use ecsdesk_core::model::metrics::{MetricRange, RangePreset};
+use ecsdesk_core::model::protection::ProtectionLevel;
+use ecsdesk_core::model::thresholds::Thresholds;
 use ecsdesk_core::read::logs::LogQuery;
+use ecsdesk_core::render::charts::{ChartOptions, Theme};
+use ecsdesk_core::store::audit::AuditFilter;
+use ecsdesk_core::store::history::History;
+use ecsdesk_core::store::pins::{FleetStore, Pin};
+use ecsdesk_core::store::thresholds::ThresholdStore;
 use ecsdesk_core::{ActionCenter, ActionRequest, ErrorPayload, SessionRegistry, SessionSource};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -226,6 +236,85 @@ async fn a_full_session_leaves_no_secret_outside_the_cli_token_cache() {
         .await;
     let _ = writeln!(report, "{plan:?} {started:?}");
 
+    // Every other file the app writes: protection, history, pins, thresholds and each export
+    // (audit CSV, chart PNG, saved log lines, incident snapshot).
+    let exports = home.join("Downloads/ECS Desk");
+    center
+        .set_protection(
+            &registry,
+            &info.id,
+            "coe-ecs-staging",
+            "api-staging-Service",
+            ProtectionScope::Cluster,
+            Some(ProtectionLevel::TypedConfirm),
+            &|_: String| -> futures::future::BoxFuture<'static, bool> { Box::pin(async { true }) },
+        )
+        .await
+        .unwrap();
+    let history = History::open(&data.join("history.sqlite")).unwrap();
+    history.set_retention_days(30).unwrap();
+    FleetStore::open(&data)
+        .pin(Pin {
+            partition: info.partition,
+            account_id: info.account_id.clone(),
+            account_name: None,
+            region: info.region.clone(),
+            cluster: "coe-ecs-staging".into(),
+            service: "api-staging-Service".into(),
+            signed_in_as: "OperatorAccess".into(),
+        })
+        .unwrap();
+    let views = Observability::new(exports.clone()).with_thresholds(ThresholdStore::in_dir(&data));
+    views
+        .set_thresholds(
+            &registry,
+            &info.id,
+            "coe-ecs-staging",
+            "api-staging-Service",
+            Some(Thresholds::default()),
+        )
+        .await
+        .unwrap();
+    let center_exports = ActionCenter::new(&data, &exports);
+    center_exports
+        .export_audit_csv(&AuditFilter::default())
+        .unwrap();
+    views
+        .export_chart_png(
+            &registry,
+            &info.id,
+            "coe-ecs-staging",
+            "api-staging-Service",
+            &MetricRange::preset(RangePreset::H1),
+            "cpu",
+            &ChartOptions {
+                width: 640,
+                height: 240,
+                theme: Theme::Light,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    views
+        .log_save(
+            "/ecs/api-staging",
+            &logs.as_ref().map(|p| p.lines.clone()).unwrap_or_default(),
+        )
+        .unwrap();
+    ecsdesk_core::app::incident::write_snapshot(
+        &registry,
+        &views,
+        Some(&center_exports),
+        &info.id,
+        "coe-ecs-staging",
+        "api-staging-Service",
+        None,
+    )
+    .await
+    .unwrap();
+    drop(history);
+
     // Errors: throttling beyond the retries, server errors, a refused role, expired credentials.
     control(
         &endpoint,
@@ -290,6 +379,39 @@ async fn a_full_session_leaves_no_secret_outside_the_cli_token_cache() {
     let cache_dir = fixture.cache.dir().to_path_buf();
     let mut scanned = 0;
     let mut cache_files = 0;
+    // Every file the app wrote is the owner's alone; the two this test wrote itself are not.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let test_files = [home.join(".aws/config"), capture_path.clone()];
+        let mut checked = Vec::new();
+        for file in files_under(&home) {
+            if test_files.contains(&file) {
+                continue;
+            }
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{} has mode {mode:o}", file.display());
+            checked.push(file.file_name().unwrap().to_string_lossy().into_owned());
+        }
+        for written in [
+            "audit.jsonl",
+            "protection.json",
+            "history.sqlite",
+            "fleet.json",
+            "thresholds.json",
+        ] {
+            assert!(
+                checked.iter().any(|f| f == written),
+                "{written} in {checked:?}"
+            );
+        }
+        for ext in [".csv", ".png", ".txt", ".html", ".md"] {
+            assert!(
+                checked.iter().any(|f| f.ends_with(ext)),
+                "a {ext} export in {checked:?}"
+            );
+        }
+    }
     for file in files_under(&home) {
         let bytes = std::fs::read(&file).unwrap();
         let text = String::from_utf8_lossy(&bytes);

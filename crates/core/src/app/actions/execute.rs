@@ -94,13 +94,13 @@ impl ActionCenter {
                 ));
             }
             if stored.plan.confirmation == ConfirmationKind::TypedName
-                && typed.map(str::trim) != Some(stored.plan.confirm_text.as_str())
+                && typed.map(str::trim) != Some(stored.confirm_text.as_str())
             {
                 return Err(CoreError::ActionRefused {
                     code: "ConfirmationMismatch",
                     message: format!(
                         "Type the service name {} exactly to confirm.",
-                        stored.plan.confirm_text
+                        stored.confirm_text
                     ),
                 });
             }

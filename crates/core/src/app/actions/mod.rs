@@ -9,6 +9,8 @@ mod execute;
 mod protection;
 mod watch;
 
+pub use protection::ConfirmLowering;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -39,7 +41,7 @@ use crate::model::protection::{EffectiveProtection, ProtectionLevel, ProtectionS
 use crate::model::reading::ServiceSnapshot;
 use crate::model::service_ref::ServiceRef;
 use crate::model::watch::{WatchMemory, WatchTargetSpec};
-use crate::store::audit::{AuditEntry, AuditEvent, AuditFilter, AuditLog, AuditRecord};
+use crate::store::audit::{AuditEvent, AuditFilter, AuditLog, AuditPage, AuditRecord};
 use crate::store::protection::ProtectionStore;
 use crate::util::time::{now_rfc3339, rfc3339};
 
@@ -49,6 +51,8 @@ pub type WatchSink = Arc<dyn Fn(WatchUpdate) + Send + Sync>;
 /// A plan waiting for confirmation or being executed.
 struct StoredPlan {
     plan: ActionPlan,
+    /// What a typed confirmation must match; checked here, never sent to the page.
+    confirm_text: String,
     fingerprint: Fingerprint,
     created: Instant,
     executing: bool,
@@ -280,7 +284,6 @@ impl ActionCenter {
             alternative: body.alternative,
             protection,
             confirmation,
-            confirm_text: snap.name.clone(),
             blocked_reason,
             desired: snap.desired,
             running: snap.running_tasks().count() as i32,
@@ -292,6 +295,7 @@ impl ActionCenter {
         plans.insert(
             plan.plan_id.clone(),
             StoredPlan {
+                confirm_text: plan.service.clone(),
                 plan: plan.clone(),
                 fingerprint: Fingerprint::of(&snap, &action),
                 created: Instant::now(),
@@ -302,35 +306,18 @@ impl ActionCenter {
     }
 
     /// Audit entries matching `filter`, newest first.
-    pub fn list_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, CoreError> {
+    pub fn list_audit(&self, filter: &AuditFilter) -> Result<AuditPage, CoreError> {
         self.inner.audit.list(filter)
     }
 
-    /// Writes the matching audit entries as CSV to `path`, or to a new file in the export folder;
-    /// returns the file written.
-    pub fn export_audit_csv(
-        &self,
-        filter: &AuditFilter,
-        path: Option<PathBuf>,
-    ) -> Result<PathBuf, CoreError> {
-        let path = match path {
-            Some(p) => p,
-            None => {
-                std::fs::create_dir_all(&self.inner.export_dir).map_err(|source| {
-                    CoreError::FileIo {
-                        path: self.inner.export_dir.clone(),
-                        action: "create".into(),
-                        source,
-                    }
-                })?;
-                self.inner.export_dir.join(format!(
-                    "ecsdesk-audit-{}.csv",
-                    chrono::Utc::now().format("%Y%m%d-%H%M%S")
-                ))
-            }
-        };
-        self.inner.audit.export_csv(filter, &path)?;
-        Ok(path)
+    /// Writes the matching audit entries as CSV to a new file in the exports folder; returns it.
+    pub fn export_audit_csv(&self, filter: &AuditFilter) -> Result<PathBuf, CoreError> {
+        let text = self.inner.audit.csv(filter)?;
+        let name = format!(
+            "ecsdesk-audit-{}.csv",
+            chrono::Utc::now().format("%Y%m%d-%H%M%S")
+        );
+        crate::util::new_file::write_new(&self.inner.export_dir, &name, text.as_bytes())
     }
 
     /// Active revisions of the service's task family, newest first (for the rollback picker).
@@ -407,7 +394,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), CoreError> {
     AuditEvent::export_all_to(dir).map_err(fail)?;
     AuditRecord::export_all_to(dir).map_err(fail)?;
     AuditFilter::export_all_to(dir).map_err(fail)?;
-    AuditEntry::export_all_to(dir).map_err(fail)?;
+    AuditPage::export_all_to(dir).map_err(fail)?;
     Ok(())
 }
 

@@ -8,7 +8,6 @@ mod draw;
 mod lttb;
 mod specs;
 
-use std::path::Path;
 use std::sync::OnceLock;
 
 use plotters::prelude::*;
@@ -273,12 +272,23 @@ pub fn render_svg(spec: &ChartSpec, options: &ChartOptions) -> Result<RenderedCh
     })
 }
 
-/// Renders `spec` as a PNG file at `path`.
-pub fn render_png(spec: &ChartSpec, options: &ChartOptions, path: &Path) -> Result<(), CoreError> {
+/// Renders `spec` as the bytes of a PNG image (the caller decides where, if anywhere, they go).
+pub fn render_png(spec: &ChartSpec, options: &ChartOptions) -> Result<Vec<u8>, CoreError> {
+    use image::ImageEncoder;
     let (palette, reduced) = prepare(spec, options)?;
-    let root = BitMapBackend::new(path, (options.width, options.height)).into_drawing_area();
-    draw::draw(&root, spec, &reduced, &palette)?;
-    Ok(())
+    let (width, height) = (options.width, options.height);
+    let mut rgb = vec![0u8; width as usize * height as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (width, height)).into_drawing_area();
+        draw::draw(&root, spec, &reduced, &palette)?;
+        root.present()
+            .map_err(|e| CoreError::Internal(format!("drawing the chart: {e}")))?;
+    }
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(&rgb, width, height, image::ColorType::Rgb8)
+        .map_err(|e| CoreError::Internal(format!("encoding the chart as PNG: {e}")))?;
+    Ok(png)
 }
 
 #[cfg(test)]
@@ -356,7 +366,8 @@ mod tests {
                         height: 260,
                         theme,
                     };
-                    render_png(&spec, &options, &dir.join(format!("chart-{theme:?}.png"))).unwrap();
+                    let png = render_png(&spec, &options).unwrap();
+                    std::fs::write(dir.join(format!("chart-{theme:?}.png")), png).unwrap();
                 }
                 assert!(out.svg.contains(text), "{text} missing");
             }
@@ -402,19 +413,15 @@ mod tests {
             y_floor_max: 0.0,
             period: 60,
         };
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("chart.png");
-        render_png(
+        let bytes = render_png(
             &spec,
             &ChartOptions {
                 width: 400,
                 height: 200,
                 theme: Theme::Light,
             },
-            &path,
         )
         .unwrap();
-        let bytes = std::fs::read(&path).unwrap();
         assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
         let bad = render_png(
             &spec,
@@ -423,7 +430,6 @@ mod tests {
                 height: 10,
                 theme: Theme::Light,
             },
-            &path,
         );
         assert_eq!(bad.unwrap_err().code(), "InvalidInput");
     }
