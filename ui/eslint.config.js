@@ -17,6 +17,20 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
+      // Nothing is put into the page as HTML: text and SVG are built as React elements, so the
+      // backend's data (AWS text, logs) is always escaped by React. eslint-plugin-react is not a
+      // dependency, hence no-restricted-syntax instead of react/no-danger.
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: "Build elements in React instead of inserting HTML (see the fleet sparkline).",
+        },
+        {
+          selector: "Property[key.name='dangerouslySetInnerHTML']",
+          message: "Build elements in React instead of inserting HTML (see the fleet sparkline).",
+        },
+      ],
       // `invoke` is imported only by api.ts; everything else goes through it.
       "no-restricted-imports": [
         "error",

@@ -71,6 +71,7 @@ export type * from "./ServiceSummary";
 export type * from "./SessionInfo";
 export type * from "./SessionState";
 export type * from "./SnapshotWritten";
+export type * from "./SparkPoint";
 export type * from "./Sparkline";
 export type * from "./SsoProfile";
 export type * from "./SsoSession";

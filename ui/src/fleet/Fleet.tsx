@@ -10,6 +10,7 @@ import { HealthDot, LEVEL_WORDS } from "../health/HealthDot";
 import { jumpToService } from "./jump";
 import { onListKeyDown } from "./rowKeys";
 import { useFleetView } from "./queries";
+import { SPARK_HEIGHT, SPARK_WIDTH, sparkLabel, sparkPoints } from "./spark";
 
 /** Pinned services of every session on one page, worst health first. */
 export function Fleet() {
@@ -177,11 +178,23 @@ function SessionCell({ row }: { row: FleetRow }) {
 function Spark({ spark, limit, label }: { spark: Sparkline | null; limit: number; label: string }) {
   if (spark === null) return <span className="muted">—</span>;
   const hot = spark.latest !== null && spark.latest >= limit;
+  const line = sparkPoints(spark.points);
+  const base = SPARK_HEIGHT - 1;
   return (
     <span className={`spark${hot ? " hot" : ""}`} title={`${label} over the last 3 hours, highest ${spark.max?.toFixed(0) ?? "—"} %`}>
-      {/* Drawn by ecsdesk-core from numbers only (no text from AWS), so it is safe to inline. */}
-      <span aria-hidden="true" dangerouslySetInnerHTML={{ __html: spark.svg }} />
-      <span>{spark.latest === null ? "—" : `${spark.latest.toFixed(0)} %`}</span>
+      {/* Drawn here from numbers; currentColor follows the theme and the hot colour. */}
+      <svg
+        width={SPARK_WIDTH}
+        height={SPARK_HEIGHT}
+        viewBox={`0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}`}
+        role="img"
+        aria-label={sparkLabel(label, spark.latest, spark.max)}
+        data-testid="fleet-spark"
+      >
+        <line x1={0} y1={base} x2={SPARK_WIDTH} y2={base} stroke="currentColor" strokeOpacity={0.2} />
+        {line !== "" && <polyline fill="none" stroke="currentColor" strokeWidth={1.5} points={line} />}
+      </svg>
+      <span aria-hidden="true">{spark.latest === null ? "—" : `${spark.latest.toFixed(0)} %`}</span>
     </span>
   );
 }

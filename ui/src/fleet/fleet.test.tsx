@@ -7,10 +7,19 @@ import { comSession, fakeBridge, govSession, renderWithClient } from "../test/fi
 import { Fleet } from "./Fleet";
 import { Palette, searchPalette } from "./Palette";
 import { ServiceTools } from "./ServiceTools";
+import { sparkLabel, sparkPoints } from "./spark";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
-const spark = { svg: '<svg xmlns="http://www.w3.org/2000/svg"><polyline points="1,1 2,2"/></svg>', latest: 35, max: 40 };
+const spark = {
+  points: [
+    { at: 0, value: 10 },
+    { at: 300, value: 40 },
+    { at: 600, value: 35 },
+  ],
+  latest: 35,
+  max: 40,
+};
 const row = (service: string, partition: "aws" | "aws-us-gov", level: "green" | "red" | null, state: FleetRow["sessionState"] = "signedIn"): FleetRow => ({
   pin: {
     partition,
@@ -61,7 +70,11 @@ describe("Fleet", () => {
     const rows = await screen.findAllByTestId("fleet-row");
     expect(rows.map((r) => r.getAttribute("data-service"))).toEqual(["worker", "other", "coe-etl-prod-Service"]);
     expect(screen.getByTestId("fleet-counts").textContent).toContain("1 broken");
-    expect(rows[0]?.querySelector("polyline")).not.toBeNull();
+    // The sparkline is drawn from the numbers, with a label for screen readers.
+    const svg = rows[0]?.querySelector("svg[role=img]");
+    expect(svg?.getAttribute("aria-label")).toBe("CPU 35 %, last 3 hours, highest 40 %");
+    expect(svg?.getAttribute("width")).toBe("120");
+    expect(svg?.querySelector("polyline")?.getAttribute("points")).toBe("1.0,24.4 60.0,16.6 119.0,17.9");
     expect(rows[1]?.getAttribute("data-session-state")).toBe("expired");
     expect(screen.getAllByTestId("fleet-signin")).toHaveLength(1);
     // Arrow keys move the focus down the rows.
@@ -78,6 +91,36 @@ describe("Fleet", () => {
     await waitFor(() => {
       expect(window.location.hash).toBe("#/s/s-gov/c/c/s/coe-etl-prod-Service");
     });
+  });
+});
+
+describe("sparkPoints", () => {
+  it("spreads the points over the width by time and the height by percent", () => {
+    const points = [
+      { at: 1000, value: 0 },
+      { at: 1300, value: 50 },
+      { at: 1600, value: 100 },
+    ];
+    expect(sparkPoints(points)).toBe("1.0,27.0 60.0,14.0 119.0,1.0");
+    // A gap in the data stays a gap in time.
+    const gappy = [
+      { at: 1000, value: 0 },
+      { at: 1100, value: 0 },
+      { at: 1600, value: 100 },
+    ];
+    expect(sparkPoints(gappy)).toBe("1.0,27.0 20.7,27.0 119.0,1.0");
+  });
+
+  it("stretches above 100 %, floors at 0 and copes with one point or none", () => {
+    expect(sparkPoints([{ at: 0, value: 200 }, { at: 10, value: 100 }, { at: 20, value: -5 }])).toBe("1.0,1.0 60.0,14.0 119.0,27.0");
+    expect(sparkPoints([{ at: 5, value: 50 }])).toBe("119.0,14.0");
+    expect(sparkPoints([])).toBe("");
+    expect(sparkPoints([{ at: 0, value: Number.NaN }])).toBe("");
+  });
+
+  it("says the latest and highest values in words", () => {
+    expect(sparkLabel("Memory", 42.4, 80)).toBe("Memory 42 %, last 3 hours, highest 80 %");
+    expect(sparkLabel("CPU", null, null)).toBe("CPU no data, last 3 hours");
   });
 });
 

@@ -13,9 +13,9 @@ use crate::app::health;
 use crate::aws::session::{Session, SessionRegistry};
 use crate::error::{CoreError, ErrorPayload};
 use crate::model::health::{HealthLevel, ServiceHealth};
+use crate::model::sparkline::{SparkPoint, Sparkline};
 use crate::model::thresholds::Thresholds;
 use crate::read::metrics::{ecs_usage_query, get_metric_data};
-use crate::render::sparkline::{sparkline, Sparkline};
 use crate::store::history::History;
 use crate::store::pins::FleetStore;
 use crate::store::pins::Pin;
@@ -293,8 +293,8 @@ async fn group_rows(
                 None => {}
             }
             if let Ok(sparks) = &sparks {
-                r.cpu = sparks.get(&format!("c{i}")).map(|p| sparkline(p));
-                r.memory = sparks.get(&format!("m{i}")).map(|p| sparkline(p));
+                r.cpu = sparks.get(&format!("c{i}")).map(|p| Sparkline::of(p));
+                r.memory = sparks.get(&format!("m{i}")).map(|p| Sparkline::of(p));
             }
             r
         })
@@ -356,6 +356,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), CoreError> {
         |e: ts_rs::ExportError| CoreError::Internal(format!("exporting TypeScript bindings: {e}"));
     Pin::export_all_to(dir).map_err(fail)?;
     SessionState::export_all_to(dir).map_err(fail)?;
+    SparkPoint::export_all_to(dir).map_err(fail)?;
     Sparkline::export_all_to(dir).map_err(fail)?;
     FleetRow::export_all_to(dir).map_err(fail)?;
     FleetView::export_all_to(dir).map_err(fail)?;
@@ -443,17 +444,5 @@ mod tests {
         let store = FleetStore::open(dir.path());
         assert!(store.pins().is_empty());
         assert!(dir.path().join("fleet.json.bad").exists());
-    }
-
-    #[test]
-    fn sparkline_scales_to_percent() {
-        let s = sparkline(&[(0, 10.0), (300, 50.0), (600, 90.0)]);
-        assert_eq!(s.latest, Some(90.0));
-        assert_eq!(s.max, Some(90.0));
-        assert!(s.svg.contains("<polyline"), "{}", s.svg);
-        assert!(s.svg.contains("1.0,"), "{}", s.svg);
-        let empty = sparkline(&[]);
-        assert!(!empty.svg.contains("<polyline"));
-        assert_eq!(empty.latest, None);
     }
 }

@@ -1,5 +1,4 @@
-//! Rendering: charts drawn with plotters, sparklines and reports. Pure functions of model data.
+//! Rendering: charts drawn with plotters and incident reports. Pure functions of model data.
 
 pub mod charts;
 pub mod report;
-pub mod sparkline;

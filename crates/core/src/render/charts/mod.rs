@@ -5,7 +5,6 @@
 //! value under the cursor without fetching again.
 
 mod draw;
-mod lttb;
 mod specs;
 
 use std::sync::OnceLock;
@@ -15,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::CoreError;
-pub use lttb::lttb;
+use crate::model::lttb::lttb;
 pub use specs::service_charts;
 
 /// DejaVu Sans (Bitstream Vera licence, see assets/DejaVuSans.LICENSE): text is measured with

@@ -1,5 +1,6 @@
-//! Largest-Triangle-Three-Buckets: reduces a series to the plot's pixel width while keeping its
-//! peaks, so a week of minutes draws as fast as an hour and still shows the spike.
+//! Largest-Triangle-Three-Buckets: reduces a series to the pixels it is drawn in while keeping
+//! its peaks, so a week of minutes draws as fast as an hour and still shows the spike. Used by
+//! the charts and the fleet sparklines.
 
 /// Largest-Triangle-Three-Buckets: keeps `threshold` points that preserve the shape.
 pub fn lttb(points: &[(i64, f64)], threshold: usize) -> Vec<(i64, f64)> {
