@@ -5,4 +5,5 @@ pub mod batches;
 pub mod files;
 pub mod freshness;
 pub mod paths;
+pub mod secure;
 pub mod time;

@@ -19,6 +19,7 @@ mod sso_config;
 mod sso_fuzz;
 mod sso_keyring;
 mod sso_login;
+mod sso_loopback;
 mod sso_portal;
 mod sso_sessions;
 #[path = "../support/sso.rs"]
