@@ -29,7 +29,8 @@ pub async fn add_sso_session(
     blocking(move || signin.add_sso_session(name.as_deref(), &start_url, &region)).await
 }
 
-/// Starts a sign-in; progress goes to `channel`, the system browser opens the URL.
+/// Starts a sign-in; progress goes to `channel`, the system browser opens the URL (only one that
+/// passed the core's link rule reaches the opener).
 #[tauri::command]
 pub async fn sso_login_start<R: Runtime>(
     app: AppHandle<R>,

@@ -23,6 +23,7 @@ use crate::aws::sso::{
     SsoEndpoints, SsoSession, SsoSessionStatus, TokenCache,
 };
 use crate::error::{CoreError, ErrorPayload};
+use crate::model::links::LinkPolicy;
 
 /// Where a running sign-in reports its progress.
 pub type ProgressSink = Arc<dyn Fn(LoginProgress) + Send + Sync>;
@@ -157,8 +158,10 @@ impl SignIn {
 
     /// Starts signing in to `session`: returns the URL to open or the code to show, and keeps
     /// waiting in the background, reporting to `progress` until `signedIn` or `failed`.
-    /// `open_url` opens the system browser (a failure is reported, not fatal: the URL is shown).
-    /// A sign-in of the same session already running is cancelled first.
+    /// `open_url` opens the system browser (a failure is reported, not fatal: the URL is shown);
+    /// it is only ever given a URL that passes [`LinkPolicy`], and a URL that does not is an
+    /// error that ends the sign-in. A sign-in of the same session already running is cancelled
+    /// first.
     pub async fn login_start(
         &self,
         session: &str,
@@ -201,6 +204,14 @@ impl SignIn {
                 (first, url, completion)
             }
         };
+        // A page the SSO server named is opened only when it is one of AWS's sign-in pages (or
+        // the simulator's); anything else ends the sign-in here, before the code is shown, so
+        // the user is never sent to type a code or a password on a page that is not AWS's.
+        // (Dropping the pending sign-in closes its loopback listener.)
+        let policy = LinkPolicy::aws()
+            .allow_endpoint(&sso_session.start_url)
+            .allow_endpoint(&auth.endpoints().oidc_url(&sso_session.region));
+        policy.check(&url)?;
         if let Ok(mut pending) = self.pending.lock() {
             pending.insert(session.to_string(), (id, cancel));
         }

@@ -18,6 +18,7 @@ mod sim;
 mod sso_config;
 mod sso_fuzz;
 mod sso_keyring;
+mod sso_links;
 mod sso_login;
 mod sso_loopback;
 mod sso_portal;

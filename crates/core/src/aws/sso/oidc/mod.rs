@@ -239,6 +239,11 @@ impl SsoAuth {
         &self.inner.secrets
     }
 
+    /// Where the sso-oidc and portal APIs are reached (AWS, or an override).
+    pub fn endpoints(&self) -> &SsoEndpoints {
+        &self.inner.endpoints
+    }
+
     /// The sso-oidc and portal clients of `region`, built once.
     async fn clients(&self, region: &str) -> Clients {
         if let Ok(map) = self.inner.clients.lock() {
