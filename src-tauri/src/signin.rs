@@ -62,6 +62,12 @@ pub async fn sso_login_cancel(signin: State<'_, SignIn>, session: String) -> Rep
     Ok(signin.login_cancel(&session))
 }
 
+/// Whether sign-in secrets are kept in the system keyring (false: AWS CLI cache file and memory).
+#[tauri::command]
+pub async fn keyring_available(signin: State<'_, SignIn>) -> Reply<bool> {
+    Ok(signin.keyring_available().await)
+}
+
 /// Signs out (sso Logout, cache and keyring cleared); returns the ids of the sessions closed.
 #[tauri::command]
 pub async fn sso_logout(

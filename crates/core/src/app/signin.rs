@@ -19,8 +19,8 @@ use crate::aws::session::{SessionInfo, SessionRegistry, SessionSource};
 use crate::aws::sso;
 use crate::aws::sso::oidc::REFRESH_WINDOW;
 use crate::aws::sso::{
-    AccountInfo, KeyringStore, LoginMethod, LoginProgress, Portal, RoleInfo, SsoAuth, SsoConfig,
-    SsoEndpoints, SsoSession, SsoSessionStatus, TokenCache,
+    AccountInfo, LoginMethod, LoginProgress, Portal, RoleInfo, SsoAuth, SsoConfig, SsoEndpoints,
+    SsoSession, SsoSessionStatus, SystemStore, TokenCache,
 };
 use crate::error::{CoreError, ErrorPayload};
 use crate::model::links::LinkPolicy;
@@ -61,15 +61,16 @@ impl SignIn {
         }
     }
 
-    /// The app's setup: the AWS CLI token cache (`~/.aws/sso/cache`), the OS keyring, endpoints
-    /// from the environment, and account lists and favourites in `data_dir`.
+    /// The app's setup: the AWS CLI token cache (`~/.aws/sso/cache`), the OS keyring (memory when
+    /// the system has none), endpoints from the environment, and account lists and favourites in
+    /// `data_dir`.
     pub fn from_env(data_dir: PathBuf) -> SignIn {
         // Without HOME there is no AWS CLI to share the cache with; keep it in the data folder.
         let cache = TokenCache::default_location()
             .unwrap_or_else(|_| TokenCache::new(data_dir.join("sso-cache")));
         let auth = SsoAuth::new(
             cache,
-            Arc::new(KeyringStore::new()),
+            Arc::new(SystemStore::new()),
             SsoEndpoints::from_env(),
         );
         SignIn::new(Portal::new(auth, Some(data_dir)))
@@ -86,6 +87,12 @@ impl SignIn {
     pub fn with_endpoint(mut self, url: &str) -> SignIn {
         self.endpoint_url = Some(url.to_string());
         self
+    }
+
+    /// Whether sign-in secrets are kept in the system keyring; false: the refresh token and
+    /// client secret only in the AWS CLI cache file, role credentials in memory until quit.
+    pub async fn keyring_available(&self) -> bool {
+        self.portal.auth().keyring_available().await
     }
 
     /// The portal.

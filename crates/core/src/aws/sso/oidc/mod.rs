@@ -220,11 +220,12 @@ impl SsoAuth {
         }
     }
 
-    /// The app's setup: `~/.aws/sso/cache`, the OS keyring and endpoints from the environment.
+    /// The app's setup: `~/.aws/sso/cache`, the OS keyring (memory when there is none) and
+    /// endpoints from the environment.
     pub fn from_env() -> Result<Self, CoreError> {
         Ok(SsoAuth::new(
             TokenCache::default_location()?,
-            Arc::new(secrets::KeyringStore::new()),
+            Arc::new(secrets::SystemStore::new()),
             SsoEndpoints::from_env(),
         ))
     }
@@ -237,6 +238,14 @@ impl SsoAuth {
     /// The secret store.
     pub fn secrets(&self) -> &Arc<dyn SecretStore> {
         &self.inner.secrets
+    }
+
+    /// Whether sign-in secrets are kept in a keyring (false: in memory until the app quits, the
+    /// refresh token and client secret also in the AWS CLI cache file). May block once (D-Bus).
+    pub async fn keyring_available(&self) -> bool {
+        secrets::blocking(&self.inner.secrets, |store| Ok(store.keyring_available()))
+            .await
+            .unwrap_or(false)
     }
 
     /// Where the sso-oidc and portal APIs are reached (AWS, or an override).
