@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "add_sso_session",
     "sso_login_start",
     "sso_login_cancel",
+    "keyring_available",
     "sso_logout",
     "list_sso_accounts",
     "list_sso_roles",

@@ -1,9 +1,8 @@
 //! The console bridge: links to the AWS console page of a resource, and opening them in the
 //! browser — delegations to `ecsdesk_core::model::console`.
 
-use ecsdesk_core::model::console::{
-    console_url as core_console_url, is_console_url, ConsoleTarget,
-};
+use ecsdesk_core::model::console::{console_url as core_console_url, ConsoleTarget};
+use ecsdesk_core::model::links::LinkPolicy;
 use ecsdesk_core::{CoreError, Partition};
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_opener::OpenerExt;
@@ -29,10 +28,9 @@ pub async fn open_console<R: Runtime>(
     target: ConsoleTarget,
 ) -> Reply<String> {
     let url = core_console_url(partition, &region, &target)?;
-    // Belt and braces with the capability scope: only https console hosts leave the app.
-    if !is_console_url(&url) {
-        return Err(CoreError::InvalidInput(format!("{url} is not an AWS console page.")).into());
-    }
+    // The Rust opener ignores the capability scopes, so the core's link rule is the check:
+    // only https pages of AWS hosts leave the app.
+    LinkPolicy::aws().check(&url)?;
     app.opener()
         .open_url(&url, None::<&str>)
         .map_err(|e| CoreError::Internal(format!("opening the browser: {e}")))?;

@@ -68,6 +68,7 @@ pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             signin::add_sso_session,
             signin::sso_login_start,
             signin::sso_login_cancel,
+            signin::keyring_available,
             signin::sso_logout,
             signin::list_sso_accounts,
             signin::list_sso_roles,

@@ -29,7 +29,8 @@ pub async fn add_sso_session(
     blocking(move || signin.add_sso_session(name.as_deref(), &start_url, &region)).await
 }
 
-/// Starts a sign-in; progress goes to `channel`, the system browser opens the URL.
+/// Starts a sign-in; progress goes to `channel`, the system browser opens the URL (only one that
+/// passed the core's link rule reaches the opener).
 #[tauri::command]
 pub async fn sso_login_start<R: Runtime>(
     app: AppHandle<R>,
@@ -59,6 +60,12 @@ pub async fn sso_login_start<R: Runtime>(
 #[tauri::command]
 pub async fn sso_login_cancel(signin: State<'_, SignIn>, session: String) -> Reply<bool> {
     Ok(signin.login_cancel(&session))
+}
+
+/// Whether sign-in secrets are kept in the system keyring (false: AWS CLI cache file and memory).
+#[tauri::command]
+pub async fn keyring_available(signin: State<'_, SignIn>) -> Reply<bool> {
+    Ok(signin.keyring_available().await)
 }
 
 /// Signs out (sso Logout, cache and keyring cleared); returns the ids of the sessions closed.

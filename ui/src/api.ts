@@ -138,6 +138,8 @@ export function ssoLoginStart(
 }
 /** Cancels the sign-in in progress; false when none was running. */
 export const ssoLoginCancel = (session: string): Promise<boolean> => call("sso_login_cancel", { session });
+/** Whether sign-in secrets are kept in the system keyring (false: the AWS CLI cache file, and memory until quit). */
+export const keyringAvailable = (): Promise<boolean> => call("keyring_available");
 /** Signs out (sso Logout, token cache and keyring cleared); returns the ids of the sessions closed. */
 export const ssoLogout = (session: string): Promise<string[]> => call("sso_logout", { session });
 /** Accounts of the portal, favourites first; `refresh` asks the portal instead of the cache. */

@@ -26,6 +26,8 @@ export const queryKeys = {
   sso: {
     /** sso-sessions of the AWS config with their sign-in state. */
     sessions: () => ["sso-sessions"] as const,
+    /** Whether sign-in secrets go to a system keyring (fixed for the app's life). */
+    keyring: () => ["sso-keyring"] as const,
     /** Accounts of a signed-in sso-session. */
     accounts: (ssoSession: string) => ["sso-accounts", ssoSession] as const,
     /** Roles of every account of an sso-session (to refresh or drop them together). */

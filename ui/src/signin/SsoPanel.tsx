@@ -7,7 +7,7 @@ import { SkeletonRows } from "../components/Skeleton";
 import { AccountPicker } from "./AccountPicker";
 import { AddSsoSession } from "./AddSsoSession";
 import { formatRemaining } from "./countdown";
-import { useSsoLogout, useSsoSessions } from "./queries";
+import { useKeyringAvailable, useSsoLogout, useSsoSessions } from "./queries";
 import { SsoLogin } from "./SsoLogin";
 import "./signin.css";
 
@@ -21,6 +21,18 @@ export function SsoStatusText({ status, now }: { status: SsoSessionStatus; now: 
     <span className="sso-status" data-testid="sso-status" data-signed-in="false">
       Not signed in
     </span>
+  );
+}
+
+/** Where sign-ins are kept when the system has no keyring (nothing is shown when it has one). */
+export function NoKeyringNote() {
+  const keyring = useKeyringAvailable();
+  if (keyring.data !== false) return null;
+  return (
+    <p className="muted" data-testid="sso-no-keyring">
+      No system keyring: sign-ins are kept in the AWS CLI&apos;s cache file (readable only by you), role keys in memory until you
+      quit.
+    </p>
   );
 }
 
@@ -64,6 +76,7 @@ export function SsoPanel({ firstRun }: { firstRun: boolean }) {
             setChosen(s.session);
           }}
         />
+        <NoKeyringNote />
       </section>
     );
   }
@@ -85,6 +98,7 @@ export function SsoPanel({ firstRun }: { firstRun: boolean }) {
           </button>
         )}
       </div>
+      <NoKeyringNote />
       {adding && (
         <AddSsoSession
           onAdded={(s) => {

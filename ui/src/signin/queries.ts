@@ -47,6 +47,11 @@ export function useSsoSessions(enabled = true) {
   });
 }
 
+/** Whether sign-in secrets go to a system keyring (asked once: it does not change while the app runs). */
+export function useKeyringAvailable() {
+  return useQuery({ queryKey: queryKeys.sso.keyring(), queryFn: api.keyringAvailable, staleTime: Infinity });
+}
+
 /** Accounts of a signed-in sso-session (cached by the backend; the account picker's Refresh asks the portal). */
 export function useSsoAccounts(session: string, enabled: boolean) {
   return useQuery({

@@ -19,10 +19,11 @@ use crate::aws::session::{SessionInfo, SessionRegistry, SessionSource};
 use crate::aws::sso;
 use crate::aws::sso::oidc::REFRESH_WINDOW;
 use crate::aws::sso::{
-    AccountInfo, KeyringStore, LoginMethod, LoginProgress, Portal, RoleInfo, SsoAuth, SsoConfig,
-    SsoEndpoints, SsoSession, SsoSessionStatus, TokenCache,
+    AccountInfo, LoginMethod, LoginProgress, Portal, RoleInfo, SsoAuth, SsoConfig, SsoEndpoints,
+    SsoSession, SsoSessionStatus, SystemStore, TokenCache,
 };
 use crate::error::{CoreError, ErrorPayload};
+use crate::model::links::LinkPolicy;
 
 /// Where a running sign-in reports its progress.
 pub type ProgressSink = Arc<dyn Fn(LoginProgress) + Send + Sync>;
@@ -60,15 +61,16 @@ impl SignIn {
         }
     }
 
-    /// The app's setup: the AWS CLI token cache (`~/.aws/sso/cache`), the OS keyring, endpoints
-    /// from the environment, and account lists and favourites in `data_dir`.
+    /// The app's setup: the AWS CLI token cache (`~/.aws/sso/cache`), the OS keyring (memory when
+    /// the system has none), endpoints from the environment, and account lists and favourites in
+    /// `data_dir`.
     pub fn from_env(data_dir: PathBuf) -> SignIn {
         // Without HOME there is no AWS CLI to share the cache with; keep it in the data folder.
         let cache = TokenCache::default_location()
             .unwrap_or_else(|_| TokenCache::new(data_dir.join("sso-cache")));
         let auth = SsoAuth::new(
             cache,
-            Arc::new(KeyringStore::new()),
+            Arc::new(SystemStore::new()),
             SsoEndpoints::from_env(),
         );
         SignIn::new(Portal::new(auth, Some(data_dir)))
@@ -85,6 +87,12 @@ impl SignIn {
     pub fn with_endpoint(mut self, url: &str) -> SignIn {
         self.endpoint_url = Some(url.to_string());
         self
+    }
+
+    /// Whether sign-in secrets are kept in the system keyring; false: the refresh token and
+    /// client secret only in the AWS CLI cache file, role credentials in memory until quit.
+    pub async fn keyring_available(&self) -> bool {
+        self.portal.auth().keyring_available().await
     }
 
     /// The portal.
@@ -157,8 +165,10 @@ impl SignIn {
 
     /// Starts signing in to `session`: returns the URL to open or the code to show, and keeps
     /// waiting in the background, reporting to `progress` until `signedIn` or `failed`.
-    /// `open_url` opens the system browser (a failure is reported, not fatal: the URL is shown).
-    /// A sign-in of the same session already running is cancelled first.
+    /// `open_url` opens the system browser (a failure is reported, not fatal: the URL is shown);
+    /// it is only ever given a URL that passes [`LinkPolicy`], and a URL that does not is an
+    /// error that ends the sign-in. A sign-in of the same session already running is cancelled
+    /// first.
     pub async fn login_start(
         &self,
         session: &str,
@@ -201,6 +211,14 @@ impl SignIn {
                 (first, url, completion)
             }
         };
+        // A page the SSO server named is opened only when it is one of AWS's sign-in pages (or
+        // the simulator's); anything else ends the sign-in here, before the code is shown, so
+        // the user is never sent to type a code or a password on a page that is not AWS's.
+        // (Dropping the pending sign-in closes its loopback listener.)
+        let policy = LinkPolicy::aws()
+            .allow_endpoint(&sso_session.start_url)
+            .allow_endpoint(&auth.endpoints().oidc_url(&sso_session.region));
+        policy.check(&url)?;
         if let Ok(mut pending) = self.pending.lock() {
             pending.insert(session.to_string(), (id, cancel));
         }

@@ -11,6 +11,7 @@ pub mod deployment;
 pub mod diagnosis;
 pub mod event;
 pub mod health;
+pub mod links;
 pub mod lttb;
 pub mod metrics;
 pub mod partition;

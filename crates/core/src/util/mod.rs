@@ -6,4 +6,5 @@ pub mod files;
 pub mod freshness;
 pub mod new_file;
 pub mod paths;
+pub mod secure;
 pub mod time;

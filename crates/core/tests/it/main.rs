@@ -18,7 +18,9 @@ mod sim;
 mod sso_config;
 mod sso_fuzz;
 mod sso_keyring;
+mod sso_links;
 mod sso_login;
+mod sso_loopback;
 mod sso_portal;
 mod sso_sessions;
 #[path = "../support/sso.rs"]

@@ -7,6 +7,7 @@ mod reliability_soak;
 #[path = "../support/reliability.rs"]
 mod reliability_support;
 mod security_secrets;
+mod sso_no_keyring;
 mod sso_sdk_interop;
 #[path = "../support/sso.rs"]
 mod sso_support;

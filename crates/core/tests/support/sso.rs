@@ -106,6 +106,14 @@ pub async fn complete_pkce(
 /// Approves at the simulator, opens `authorize_url` and follows its redirect to the loopback
 /// listener, like a browser; returns the listener's status and page.
 pub async fn play_browser(endpoint: &str, authorize_url: &str) -> (u16, String) {
+    let location = authorize_redirect(endpoint, authorize_url).await;
+    let (status, _, body) = http("GET", &location, "").await;
+    (status, body)
+}
+
+/// Approves at the simulator and opens `authorize_url`; returns the loopback redirect it
+/// answers with (not followed yet).
+pub async fn authorize_redirect(endpoint: &str, authorize_url: &str) -> String {
     control(endpoint, "POST", "sso/approve", "{}").await;
     let (status, headers, body) = http("GET", authorize_url, "").await;
     assert_eq!(status, 302, "authorize page answered {status}: {body}");
@@ -115,8 +123,7 @@ pub async fn play_browser(endpoint: &str, authorize_url: &str) -> (u16, String) 
         .map(|(_, v)| v.clone())
         .expect("a Location header");
     assert!(location.starts_with("http://127.0.0.1:"), "{location}");
-    let (status, _, body) = http("GET", &location, "").await;
-    (status, body)
+    location
 }
 
 /// Calls the simulator's control API.

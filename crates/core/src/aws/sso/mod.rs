@@ -16,6 +16,9 @@
 //! | refresh token, client secret | the OS keyring (service "ECS Desk", account `sso/<session>/...`), and also in the cache file above, because `aws` commands and the AWS SDKs read and refresh the token from there |
 //! | client registration | `~/.aws/sso/cache/<botocore registration key>.json` (AWS CLI format, 0600) and the client secret in the keyring |
 //! | role credentials (GetRoleCredentials) | memory and the OS keyring only, until 5 minutes before they expire |
+//!
+//! Without a keyring (no Secret Service), as the AWS CLI: the refresh token and client secret are
+//! only in the 0600 cache file above, role credentials only in memory until the app quits.
 //! | account and role lists, favourites | JSON files in the app's data folder (no secrets) |
 //!
 //! Reading prefers the cache file (the AWS CLI may have refreshed or replaced the sign-in) and
@@ -40,7 +43,7 @@ pub use oidc::{
 };
 pub use portal::{AccountInfo, Portal, RoleInfo};
 pub use role_credentials::RoleCredentialsProvider;
-pub use secrets::{KeyringStore, MemoryStore, Secret, SecretKind, SecretStore};
+pub use secrets::{KeyringStore, MemoryStore, Secret, SecretKind, SecretStore, SystemStore};
 
 /// Writes the TypeScript declaration of every sign-in type that crosses the bridge into `dir`.
 pub fn export_bindings(dir: &std::path::Path) -> Result<(), crate::CoreError> {

@@ -1,6 +1,12 @@
 //! Secrets of a sign-in kept in the OS keyring (Secret Service on Linux, Keychain on macOS,
 //! Credential Manager on Windows) through the `keyring` crate.
 //!
+//! Without a keyring (no Secret Service on the session bus, or no session bus at all) the app
+//! works as the AWS CLI does: [`SystemStore`] keeps the secrets in process memory only. The
+//! refresh token and client secret are in the AWS CLI's 0600 cache file anyway (`aws` commands
+//! read them there), and role credentials are never written to disk: they last until the app
+//! quits.
+//!
 //! Entries use the service name [`KEYRING_SERVICE`] and the account `sso/<session>/<kind>`, so
 //! every sso-session has its own namespace. Values never appear in `Debug` output.
 
@@ -77,6 +83,11 @@ pub trait SecretStore: Send + Sync + fmt::Debug {
     fn set(&self, session: &str, kind: SecretKind, value: &Secret) -> Result<(), CoreError>;
     /// Removes a secret; absent is fine.
     fn delete(&self, session: &str, kind: SecretKind) -> Result<(), CoreError>;
+    /// Whether secrets outlive the process in a keyring (false: memory only, until quit). Test
+    /// stores stand in for a keyring.
+    fn keyring_available(&self) -> bool {
+        true
+    }
 }
 
 /// The OS keyring.
@@ -132,8 +143,74 @@ impl SecretStore for KeyringStore {
     }
 }
 
-/// A process-local store for unit and integration tests only; the app always uses
-/// [`KeyringStore`].
+/// The app's store: the OS keyring when the system has one, else process memory (decided at the
+/// first use and kept: a keyring that is there but locked still reports its error).
+#[derive(Debug, Default)]
+pub struct SystemStore {
+    keyring: KeyringStore,
+    memory: MemoryStore,
+    available: std::sync::OnceLock<bool>,
+}
+
+impl SystemStore {
+    /// The keyring under [`KEYRING_SERVICE`], or memory when there is none.
+    pub fn new() -> SystemStore {
+        SystemStore::with_service(KEYRING_SERVICE)
+    }
+
+    /// The same under another keyring service name (tests).
+    pub fn with_service(service: &str) -> SystemStore {
+        SystemStore {
+            keyring: KeyringStore::with_service(service),
+            memory: MemoryStore::new(),
+            available: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Whether the keyring answers. A lookup of an entry that does not exist answers "no
+    /// entry" from any reachable keyring, locked or not; any other answer means there is no
+    /// keyring to use. May block (D-Bus), once.
+    fn probe(&self) -> bool {
+        *self.available.get_or_init(|| {
+            self.keyring
+                .get(PROBE_SESSION, SecretKind::RefreshToken)
+                .is_ok()
+        })
+    }
+
+    /// The store in use.
+    fn inner(&self) -> &dyn SecretStore {
+        if self.probe() {
+            &self.keyring
+        } else {
+            &self.memory
+        }
+    }
+}
+
+/// The sso-session name of the probe lookup (never written).
+const PROBE_SESSION: &str = "ecs-desk-keyring-probe";
+
+impl SecretStore for SystemStore {
+    fn get(&self, session: &str, kind: SecretKind) -> Result<Option<Secret>, CoreError> {
+        self.inner().get(session, kind)
+    }
+
+    fn set(&self, session: &str, kind: SecretKind, value: &Secret) -> Result<(), CoreError> {
+        self.inner().set(session, kind, value)
+    }
+
+    fn delete(&self, session: &str, kind: SecretKind) -> Result<(), CoreError> {
+        self.inner().delete(session, kind)
+    }
+
+    fn keyring_available(&self) -> bool {
+        self.probe()
+    }
+}
+
+/// A process-local store for unit and integration tests (and the memory half of
+/// [`SystemStore`] when there is no keyring).
 #[derive(Debug, Clone, Default)]
 pub struct MemoryStore {
     entries: Arc<Mutex<HashMap<String, Secret>>>,

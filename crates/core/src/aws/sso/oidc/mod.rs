@@ -2,7 +2,9 @@
 //! refreshes the token cache):
 //!
 //! - authorization code + PKCE (default): a one-shot listener on a random 127.0.0.1 port receives
-//!   the browser's redirect at `/oauth/callback`, checks `state`, answers a small page and closes;
+//!   the browser's redirect at `/oauth/callback`, checks `state` (in constant time), answers a
+//!   small page and closes; each connection has its own task, a 2 s read timeout and a capped
+//!   request head, so idle local connections cannot stall the sign-in;
 //! - device code (fallback): the user enters a code at a verification page while ECS Desk polls
 //!   CreateToken, honouring `interval`, `slow_down` (+5 s) and the code's expiry.
 //!
@@ -61,10 +63,13 @@ pub const REFRESH_WINDOW: Duration = Duration::from_secs(5 * 60);
 const REGISTRATION_MARGIN: Duration = Duration::from_secs(60 * 60);
 /// How long the browser sign-in may take.
 const PKCE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
-/// How long one browser connection to the loopback listener may take to send its request.
-const CALLBACK_READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// Largest request head the loopback listener reads.
-const MAX_CALLBACK_REQUEST: usize = 16 * 1024;
+/// How long one connection to the loopback listener may take to send its request head (a
+/// browser sends it at once; an idle connection is closed after this).
+const CALLBACK_READ_TIMEOUT: Duration = Duration::from_secs(2);
+/// Largest request head the loopback listener reads (the redirect is well under 2 KiB).
+const MAX_CALLBACK_REQUEST: usize = 8 * 1024;
+/// Connections the loopback listener serves at once; more are closed on arrival.
+const MAX_CALLBACK_CONNECTIONS: usize = 64;
 /// Extra seconds added to the polling interval on `SlowDownException` (RFC 8628).
 const SLOW_DOWN_SECONDS: u64 = 5;
 /// Polling interval when the server gives none (RFC 8628).
@@ -215,11 +220,12 @@ impl SsoAuth {
         }
     }
 
-    /// The app's setup: `~/.aws/sso/cache`, the OS keyring and endpoints from the environment.
+    /// The app's setup: `~/.aws/sso/cache`, the OS keyring (memory when there is none) and
+    /// endpoints from the environment.
     pub fn from_env() -> Result<Self, CoreError> {
         Ok(SsoAuth::new(
             TokenCache::default_location()?,
-            Arc::new(secrets::KeyringStore::new()),
+            Arc::new(secrets::SystemStore::new()),
             SsoEndpoints::from_env(),
         ))
     }
@@ -232,6 +238,19 @@ impl SsoAuth {
     /// The secret store.
     pub fn secrets(&self) -> &Arc<dyn SecretStore> {
         &self.inner.secrets
+    }
+
+    /// Whether sign-in secrets are kept in a keyring (false: in memory until the app quits, the
+    /// refresh token and client secret also in the AWS CLI cache file). May block once (D-Bus).
+    pub async fn keyring_available(&self) -> bool {
+        secrets::blocking(&self.inner.secrets, |store| Ok(store.keyring_available()))
+            .await
+            .unwrap_or(false)
+    }
+
+    /// Where the sso-oidc and portal APIs are reached (AWS, or an override).
+    pub fn endpoints(&self) -> &SsoEndpoints {
+        &self.inner.endpoints
     }
 
     /// The sso-oidc and portal clients of `region`, built once.
@@ -529,6 +548,15 @@ mod tests {
         );
         assert_eq!(
             parse_callback(&req("/oauth/callback?code=abc"), "s1"),
+            Callback::WrongState
+        );
+        // A prefix or an extension of our state is not ours.
+        assert_eq!(
+            parse_callback(&req("/oauth/callback?code=abc&state=s"), "s1"),
+            Callback::WrongState
+        );
+        assert_eq!(
+            parse_callback(&req("/oauth/callback?code=abc&state=s12"), "s1"),
             Callback::WrongState
         );
         assert_eq!(parse_callback(&req("/favicon.ico"), "s1"), Callback::Other);

@@ -27,9 +27,9 @@ impl PendingPkceLogin {
         progress: &(dyn Fn(LoginProgress) + Send + Sync),
         cancel: CancellationToken,
     ) -> Result<SsoSessionStatus, CoreError> {
+        // The listener is handed over and closed as soon as the redirect arrived.
         let code =
-            wait_for_callback(&self.listener, &self.session.name, &self.state, &cancel).await?;
-        drop(self.listener);
+            wait_for_callback(self.listener, &self.session.name, &self.state, &cancel).await?;
         progress(LoginProgress::Exchanging);
         let clients = self.auth.clients(&self.session.region).await;
         let request = clients
