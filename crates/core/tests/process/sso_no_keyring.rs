@@ -7,10 +7,10 @@
 //! It sets HOME, AWS_* and the session-bus variables for the whole process, so it takes the
 //! process lock.
 
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::security_secrets::files_under;
 use crate::sso_support::{calls, commercial, control, sim};
 use ecsdesk_core::aws::sso::LoginMethod;
 use ecsdesk_core::aws::sso::LoginProgress;
@@ -39,24 +39,6 @@ impl Drop for EnvGuard {
             }
         }
     }
-}
-
-/// Every regular file under `dir`.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let entry = entry.unwrap();
-            let kind = entry.file_type().unwrap();
-            if kind.is_dir() {
-                stack.push(entry.path());
-            } else {
-                out.push(entry.path());
-            }
-        }
-    }
-    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
