@@ -63,6 +63,8 @@ const COMMANDS: &[&str] = &[
     "service_history",
     "set_history_retention",
     "write_snapshot",
+    "get_zoom",
+    "change_zoom",
 ];
 
 fn main() {

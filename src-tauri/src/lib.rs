@@ -15,6 +15,7 @@ pub mod health;
 pub mod logs;
 pub mod sessions;
 pub mod signin;
+pub mod zoom;
 
 use ecsdesk_core::app::observability::Observability;
 use ecsdesk_core::{ActionCenter, SessionRegistry, SignIn};
@@ -49,6 +50,15 @@ pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
                 ecsdesk_core::store::history::History::open(&data_dir.join("history.sqlite"))
                     .or_else(|_| ecsdesk_core::store::history::History::in_memory())?;
             app.manage(history);
+            let prefs = ecsdesk_core::store::preferences::PreferenceStore::in_dir(&data_dir);
+            // The remembered zoom, before the page paints; a damaged preferences file leaves the
+            // normal size (pressing a zoom key then reports the file).
+            if let (Ok(percent), Some(window)) = (prefs.zoom(), app.get_webview_window("main")) {
+                if percent != ecsdesk_core::model::zoom::NORMAL_ZOOM {
+                    let _ = window.set_zoom(ecsdesk_core::model::zoom::scale(percent));
+                }
+            }
+            app.manage(prefs);
             app.manage(SignIn::from_env(data_dir));
             Ok(())
         })
@@ -114,6 +124,8 @@ pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             fleet::service_history,
             fleet::set_history_retention,
             fleet::write_snapshot,
+            zoom::get_zoom,
+            zoom::change_zoom,
         ])
 }
 

@@ -159,11 +159,11 @@ fn command_params(module: &str, name: &str) -> Vec<(String, String)> {
 }
 
 /// The JSON keys the command `name` of `src/<module>.rs` reads: its parameters, less those the
-/// app provides (state, app handle), with argument groups expanded.
+/// app provides (state, app handle, the calling webview), with argument groups expanded.
 fn command_keys(module: &str, name: &str) -> BTreeSet<String> {
     let mut keys = BTreeSet::new();
     for (name, ty) in command_params(module, name) {
-        if ty.starts_with("State<") || ty.starts_with("AppHandle<") {
+        if ty.starts_with("State<") || ty.starts_with("AppHandle<") || ty.starts_with("Webview<") {
             continue;
         }
         match ty.as_str() {

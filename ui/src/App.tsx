@@ -16,6 +16,7 @@ import { Task } from "./browse/Task";
 import { Fleet } from "./fleet/Fleet";
 import { useFleetRoute } from "./fleet/fleetRoute";
 import { Palette } from "./fleet/Palette";
+import { ZoomKeys } from "./zoom/ZoomKeys";
 
 /** The whole window: app bar, breadcrumbs and the current view. */
 export function App() {
@@ -31,6 +32,7 @@ export function App() {
       {fleet ? <Fleet /> : route.view === "signin" ? <SignIn /> : <SessionView route={route} sessionId={route.sessionId} />}
       <SignInRequiredPrompt />
       <Palette />
+      <ZoomKeys />
     </div>
   );
 }

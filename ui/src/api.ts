@@ -3,7 +3,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 
 // Types of the bridge, generated from the Rust types by ts-rs (ui/src/bindings, committed).
-import type { DesiredStatus, ErrorPayload, Partition } from "./bindings";
+import type { DesiredStatus, ErrorPayload, Partition, ZoomChange } from "./bindings";
 import type {
   ClusterSummary,
   PartitionInfo,
@@ -353,3 +353,7 @@ export const writeSnapshot = (
   service: string,
   range: RangePreset | null = null,
 ): Promise<SnapshotWritten> => call("write_snapshot", { sessionId, cluster, service, range });
+/** The remembered page zoom in percent. */
+export const getZoom = (): Promise<number> => call("get_zoom");
+/** Applies Ctrl + / Ctrl − / Ctrl 0 to the window and remembers it; returns the new zoom in percent. */
+export const changeZoom = (change: ZoomChange): Promise<number> => call("change_zoom", { change });

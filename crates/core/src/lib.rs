@@ -70,6 +70,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), CoreError> {
     store::thresholds::export_bindings(dir)?;
     app::fleet::export_bindings(dir)?;
     app::palette::PaletteEntry::export_all_to(dir).map_err(fail)?;
+    model::zoom::ZoomChange::export_all_to(dir).map_err(fail)?;
     write_index(dir)
 }
 

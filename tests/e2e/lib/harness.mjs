@@ -9,6 +9,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Builder, By, until } from "selenium-webdriver";
+import { checkA11y } from "./a11y.mjs";
 
 /** The repository root. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -279,8 +280,12 @@ export async function choose(driver, id, value, { confirm = true } = {}) {
   );
 }
 
-/** Saves a PNG of the window to artifacts/screenshots/NAME.png. */
-export async function screenshot(driver, name) {
+/**
+ * Saves a PNG of the window to artifacts/screenshots/NAME.png, then checks the view with axe-core
+ * (throwing on a serious or critical violation). `axe: false` only where a check would disturb what
+ * the test measures; screenshots of a failure (`…-FAILED`) are not checked.
+ */
+export async function screenshot(driver, name, { axe = !name.endsWith("FAILED") } = {}) {
   await mkdir(SCREENSHOTS, { recursive: true });
   // WebKitGTK under Xvfb hands out the last painted frame: let two frames paint first.
   await driver
@@ -292,6 +297,7 @@ export async function screenshot(driver, name) {
   const png = await driver.takeScreenshot();
   const file = path.join(SCREENSHOTS, `${name}.png`);
   await writeFile(file, Buffer.from(png, "base64"));
+  if (axe) await checkA11y(driver, name);
   return file;
 }
 

@@ -175,8 +175,18 @@ test("coe-etl-prod-Service health: banner, charts, deployments, events, targets,
 
 test("coe-etl-prod-Service health in the dark theme", async () => {
   await withApp("health-dark", { GTK_THEME: "Adwaita:dark" }, async (driver) => {
-    await openEtl(driver);
     const dark = await driver.executeScript("return window.matchMedia('(prefers-color-scheme: dark)').matches");
+    // Contrast in the dark theme, checked by axe on each of these views.
+    await find(driver, "profile-row-demo-govcloud");
+    await screenshot(driver, `health-dark-signin${dark ? "" : "-(no-dark-support)"}`);
+    await openEtl(driver);
+    await find(driver, "health-banner");
+    await screenshot(driver, `health-dark-page${dark ? "" : "-(no-dark-support)"}`);
+    for (const tab of ["deployments", "events", "alarms", "stopped"]) {
+      await click(driver, `health-tab-${tab}`);
+      await reveal(driver, "health-tabs");
+      await screenshot(driver, `health-dark-${tab}${dark ? "" : "-(no-dark-support)"}`);
+    }
     await click(driver, "health-tab-metrics");
     await find(driver, "chart-cpu");
     await reveal(driver, "health-tabs");
@@ -186,5 +196,11 @@ test("coe-etl-prod-Service health in the dark theme", async () => {
     await screenshot(driver, `health-dark-logs${dark ? "" : "-(no-dark-support)"}`);
     const log = By.css('[data-testid="log-line"]');
     await driver.wait(async () => (await driver.findElements(log)).length > 0, WAIT_MS);
+    // The restart plan in the dark theme; nothing is confirmed.
+    await driver.executeScript("window.scrollTo(0, 0);");
+    await click(driver, "action-restart");
+    await find(driver, "plan-title");
+    await screenshot(driver, `health-dark-plan${dark ? "" : "-(no-dark-support)"}`);
+    await click(driver, "plan-cancel");
   });
 });

@@ -91,3 +91,4 @@ export type * from "./VerdictOutcome";
 export type * from "./WatchTarget";
 export type * from "./WatchUpdate";
 export type * from "./Window";
+export type * from "./ZoomChange";

@@ -24,7 +24,37 @@ export function formatValue(v: number, unit: string): string {
   return unit === "%" || unit === "% of requests" ? `${text} %` : unit === "ms" ? `${text} ms` : `${text} ${unit}`;
 }
 
-/** One chart drawn by the backend, with a read-out of the values under the cursor. */
+/** How far one arrow key moves the read-out: a fortieth of the plot's width. */
+const KEY_STEPS = 40;
+
+/**
+ * Where the read-out moves for a key, in pixels across the chart, or undefined when the key does not
+ * move it (null hides it). Arrows step, Home and End jump to the ends, Escape hides it.
+ */
+export function keyedCursor(key: string, current: number | null, plot: { left: number; width: number }): number | null | undefined {
+  const step = plot.width / KEY_STEPS;
+  const end = plot.left + plot.width;
+  const from = current ?? end;
+  switch (key) {
+    case "ArrowLeft":
+      return Math.max(plot.left, current === null ? end : from - step);
+    case "ArrowRight":
+      return Math.min(end, current === null ? end : from + step);
+    case "Home":
+      return plot.left;
+    case "End":
+      return end;
+    case "Escape":
+      return null;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * One chart drawn by the backend, with a read-out of the values under the cursor: the mouse moves
+ * it, and so do the arrow keys when the chart has focus (so values can be read without a mouse).
+ */
 export function Chart({ chart, width, height, onExport }: { chart: RenderedChart; width: number; height: number; onExport?: () => void }) {
   const [hoverX, setHoverX] = useState<number | null>(null);
   const { plot, xRange } = chart;
@@ -43,6 +73,21 @@ export function Chart({ chart, width, height, onExport }: { chart: RenderedChart
       <div
         className="chart-canvas"
         style={{ width, height }}
+        tabIndex={chart.empty ? undefined : 0}
+        role="group"
+        aria-label={`${chart.title}: Left and Right arrows read the values over time`}
+        onKeyDown={(e) => {
+          const next = keyedCursor(e.key, hoverX, plot);
+          if (next === undefined) return;
+          e.preventDefault();
+          setHoverX(next);
+        }}
+        onFocus={() => {
+          setHoverX((x) => x ?? plot.left + plot.width);
+        }}
+        onBlur={() => {
+          setHoverX(null);
+        }}
         onMouseMove={(e) => {
           setHoverX(e.clientX - e.currentTarget.getBoundingClientRect().left);
         }}

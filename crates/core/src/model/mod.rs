@@ -26,3 +26,4 @@ pub mod target;
 pub mod task;
 pub mod thresholds;
 pub mod watch;
+pub mod zoom;
