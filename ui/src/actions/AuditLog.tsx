@@ -79,7 +79,8 @@ export function AuditLog({ onClose, service }: { onClose: () => void; service?: 
           </p>
         )}
         {entries.data !== undefined && entries.data.entries.length > 0 && (
-          <div className="table-wrap">
+          // The table scrolls sideways in a narrow window and has nothing to press: focusable to scroll by keyboard.
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Audit entries">
             <table className="table" data-testid="audit-table">
               <thead>
                 <tr>
