@@ -8,6 +8,7 @@ const FOCUSABLE = [
   'input:not([disabled]):not([type="hidden"])',
   "select:not([disabled])",
   "textarea:not([disabled])",
+  "details > summary:first-of-type",
   '[tabindex]:not([tabindex="-1"])',
 ].join(", ");
 const FIELDS = 'input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled])';
@@ -18,9 +19,19 @@ export const DIALOG_CLOSE = { "data-dialog-close": "" } as const;
 /** Open dialogs, the topmost last: only it answers the keyboard. */
 const openDialogs: HTMLElement[] = [];
 
+/** Is `el` inside the folded part of a closed <details> (its summary stays reachable)? */
+function folded(el: HTMLElement): boolean {
+  for (let d = el.parentElement?.closest("details"); d != null; d = d.parentElement?.closest("details")) {
+    if (!d.open && !(d.querySelector(":scope > summary")?.contains(el) ?? false)) return true;
+  }
+  return false;
+}
+
 /** The elements Tab reaches inside `root`, in document order. */
 export function tabbables(root: HTMLElement): HTMLElement[] {
-  return Array.from(root.querySelectorAll<HTMLElement>(FOCUSABLE)).filter((el) => el.closest("[hidden], [inert]") === null);
+  return Array.from(root.querySelectorAll<HTMLElement>(FOCUSABLE)).filter(
+    (el) => el.closest("[hidden], [inert]") === null && !folded(el),
+  );
 }
 
 /**
