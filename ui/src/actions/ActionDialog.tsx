@@ -1,7 +1,8 @@
 // The guarded-action dialog: choose the details (count, revision, reason), read the plan in plain
 // words, confirm (typing the service name when the plan asks), then hand over to the progress panel.
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { ActionPlan, ActionRequest, ExecuteStarted, SessionInfo, WatchUpdate } from "../api";
+import { useDialog } from "../components/useDialog";
 import { DetailsStep } from "./DetailsStep";
 import { PlanStep } from "./PlanStep";
 import "./actions.css";
@@ -34,9 +35,15 @@ export function ActionDialog({
   const [request, setRequest] = useState<ActionRequest | null>(
     start.kind === "forceNewDeployment" ? { kind: "forceNewDeployment" } : null,
   );
+  // Escape presses the step's Cancel/Close; while the plan is being worked out there is none.
+  const dialog = useDialog();
+  useEffect(() => {
+    // The button that led to the next step is gone with its step: keep the focus in the dialog.
+    if (dialog.current !== null && !dialog.current.contains(document.activeElement)) dialog.current.focus();
+  }, [request, dialog]);
   return (
     <div className="modal-backdrop" data-testid="action-dialog">
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="action-dialog-title">
+      <div ref={dialog} tabIndex={-1} className="modal" role="dialog" aria-modal="true" aria-labelledby="action-dialog-title">
         {request === null ? (
           <DetailsStep session={session} cluster={cluster} service={service} start={start} onNext={setRequest} onClose={onClose} />
         ) : (

@@ -2,6 +2,7 @@
 import { useState } from "react";
 import * as api from "../api";
 import { FilterInput } from "../components/FilterInput";
+import { DIALOG_CLOSE, useDialog } from "../components/useDialog";
 import { formatTime } from "../format";
 import { useAudit } from "./queries";
 import { actionName, resultName } from "./words";
@@ -22,9 +23,10 @@ export function AuditLog({ onClose, service }: { onClose: () => void; service?: 
   const entries = useAudit(filter);
   const [exported, setExported] = useState<string | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
+  const dialog = useDialog(onClose);
   return (
     <div className="modal-backdrop" data-testid="audit-dialog">
-      <div className="modal modal-wide" role="dialog" aria-modal="true" aria-labelledby="audit-title">
+      <div ref={dialog} tabIndex={-1} className="modal modal-wide" role="dialog" aria-modal="true" aria-labelledby="audit-title">
         <h2 id="audit-title">Audit log</h2>
         <p className="muted">Every action planned in ECS Desk on this computer: who, where, what, and how it ended.</p>
         <div className="toolbar">
@@ -77,7 +79,8 @@ export function AuditLog({ onClose, service }: { onClose: () => void; service?: 
           </p>
         )}
         {entries.data !== undefined && entries.data.entries.length > 0 && (
-          <div className="table-wrap">
+          // The table scrolls sideways in a narrow window and has nothing to press: focusable to scroll by keyboard.
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Audit entries">
             <table className="table" data-testid="audit-table">
               <thead>
                 <tr>
@@ -125,7 +128,7 @@ export function AuditLog({ onClose, service }: { onClose: () => void; service?: 
           </div>
         )}
         <div className="modal-actions">
-          <button type="button" className="button" onClick={onClose} data-testid="audit-close">
+          <button type="button" className="button" onClick={onClose} data-testid="audit-close" {...DIALOG_CLOSE}>
             Close
           </button>
         </div>

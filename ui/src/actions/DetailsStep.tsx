@@ -2,6 +2,7 @@
 import { useState } from "react";
 import * as api from "../api";
 import type { ActionRequest, SessionInfo } from "../api";
+import { DIALOG_CLOSE } from "../components/useDialog";
 import { formatTime } from "../format";
 import type { ActionStart } from "./ActionDialog";
 import { useRevisions } from "./queries";
@@ -123,7 +124,7 @@ export function DetailsStep({
         </p>
       )}
       <div className="modal-actions">
-        <button type="button" className="button" onClick={onClose} data-testid="details-cancel">
+        <button type="button" className="button" onClick={onClose} data-testid="details-cancel" {...DIALOG_CLOSE}>
           Cancel
         </button>
         <button

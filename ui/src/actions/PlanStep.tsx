@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import * as api from "../api";
 import type { ActionPlan, ActionRequest, ExecuteStarted, SessionInfo, WatchUpdate } from "../api";
 import { PartitionBadge } from "../components/PartitionBadge";
+import { DIALOG_CLOSE } from "../components/useDialog";
 import { formatTime } from "../format";
 import { usePlan } from "./queries";
 import { confirmLabel, riskLabel } from "./words";
@@ -64,7 +65,7 @@ export function PlanStep({
           {e.message}
         </p>
         <div className="modal-actions">
-          <button type="button" className="button" onClick={onClose} data-testid="plan-close">
+          <button type="button" className="button" onClick={onClose} data-testid="plan-close" {...DIALOG_CLOSE}>
             Close
           </button>
         </div>
@@ -185,7 +186,7 @@ export function PlanStep({
       <div className="modal-actions">
         <span className="muted">This plan is valid until {formatTime(p.expiresAt)}.</span>
         <span className="toolbar-spacer" />
-        <button type="button" className="button" onClick={cancel} data-testid="plan-cancel">
+        <button type="button" className="button" onClick={cancel} data-testid="plan-cancel" {...DIALOG_CLOSE}>
           {spent ? "Close" : "Cancel"}
         </button>
         <button

@@ -154,7 +154,8 @@ export function Task({ session, cluster, taskId }: { session: SessionInfo; clust
         ) : containers.length === 0 ? (
           <EmptyState testId="no-match" title={`No container matches “${filter}”.`} />
         ) : (
-          <div className="table-wrap">
+          // Nothing to press in this table: focusable so that a wide table can be scrolled by keyboard.
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Containers">
             <table className="table" data-testid="containers-table">
               <thead>
                 <tr>

@@ -1,7 +1,9 @@
 /** Grey placeholder rows shown while a list loads. */
 export function SkeletonRows({ rows = 4, label }: { rows?: number; label: string }) {
   return (
-    <div className="skeleton" data-testid="loading" aria-busy="true" aria-label={label}>
+    // A status region (aria-label is not allowed on a plain div); the label is also its text for screen readers.
+    <div className="skeleton" data-testid="loading" role="status" aria-busy="true" aria-label={label}>
+      <span className="sr-only">{label}</span>
       {Array.from({ length: rows }, (_, i) => (
         <div key={i} className="skeleton-row" />
       ))}

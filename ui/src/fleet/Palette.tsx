@@ -1,8 +1,9 @@
 import "./fleet.css";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import type { PaletteEntry } from "../api";
 import { PartitionBadge } from "../components/PartitionBadge";
+import { useDialog } from "../components/useDialog";
 import { jumpToService } from "./jump";
 import { usePaletteIndex } from "./queries";
 
@@ -46,12 +47,14 @@ function PaletteDialog({ onClose }: { onClose: () => void }) {
   const client = useQueryClient();
   const [query, setQuery] = useState("");
   const [selected, setSelected] = useState(0);
-  const input = useRef<HTMLInputElement>(null);
   const index = usePaletteIndex();
   const results = useMemo(() => searchPalette(index.data ?? [], query).slice(0, SHOWN), [index.data, query]);
+  // Focus lands in the input (the dialog's first field); Escape closes from anywhere inside.
+  const dialog = useDialog(onClose);
+  const active = results[selected] === undefined ? undefined : `palette-${selected}`;
   useEffect(() => {
-    input.current?.focus();
-  }, []);
+    if (active !== undefined) document.getElementById(active)?.scrollIntoView({ block: "nearest" });
+  }, [active]);
   const choose = (entry: PaletteEntry | undefined) => {
     if (entry === undefined) return;
     onClose();
@@ -64,34 +67,46 @@ function PaletteDialog({ onClose }: { onClose: () => void }) {
         if (e.target === e.currentTarget) onClose();
       }}
     >
-      <div className="palette" role="dialog" aria-modal="true" aria-label="Find a service" data-testid="palette">
+      <div ref={dialog} tabIndex={-1} className="palette" role="dialog" aria-modal="true" aria-labelledby="palette-title" data-testid="palette">
+        <h2 id="palette-title" className="visually-hidden">
+          Find a service
+        </h2>
         <input
-          ref={input}
           type="search"
+          role="combobox"
           value={query}
           placeholder="Find a service in any signed-in account…"
           aria-label="Find a service"
+          aria-autocomplete="list"
+          aria-expanded={results.length > 0}
           aria-controls="palette-results"
-          aria-activedescendant={results[selected] === undefined ? undefined : `palette-${selected}`}
+          aria-activedescendant={active}
+          aria-describedby="palette-hint"
+          autoComplete="off"
+          spellCheck={false}
           data-testid="palette-input"
           onChange={(e) => {
             setQuery(e.target.value);
             setSelected(0);
           }}
           onKeyDown={(e) => {
-            if (e.key === "Escape") onClose();
-            else if (e.key === "ArrowDown") {
+            if (e.key === "ArrowDown") {
               e.preventDefault();
               setSelected((s) => Math.min(results.length - 1, s + 1));
             } else if (e.key === "ArrowUp") {
               e.preventDefault();
               setSelected((s) => Math.max(0, s - 1));
+            } else if ((e.key === "Home" || e.key === "End") && e.ctrlKey) {
+              // Plain Home/End move the caret in the text; with Ctrl they jump in the list.
+              e.preventDefault();
+              setSelected(e.key === "Home" ? 0 : Math.max(0, results.length - 1));
             } else if (e.key === "Enter") {
               e.preventDefault();
               choose(results[selected]);
             }
           }}
         />
+        {/* Options are chosen through the input (aria-activedescendant), so they take no focus. */}
         <ul id="palette-results" role="listbox" aria-label="Services">
           {results.map((e, i) => (
             <li
@@ -118,7 +133,7 @@ function PaletteDialog({ onClose }: { onClose: () => void }) {
             </li>
           ))}
         </ul>
-        <div className="palette-hint">
+        <div className="palette-hint" id="palette-hint" role="status">
           {index.isPending
             ? "Looking through your signed-in accounts…"
             : index.isError

@@ -18,6 +18,15 @@ const TABS = [
   { id: "logs", label: "Logs", View: LogsTab },
 ] as const;
 
+/** Where an arrow, Home or End key moves from tab `index` of `count` (wrapping), or null. */
+export function tabKeyTarget(key: string, index: number, count: number): number | null {
+  if (key === "ArrowRight") return (index + 1) % count;
+  if (key === "ArrowLeft") return (index - 1 + count) % count;
+  if (key === "Home") return 0;
+  if (key === "End") return count - 1;
+  return null;
+}
+
 /** The service page's health tabs; only the open tab loads its data. */
 export function HealthTabs({ session, cluster, service }: { session: SessionInfo; cluster: string; service: string }) {
   const [tab, setTab] = useStickyState("health-tab", "metrics");
@@ -25,7 +34,20 @@ export function HealthTabs({ session, cluster, service }: { session: SessionInfo
   const View = current.View;
   return (
     <section className="card health-tabs" data-testid="health-tabs">
-      <div className="tabs" role="tablist" aria-label="Service health">
+      <div
+        className="tabs"
+        role="tablist"
+        aria-label="Service health"
+        onKeyDown={(e) => {
+          // Tabs per the WAI-ARIA pattern: one Tab stop, arrows move and open (automatic activation).
+          const next = tabKeyTarget(e.key, TABS.indexOf(current), TABS.length);
+          const target = next === null ? undefined : TABS[next];
+          if (target === undefined) return;
+          e.preventDefault();
+          setTab(target.id);
+          document.getElementById(`health-tab-${target.id}`)?.focus();
+        }}
+      >
         {TABS.map((t) => (
           <button
             key={t.id}
@@ -34,6 +56,7 @@ export function HealthTabs({ session, cluster, service }: { session: SessionInfo
             id={`health-tab-${t.id}`}
             aria-selected={t.id === current.id}
             aria-controls="health-panel"
+            tabIndex={t.id === current.id ? 0 : -1}
             className={`tab${t.id === current.id ? " active" : ""}`}
             onClick={() => {
               setTab(t.id);
@@ -44,7 +67,14 @@ export function HealthTabs({ session, cluster, service }: { session: SessionInfo
           </button>
         ))}
       </div>
-      <div id="health-panel" role="tabpanel" aria-labelledby={`health-tab-${current.id}`} data-testid={`health-panel-${current.id}`}>
+      {/* Focusable so that a panel with nothing to press (events, alarms) is reached and scrolled by keyboard. */}
+      <div
+        id="health-panel"
+        role="tabpanel"
+        tabIndex={0}
+        aria-labelledby={`health-tab-${current.id}`}
+        data-testid={`health-panel-${current.id}`}
+      >
         <View key={`${session.id}:${cluster}:${service}`} session={session} cluster={cluster} service={service} />
       </div>
     </section>

@@ -44,8 +44,10 @@ export function LogList({ lines, height = 480, follow = false }: { lines: LogLin
       }}
       data-testid="log-list"
       data-count={lines.length}
+      // Focusable so the lines (plain text, nothing to press) can be scrolled with the keyboard.
+      tabIndex={0}
       role="log"
-      aria-label={`${lines.length} log lines`}
+      aria-label={`Log lines (${lines.length.toLocaleString()})`}
     >
       <div style={{ height: lines.length * ROW_HEIGHT, position: "relative" }}>
         {lines.slice(first, last).map((l, i) => {

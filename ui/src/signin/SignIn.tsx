@@ -3,6 +3,7 @@ import { useState } from "react";
 import { openSession, type PartitionInfo, type ProfileInfo, type ProfileKind } from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
 import { FilterInput } from "../components/FilterInput";
+import { useListbox } from "../components/useListbox";
 import { PartitionBadge } from "../components/PartitionBadge";
 import { EmptyState, SkeletonRows } from "../components/Skeleton";
 import { matchesFilter } from "../format";
@@ -49,6 +50,16 @@ export function SignIn() {
   // Nothing configured at all: the SSO panel welcomes the user and asks for a start URL.
   const ssoSessions = useSsoSessions();
   const firstRun = profiles.isSuccess && list.length === 0 && ssoSessions.isSuccess && ssoSessions.data.length === 0;
+  const listbox = useListbox({
+    items: shown,
+    keyOf: (p) => p.name,
+    labelOf: (p) => p.name,
+    selected: profile?.name ?? null,
+    onSelect: (p) => {
+      setSelected(p.name);
+      open.reset();
+    },
+  });
 
   return (
     <main className="page signin" data-testid="signin-view">
@@ -89,29 +100,22 @@ export function SignIn() {
             <EmptyState testId="no-match" title={`No profile matches “${filter}”.`} />
           )}
           {shown.length > 0 && (
-            <ul className="profile-list" data-testid="profile-list" role="listbox" aria-label="Profiles">
-              {shown.map((p) => (
-                <li key={p.name}>
-                  <button
-                    type="button"
-                    role="option"
-                    aria-selected={profile?.name === p.name}
-                    className={`profile-row${profile?.name === p.name ? " selected" : ""}${p.partition === "aws-us-gov" ? " gov" : ""}`}
-                    onClick={() => {
-                      setSelected(p.name);
-                      open.reset();
-                    }}
-                    data-testid={`profile-row-${p.name}`}
-                    data-partition={p.partition}
-                  >
-                    <span className="profile-name">{p.name}</span>
-                    <PartitionBadge partition={p.partition} />
-                    <span className="profile-meta">
-                      {KIND_LABEL[p.kind]}
-                      {p.accountId !== null && ` · account ${p.accountId}`}
-                      {p.region !== null && ` · ${p.region}`}
-                    </span>
-                  </button>
+            <ul className="profile-list" data-testid="profile-list" aria-label="Profiles" {...listbox.listProps}>
+              {shown.map((p, i) => (
+                <li
+                  key={p.name}
+                  {...listbox.optionProps(p, i)}
+                  className={`profile-row${profile?.name === p.name ? " selected" : ""}${p.partition === "aws-us-gov" ? " gov" : ""}`}
+                  data-testid={`profile-row-${p.name}`}
+                  data-partition={p.partition}
+                >
+                  <span className="profile-name">{p.name}</span>
+                  <PartitionBadge partition={p.partition} />
+                  <span className="profile-meta">
+                    {KIND_LABEL[p.kind]}
+                    {p.accountId !== null && ` · account ${p.accountId}`}
+                    {p.region !== null && ` · ${p.region}`}
+                  </span>
                 </li>
               ))}
             </ul>

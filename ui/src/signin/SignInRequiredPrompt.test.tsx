@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as api from "../api";
 import type { SessionInfo } from "../api";
 import { queryKeys } from "../query/keys";
+import { expectNoAxeViolations } from "../test/axe";
 import { fakeBridge, renderWithClient } from "../test/fixtures";
 import { govStatus, inHours, lastChannel } from "../test/ssoFixtures";
 import { SignInRequiredPrompt } from "./SignInRequiredPrompt";
@@ -81,5 +82,51 @@ describe("SignInRequiredPrompt", () => {
     });
     expect(screen.queryByTestId("signin-required")).toBeNull();
     expect(attempts).toBe(2);
+  });
+
+  it("takes the focus, passes axe, and Escape dismisses it like Not now, giving the focus back", async () => {
+    const session: SessionInfo = {
+      id: "s-sso",
+      profile: "ecsdesk-demo-gov/210987654321/OperatorAccess",
+      partition: "aws-us-gov",
+      accountId: "210987654321",
+      accountName: null,
+      arn: "arn",
+      region: "us-gov-east-1",
+      ssoSession: "ecsdesk-demo-gov",
+      roleName: "OperatorAccess",
+    };
+    fakeBridge(invoke, {
+      list_sessions: () => [session],
+      list_sso_sessions: () => [govStatus],
+      list_clusters: () => {
+        throw { code: "SignInRequired", message: "ended", retryable: false };
+      },
+    });
+    function View() {
+      const sessions = useQuery({ queryKey: queryKeys.sessions(), queryFn: api.listSessions });
+      useQuery({ queryKey: queryKeys.browse.clusters(session), queryFn: () => api.listClusters(session.id), enabled: sessions.isSuccess });
+      return (
+        <button type="button" data-testid="here">
+          here
+        </button>
+      );
+    }
+    renderWithClient(
+      <>
+        <View />
+        <SignInRequiredPrompt />
+      </>,
+    );
+    const here = screen.getByTestId("here");
+    here.focus();
+    const prompt = await screen.findByTestId("signin-required");
+    const dialog = within(prompt).getByRole("dialog");
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    await within(dialog).findByTestId("sso-login-browser");
+    await expectNoAxeViolations(dialog);
+    await userEvent.keyboard("{Escape}");
+    expect(screen.queryByTestId("signin-required")).toBeNull();
+    expect(document.activeElement).toBe(here);
   });
 });

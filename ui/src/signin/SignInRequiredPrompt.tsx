@@ -1,8 +1,9 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { toApiError, type SessionInfo } from "../api";
+import { toApiError, type SessionInfo, type SsoSessionStatus } from "../api";
 import { PartitionBadge } from "../components/PartitionBadge";
 import { SkeletonRows } from "../components/Skeleton";
+import { DIALOG_CLOSE, useDialog } from "../components/useDialog";
 import { queryKeys, ssoSessionOfKey } from "../query/keys";
 import { useSsoSessions } from "./queries";
 import { SsoLogin } from "./SsoLogin";
@@ -33,20 +34,50 @@ export function SignInRequiredPrompt() {
   );
 
   if (needed === null || dismissed.includes(needed)) return null;
-  const status = statuses.data?.find((s) => s.session === needed);
+  return (
+    <SignInRequiredDialog
+      session={needed}
+      status={statuses.data?.find((s) => s.session === needed)}
+      onSignedIn={() => {
+        setNeeded(null);
+        void client.refetchQueries({ predicate: (q) => q.state.status === "error" });
+      }}
+      onDismiss={() => {
+        setDismissed([...dismissed, needed]);
+        setNeeded(null);
+      }}
+    />
+  );
+}
+
+/** The dialog itself, mounted only while shown so that it takes the focus and gives it back. */
+function SignInRequiredDialog({
+  session,
+  status,
+  onSignedIn,
+  onDismiss,
+}: {
+  session: string;
+  status: SsoSessionStatus | undefined;
+  onSignedIn: () => void;
+  onDismiss: () => void;
+}) {
+  const dialog = useDialog(onDismiss);
   const gov = status?.partition === "aws-us-gov";
   return (
     <div className="modal-backdrop" data-testid="signin-required">
       <div
+        ref={dialog}
+        tabIndex={-1}
         className={gov ? "modal gov" : "modal"}
         role="dialog"
         aria-modal="true"
         aria-labelledby="signin-required-title"
-        data-session={needed}
+        data-session={session}
         data-partition={status?.partition ?? ""}
       >
         <h2 id="signin-required-title">
-          Sign in again to {needed} {status !== undefined && <PartitionBadge partition={status.partition} testId="signin-required-badge" />}
+          Sign in again to {session} {status !== undefined && <PartitionBadge partition={status.partition} testId="signin-required-badge" />}
         </h2>
         <p>
           Your sign-in{gov ? " to GovCloud (US)" : ""} has ended and could not be renewed. Sign in again to carry on; this
@@ -55,24 +86,10 @@ export function SignInRequiredPrompt() {
         {status === undefined ? (
           <SkeletonRows label="Loading the sign-in" rows={2} />
         ) : (
-          <SsoLogin
-            status={status}
-            onSignedIn={() => {
-              setNeeded(null);
-              void client.refetchQueries({ predicate: (q) => q.state.status === "error" });
-            }}
-          />
+          <SsoLogin status={status} onSignedIn={onSignedIn} />
         )}
         <div className="form-actions">
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              setDismissed([...dismissed, needed]);
-              setNeeded(null);
-            }}
-            data-testid="signin-required-dismiss"
-          >
+          <button type="button" className="button" onClick={onDismiss} data-testid="signin-required-dismiss" {...DIALOG_CLOSE}>
             Not now
           </button>
         </div>

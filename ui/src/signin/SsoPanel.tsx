@@ -3,6 +3,7 @@ import { toApiError, type SsoSessionStatus } from "../api";
 import { useNow } from "../clock";
 import { ErrorPanel } from "../components/ErrorPanel";
 import { PartitionBadge } from "../components/PartitionBadge";
+import { useListbox } from "../components/useListbox";
 import { SkeletonRows } from "../components/Skeleton";
 import { AccountPicker } from "./AccountPicker";
 import { AddSsoSession } from "./AddSsoSession";
@@ -47,6 +48,17 @@ export function SsoPanel({ firstRun }: { firstRun: boolean }) {
   const [chosen, setChosen] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const logout = useSsoLogout();
+  const list = sessions.data ?? [];
+  const selected = list.find((s) => s.session === chosen) ?? list.find((s) => s.signedIn) ?? list[0];
+  const listbox = useListbox({
+    items: list,
+    keyOf: (s) => s.session,
+    labelOf: (s) => s.session,
+    selected: selected?.session ?? null,
+    onSelect: (s) => {
+      setChosen(s.session);
+    },
+  });
 
   if (sessions.isPending) return <SkeletonRows label="Loading AWS access portals" rows={2} />;
   if (sessions.isError) {
@@ -62,7 +74,6 @@ export function SsoPanel({ firstRun }: { firstRun: boolean }) {
       </section>
     );
   }
-  const list = sessions.data;
   if (list.length === 0 && firstRun) {
     return (
       <section className="card sso-card first-run" data-testid="sso-first-run">
@@ -80,7 +91,6 @@ export function SsoPanel({ firstRun }: { firstRun: boolean }) {
       </section>
     );
   }
-  const selected = list.find((s) => s.session === chosen) ?? list.find((s) => s.signedIn) ?? list[0];
   return (
     <section className="card sso-card" data-testid="sso-panel" aria-labelledby="sso-title">
       <div className="card-head">
@@ -117,27 +127,21 @@ export function SsoPanel({ firstRun }: { firstRun: boolean }) {
       )}
       {selected !== undefined && (
         <div className="sso-grid">
-          <ul className="sso-list" role="listbox" aria-label="Access portals">
-            {list.map((s) => (
-              <li key={s.session}>
-                <button
-                  type="button"
-                  role="option"
-                  aria-selected={s.session === selected.session}
-                  className={`sso-row${s.session === selected.session ? " selected" : ""}${s.partition === "aws-us-gov" ? " gov" : ""}`}
-                  onClick={() => {
-                    setChosen(s.session);
-                  }}
-                  data-testid={`sso-session-${s.session}`}
-                  data-partition={s.partition}
-                  data-signed-in={s.signedIn ? "true" : "false"}
-                >
-                  <span className="sso-row-top">
-                    <span className="sso-name">{s.session}</span>
-                    <PartitionBadge partition={s.partition} />
-                  </span>
-                  <SsoStatusText status={s} now={now} />
-                </button>
+          <ul className="sso-list" aria-label="Access portals" {...listbox.listProps}>
+            {list.map((s, i) => (
+              <li
+                key={s.session}
+                {...listbox.optionProps(s, i)}
+                className={`sso-row${s.session === selected.session ? " selected" : ""}${s.partition === "aws-us-gov" ? " gov" : ""}`}
+                data-testid={`sso-session-${s.session}`}
+                data-partition={s.partition}
+                data-signed-in={s.signedIn ? "true" : "false"}
+              >
+                <span className="sso-row-top">
+                  <span className="sso-name">{s.session}</span>
+                  <PartitionBadge partition={s.partition} />
+                </span>
+                <SsoStatusText status={s} now={now} />
               </li>
             ))}
           </ul>
