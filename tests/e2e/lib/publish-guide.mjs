@@ -1,4 +1,4 @@
-// Keeps the pictures of README.md and docs/guide.md true: every image they show is a screenshot an
+// Keeps the pictures of README.md, docs/guide.md and docs/accessibility.md true: every image they show is a screenshot an
 // end-to-end spec takes, copied from artifacts/screenshots/ into docs/images/ after a passing run.
 //
 //   node lib/publish-guide.mjs          copy the referenced screenshots of this run into docs/images/
@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 /** The documents whose images must come from the end-to-end run. */
-export const DOCUMENTS = ["README.md", "docs/guide.md"];
+export const DOCUMENTS = ["README.md", "docs/guide.md", "docs/accessibility.md"];
 /** Where the published images live. */
 export const IMAGES = path.join(ROOT, "docs", "images");
 const SCREENSHOTS = path.join(ROOT, "artifacts", "screenshots");
@@ -76,7 +76,7 @@ export async function referencedImages() {
 
 /**
  * What is wrong with the published images, as sentences (empty when all is well): each image
- * README.md and docs/guide.md show must be a PNG in docs/images/, exist there, and be named after a
+ * README.md, docs/guide.md and docs/accessibility.md show must be a PNG in docs/images/, exist there, and be named after a
  * screenshot some spec takes; docs/images/ holds nothing else.
  */
 export async function problems() {

@@ -1,11 +1,11 @@
-// The pictures of README.md and docs/guide.md: each is in docs/images/ and is a screenshot some
+// The pictures of README.md, docs/guide.md and docs/accessibility.md: each is in docs/images/ and is a screenshot some
 // end-to-end spec takes, so a passing run refreshes it (see tests/e2e/lib/publish-guide.mjs).
 // Needs no app window.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseImages, problems, referencedImages, screenshotNames } from "../lib/publish-guide.mjs";
 
-test("every image README.md and docs/guide.md show is a spec's screenshot in docs/images/", async () => {
+test("every image README.md, docs/guide.md and docs/accessibility.md show is a spec's screenshot in docs/images/", async () => {
   const refs = await referencedImages();
   assert.ok(refs.some((r) => r.document === "docs/guide.md"), "docs/guide.md shows screenshots");
   assert.ok(refs.some((r) => r.document === "README.md"), "README.md shows a screenshot");

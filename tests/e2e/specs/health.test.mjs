@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { By } from "selenium-webdriver";
+import { checkA11y } from "../lib/a11y.mjs";
 import { click, find, launchApp, quit, screenshot, signIn, startDriver, startSim, tid, WAIT_MS, waitText } from "../lib/harness.mjs";
 
 let sim;
@@ -177,8 +178,6 @@ test("coe-etl-prod-Service health in the dark theme", async () => {
   await withApp("health-dark", { GTK_THEME: "Adwaita:dark" }, async (driver) => {
     const dark = await driver.executeScript("return window.matchMedia('(prefers-color-scheme: dark)').matches");
     // Contrast in the dark theme, checked by axe on each of these views.
-    await find(driver, "profile-row-demo-govcloud");
-    await screenshot(driver, `health-dark-signin${dark ? "" : "-(no-dark-support)"}`);
     await openEtl(driver);
     await find(driver, "health-banner");
     await screenshot(driver, `health-dark-page${dark ? "" : "-(no-dark-support)"}`);
@@ -202,5 +201,10 @@ test("coe-etl-prod-Service health in the dark theme", async () => {
     await find(driver, "plan-title");
     await screenshot(driver, `health-dark-plan${dark ? "" : "-(no-dark-support)"}`);
     await click(driver, "plan-cancel");
+    // The sign-in view in the dark theme: axe only, as WebKitWebDriver's screenshot of this view
+    // never returns in the dark theme under Xvfb.
+    await click(driver, "new-session");
+    await find(driver, "profile-row-demo-govcloud");
+    if (dark) await checkA11y(driver, "health-dark-signin");
   });
 });
