@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { LogBatch, LogLine, LogSource } from "../api";
 import { fakeBridge, govSession, renderWithClient } from "../test/fixtures";
-import { containerPrefix } from "./logReader";
+import { containerPrefix, mergeByTime } from "./logReader";
 import { LogsTab } from "./LogsTab";
 
 vi.mock("@tauri-apps/api/core", () => ({
@@ -67,5 +67,15 @@ describe("Logs tab", () => {
     });
     expect(screen.queryByTestId("logs-pause")).toBeNull();
     expect(count()).toBe(2);
+  });
+});
+
+describe("lines that arrive late", () => {
+  const at = (timestamp: number, message: string) => ({ eventId: message, timestamp, stream: null, message });
+  it("go in time order; a batch of newer lines is simply appended", () => {
+    const shown = [at(1_000, "a"), at(3_000, "c")];
+    expect(mergeByTime(shown, [at(4_000, "d")]).map((l) => l.message)).toEqual(["a", "c", "d"]);
+    expect(mergeByTime(shown, [at(2_000, "b late"), at(5_000, "e")]).map((l) => l.message)).toEqual(["a", "b late", "c", "e"]);
+    expect(mergeByTime([], [at(2_000, "x")]).map((l) => l.message)).toEqual(["x"]);
   });
 });

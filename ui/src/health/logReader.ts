@@ -6,6 +6,18 @@ import * as api from "../api";
 
 /** Most lines a search keeps (pages stop there). */
 export const MAX_LINES = 50_000;
+
+/**
+ * `old` followed by `late`, in time order. Lines arrive late and out of order (CloudWatch finds a
+ * line once it is ingested), so a new batch may hold a line older than the newest one shown.
+ */
+export function mergeByTime(old: api.LogLine[], late: api.LogLine[]): api.LogLine[] {
+  const all = old.concat(late);
+  const newestShown = old.at(-1)?.timestamp ?? Number.NEGATIVE_INFINITY;
+  if (late.every((l) => l.timestamp >= newestShown)) return all;
+  // A stable sort keeps lines of the same millisecond in the order they came.
+  return all.sort((a, b) => a.timestamp - b.timestamp);
+}
 /** Lines per page of a search. */
 const PAGE = 5_000;
 
@@ -125,7 +137,7 @@ export function useLogReader(session: api.SessionInfo) {
           return;
         }
         setLines((old) => {
-          const all = old.concat(batch.lines);
+          const all = mergeByTime(old, batch.lines);
           return all.length > MAX_LINES ? all.slice(all.length - MAX_LINES) : all;
         });
       });

@@ -217,25 +217,26 @@ fn sum_since(points: &[(i64, f64)], since: i64) -> Option<f64> {
 }
 
 impl FetchedMetrics {
-    /// The values of the last five minutes (or the last period, if longer).
+    /// The values of the last five minutes (or of the last two periods when a period is longer),
+    /// over one window ending at the window's end (now) for every series. Load-balancer counts are
+    /// sparse on AWS (no datapoint for a period in which nothing was counted), so a missing count
+    /// is zero — never a reason to look further back, where an old burst of errors would be
+    /// divided by today's requests.
     pub fn latest(&self) -> LatestValues {
-        let span = i64::from(self.window.period).max(300);
-        // The newest point may be missing (data arrives late): measure back from the newest one.
-        let newest = |id: &str| self.points(id).last().map(|(t, _)| *t);
-        let since = |id: &str| newest(id).map(|t| t - span + i64::from(self.window.period));
-        let mean = |id: &str| since(id).and_then(|s| mean_since(self.points(id), s));
+        let period = i64::from(self.window.period);
+        let since = self.window.end - (2 * period).max(300);
+        let mean = |id: &str| mean_since(self.points(id), since);
         let n = self.target_groups.len();
         let total = |prefix: &str| {
-            let sums: Vec<f64> = (0..n)
-                .filter_map(|i| {
-                    let id = format!("{prefix}_{i}");
-                    since(&id).and_then(|s| sum_since(self.points(&id), s))
-                })
-                .collect();
-            (!sums.is_empty()).then(|| sums.iter().sum::<f64>())
+            (n > 0).then(|| {
+                (0..n)
+                    .map(|i| sum_since(self.points(&format!("{prefix}_{i}")), since).unwrap_or(0.0))
+                    .sum::<f64>()
+            })
         };
         let requests = total("req");
         let errors = total("e5xx");
+        // Without requests there is no response time (AWS publishes none either).
         let response: Vec<f64> = (0..n)
             .filter_map(|i| mean(&format!("rt_avg_{i}")))
             .collect();
@@ -299,6 +300,44 @@ mod tests {
             ..custom
         };
         assert_eq!(window(&garbage, now).unwrap_err().code(), "InvalidInput");
+    }
+
+    /// On AWS a minute without a 5xx has no datapoint: a burst 50 minutes ago must not be divided
+    /// by the requests of the last minutes (on the old per-series window it gave 10 %, red).
+    #[test]
+    fn an_old_error_burst_does_not_count_against_recent_requests() {
+        let window = Window {
+            start: 0,
+            end: 3_600,
+            period: 60,
+        };
+        let mut series = HashMap::new();
+        series.insert(
+            "req_0".to_string(),
+            (0..60).map(|i| (i * 60, 100.0)).collect::<Vec<_>>(),
+        );
+        series.insert("e5xx_0".to_string(), vec![(600, 50.0)]);
+        series.insert("rt_avg_0".to_string(), vec![(600, 2.0)]);
+        series.insert("cpu_avg".to_string(), vec![(600, 95.0), (3_480, 20.0)]);
+        let m = FetchedMetrics {
+            window,
+            series,
+            target_groups: vec!["tg".into()],
+            markers: vec![],
+        };
+        let l = m.latest();
+        assert_eq!(l.requests, Some(500.0));
+        assert_eq!(l.error_rate_percent, Some(0.0));
+        assert_eq!(l.response_time_ms, None, "no recent latency point");
+        assert_eq!(l.cpu_percent, Some(20.0));
+        // No request and no error point at all in the window: zero requests, zero errors.
+        let quiet = FetchedMetrics {
+            series: HashMap::new(),
+            ..m
+        };
+        let q = quiet.latest();
+        assert_eq!((q.requests, q.error_rate_percent), (Some(0.0), Some(0.0)));
+        assert_eq!(q.cpu_percent, None);
     }
 
     #[test]

@@ -20,6 +20,12 @@ pub struct SnapTask {
     pub started_by: Option<String>,
     /// Private IPv4 (the load balancer target id of awsvpc tasks).
     pub private_ip: Option<String>,
+    /// Container instance ARN (EC2 launch type).
+    pub container_instance: Option<String>,
+    /// EC2 instance id of that container instance (the target id of bridge- and host-mode tasks).
+    pub instance_id: Option<String>,
+    /// Ports the task's containers are bound to on their instance.
+    pub host_ports: Vec<i32>,
     /// `family:revision`.
     pub task_definition: String,
     /// Why it stopped.
@@ -46,6 +52,16 @@ impl SnapTask {
     /// Being stopped (draining its connections or shutting down).
     pub fn is_stopping(&self) -> bool {
         self.desired_status == "STOPPED" && self.last_status != "STOPPED"
+    }
+
+    /// Whether `target` is this task: its IP (awsvpc), or its instance and one of its host ports
+    /// (EC2 bridge and host mode, where several tasks share an instance).
+    pub fn is_target(&self, target: &SnapTarget) -> bool {
+        if self.private_ip.as_deref() == Some(target.id.as_str()) {
+            return true;
+        }
+        self.instance_id.as_deref() == Some(target.id.as_str())
+            && target.port.is_some_and(|p| self.host_ports.contains(&p))
     }
 }
 
@@ -123,10 +139,9 @@ impl ServiceSnapshot {
         task_definition_label(&self.task_definition).1
     }
 
-    /// The load balancer target state of `task` (matched by private IP), if any.
+    /// The load balancer target of `task` (by IP, or by instance and port), if any.
     pub fn target_of(&self, task: &SnapTask) -> Option<&SnapTarget> {
-        let ip = task.private_ip.as_deref()?;
-        self.targets.iter().find(|t| t.id == ip)
+        self.targets.iter().find(|t| task.is_target(t))
     }
 
     /// Whether `task` is running and healthy (healthy target when behind a load balancer).
@@ -144,5 +159,43 @@ impl ServiceSnapshot {
     /// Healthy load balancer targets.
     pub fn healthy_targets(&self) -> usize {
         self.targets.iter().filter(|t| t.state == "healthy").count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(id: &str, port: i32) -> SnapTarget {
+        SnapTarget {
+            id: id.into(),
+            port: Some(port),
+            state: "healthy".into(),
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn targets_match_tasks_by_ip_or_by_instance_and_port() {
+        let awsvpc = SnapTask {
+            private_ip: Some("10.0.1.4".into()),
+            ..Default::default()
+        };
+        assert!(awsvpc.is_target(&target("10.0.1.4", 8080)));
+        assert!(!awsvpc.is_target(&target("10.0.1.5", 8080)));
+        // Two bridge-mode tasks on one instance: the port tells them apart.
+        let a = SnapTask {
+            instance_id: Some("i-0abc".into()),
+            host_ports: vec![32_801],
+            ..Default::default()
+        };
+        let b = SnapTask {
+            host_ports: vec![45_112],
+            ..a.clone()
+        };
+        let t = target("i-0abc", 45_112);
+        assert!(!a.is_target(&t));
+        assert!(b.is_target(&t));
+        assert!(!b.is_target(&target("i-0def", 45_112)));
     }
 }

@@ -110,9 +110,10 @@ pub fn evaluate(
         .targets
         .iter()
         .map(|t| {
-            let task = snap.tasks.iter().find(|x| {
-                x.private_ip.as_deref() == Some(t.id.as_str()) && x.last_status != "STOPPED"
-            });
+            let task = snap
+                .tasks
+                .iter()
+                .find(|x| x.is_target(t) && x.last_status != "STOPPED");
             WatchTarget {
                 id: t.id.clone(),
                 port: t.port,

@@ -1,5 +1,5 @@
-//! Following a log: polling FilterLogEvents from the last line seen, deduplicated by event id,
-//! with pause, resume and stop.
+//! Following a log: polling FilterLogEvents over a trailing window before the last line seen
+//! (lines arrive late and out of order), deduplicated by event id, with pause, resume and stop.
 
 use crate::aws::session::Session;
 use crate::error::{CoreError, ErrorPayload};
@@ -47,19 +47,43 @@ impl std::fmt::Debug for LogFollows {
     }
 }
 
-/// What a poll remembers: the newest timestamp seen and the ids seen at or after it.
+/// How far back each poll reads again. CloudWatch finds a line once it is ingested, not at its
+/// timestamp: the awslogs driver sends each stream in batches every few seconds and streams arrive
+/// out of order, so a line of task B stamped before task A's newest line may appear a poll later.
+pub(crate) const LATE_WINDOW_MS: i64 = 120_000;
+
+/// What a poll remembers: where the follow began, the newest timestamp seen, and the ids seen in
+/// the trailing window (so a line read again is never sent twice).
 #[derive(Debug, Default)]
 pub(crate) struct Cursor {
-    pub(crate) since: i64,
+    /// Lines before this are never shown (the follow's start).
+    pub(crate) floor: i64,
+    /// The newest timestamp seen.
+    pub(crate) newest: i64,
     pub(crate) seen: HashMap<String, i64>,
 }
 
 impl Cursor {
-    /// Keeps the lines not sent before and moves the cursor past them.
+    /// A cursor for a follow starting at `start` (epoch ms).
+    pub(crate) fn at(start: i64) -> Cursor {
+        Cursor {
+            floor: start,
+            newest: start,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// Where the next poll starts: the trailing window before the newest line, not before the
+    /// follow's start.
+    pub(crate) fn query_start(&self) -> i64 {
+        (self.newest - LATE_WINDOW_MS).max(self.floor)
+    }
+
+    /// Keeps the lines not sent before, oldest first, and remembers them.
     pub(crate) fn take_new(&mut self, lines: Vec<LogLine>) -> Vec<LogLine> {
-        let fresh: Vec<LogLine> = lines
+        let mut fresh: Vec<LogLine> = lines
             .into_iter()
-            .filter(|l| l.timestamp >= self.since)
+            .filter(|l| l.timestamp >= self.floor)
             .filter(|l| {
                 let key = l
                     .event_id
@@ -68,12 +92,13 @@ impl Cursor {
                 self.seen.insert(key, l.timestamp).is_none()
             })
             .collect();
-        if let Some(newest) = fresh.iter().map(|l| l.timestamp).max() {
-            if newest > self.since {
-                self.since = newest;
-                // Ids older than the cursor can never come back (startTime excludes them).
-                let since = self.since;
-                self.seen.retain(|_, ts| *ts >= since);
+        fresh.sort_by_key(|l| l.timestamp);
+        if let Some(newest) = fresh.last().map(|l| l.timestamp) {
+            if newest > self.newest {
+                self.newest = newest;
+                // Ids before the trailing window are never read again.
+                let keep_from = self.query_start();
+                self.seen.retain(|_, ts| *ts >= keep_from);
             }
         }
         fresh
@@ -114,10 +139,7 @@ impl LogFollows {
         let follow_id = id.clone();
         let running = self.running.clone();
         tokio::spawn(async move {
-            let mut cursor = Cursor {
-                since: query.start.unwrap_or_else(|| now_ms() - 60_000),
-                seen: HashMap::new(),
-            };
+            let mut cursor = Cursor::at(query.start.unwrap_or_else(|| now_ms() - 60_000));
             let mut first = true;
             'follow: loop {
                 if !first {
@@ -134,7 +156,7 @@ impl LogFollows {
                     }
                 }
                 let mut page = LogQuery {
-                    start: Some(cursor.since),
+                    start: Some(cursor.query_start()),
                     end: None,
                     next_token: None,
                     ..query.clone()

@@ -316,8 +316,7 @@ pub fn lines_text(lines: &[LogLine]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::log_follow::Cursor;
-    use std::collections::HashMap;
+    use crate::read::log_follow::{Cursor, LATE_WINDOW_MS};
 
     fn line(ts: i64, id: &str) -> LogLine {
         LogLine {
@@ -340,18 +339,32 @@ mod tests {
 
     #[test]
     fn cursor_never_repeats_a_line() {
-        let mut c = Cursor {
-            since: 1_000,
-            seen: HashMap::new(),
-        };
+        let mut c = Cursor::at(1_000);
         let first = c.take_new(vec![line(999, "old"), line(1_000, "a"), line(2_000, "b")]);
         assert_eq!(first.len(), 2);
-        assert_eq!(c.since, 2_000);
-        // The next poll starts at 2000 and sees b again plus a new line of the same millisecond.
+        assert_eq!(c.newest, 2_000);
+        // The next poll reads the trailing window again: b comes back, plus a new line of the
+        // same millisecond.
         let second = c.take_new(vec![line(2_000, "b"), line(2_000, "c"), line(3_000, "d")]);
         let names: Vec<&str> = second.iter().map(|l| l.message.as_str()).collect();
         assert_eq!(names, ["c", "d"]);
-        assert!(c.seen.len() <= 2, "old ids are dropped: {:?}", c.seen);
+    }
+
+    /// On AWS a line of task B stamped before task A's newest line can be ingested a poll later:
+    /// the old cursor (start at the newest timestamp) never showed it, error lines included.
+    #[test]
+    fn a_late_line_of_another_stream_is_still_shown_once() {
+        let mut c = Cursor::at(0);
+        let a = c.take_new(vec![line(50_000, "A newest")]);
+        assert_eq!(a.len(), 1);
+        assert!(c.query_start() <= 40_000, "re-reads before the newest line");
+        let late = c.take_new(vec![line(40_000, "B ERROR late"), line(50_000, "A newest")]);
+        let names: Vec<&str> = late.iter().map(|l| l.message.as_str()).collect();
+        assert_eq!(names, ["B ERROR late"]);
+        // Ids leave the memory only once they are before the trailing window.
+        c.take_new(vec![line(50_000 + LATE_WINDOW_MS + 1_000, "much later")]);
+        assert!(c.seen.len() <= 2, "{:?}", c.seen);
+        assert_eq!(c.query_start(), 51_000);
     }
 
     #[test]

@@ -23,6 +23,14 @@ fn snap_task(t: &aws_sdk_ecs::types::Task) -> SnapTask {
         health: t.health_status().map(|h| h.as_str().to_string()),
         started_by: t.started_by().map(str::to_string),
         private_ip: private_ip(t),
+        container_instance: t.container_instance_arn().map(str::to_string),
+        instance_id: None,
+        host_ports: t
+            .containers()
+            .iter()
+            .flat_map(|c| c.network_bindings())
+            .filter_map(|b| b.host_port())
+            .collect(),
         task_definition: task_definition_label(t.task_definition_arn().unwrap_or_default()).0,
         stopped_reason: t.stopped_reason().map(str::to_string),
         exit_code: first.and_then(|c| c.exit_code()),
@@ -40,6 +48,45 @@ async fn tasks(
 ) -> Result<Vec<SnapTask>, CoreError> {
     let arns = list_task_arns(session, cluster, Some(service), status).await?;
     describe_tasks(session, cluster, arns, snap_task).await
+}
+
+/// Fills the EC2 instance id of tasks on container instances (bridge- and host-mode tasks are
+/// load balancer targets by instance and port): one DescribeContainerInstances per 100.
+async fn instance_ids(
+    session: &Session,
+    cluster: &str,
+    tasks: &mut [SnapTask],
+) -> Result<(), CoreError> {
+    let mut arns: Vec<String> = tasks
+        .iter()
+        .filter_map(|t| t.container_instance.clone())
+        .collect();
+    arns.sort();
+    arns.dedup();
+    let mut ids = std::collections::HashMap::new();
+    for chunk in arns.chunks(100) {
+        let out = session
+            .ecs
+            .describe_container_instances()
+            .cluster(cluster)
+            .set_container_instances(Some(chunk.to_vec()))
+            .send()
+            .await
+            .map_err(session.error("ecs:DescribeContainerInstances"))?;
+        for ci in out.container_instances() {
+            if let (Some(arn), Some(id)) = (ci.container_instance_arn(), ci.ec2_instance_id()) {
+                ids.insert(arn.to_string(), id.to_string());
+            }
+        }
+    }
+    for t in tasks.iter_mut() {
+        t.instance_id = t
+            .container_instance
+            .as_ref()
+            .and_then(|a| ids.get(a))
+            .cloned();
+    }
+    Ok(())
 }
 
 /// Reads `service` of `cluster`; stopped tasks only when `with_stopped` (the watch needs them to
@@ -96,6 +143,9 @@ pub async fn read(
             )
             .await?,
         );
+    }
+    if !target_groups.is_empty() {
+        instance_ids(session, cluster, &mut all).await?;
     }
     let mut targets = Vec::new();
     for tg in &target_groups {

@@ -668,6 +668,63 @@ async fn scale_to_zero_and_back() {
     r.sim.shutdown().await;
 }
 
+/// EC2 tasks in bridge mode have no IP of their own: their targets are the instance and a dynamic
+/// host port. Matched by IP only, the watch never saw a healthy new task and timed out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scaling_a_bridge_mode_ec2_service_sees_its_instance_targets() {
+    let r = rig().await;
+    let (cluster, service) = ("tak-ec2-dev", "cot-router-dev-Service");
+    // Let the two tasks start and their targets pass health checks.
+    for _ in 0..24 {
+        advance(&r.sim, 5.0).await;
+    }
+    let session = r.registry.get(&r.com.id).await.unwrap();
+    let snap = snapshot::read(&session, cluster, service, false)
+        .await
+        .unwrap();
+    assert_eq!(snap.targets.len(), 2, "{:?}", snap.targets);
+    for t in &snap.targets {
+        assert!(t.id.starts_with("i-"), "an instance target: {t:?}");
+        assert!(t.port.is_some_and(|p| p >= 32_768), "a dynamic port: {t:?}");
+    }
+    assert_eq!(
+        snap.running_tasks().filter(|t| snap.is_healthy(t)).count(),
+        2,
+        "both tasks healthy through their instance targets"
+    );
+
+    let plan = r
+        .center
+        .plan(
+            &r.registry,
+            &r.com.id,
+            cluster,
+            service,
+            ActionRequest::SetDesiredCount { desired: 3 },
+        )
+        .await
+        .unwrap();
+    let updates = Updates::default();
+    r.center
+        .execute(&r.registry, &plan.plan_id, None, updates.sink())
+        .await
+        .unwrap();
+    let verdict = r.drive(&updates, 60, || async {}).await;
+    assert_eq!(verdict.outcome, VerdictOutcome::Completed, "{verdict:?}");
+    assert!(
+        verdict.headline.contains("runs 3 tasks"),
+        "{}",
+        verdict.headline
+    );
+    let last = updates.all().last().cloned().unwrap();
+    assert!(
+        last.targets.iter().all(|t| t.task_id.is_some()),
+        "every target matched to its task: {:?}",
+        last.targets
+    );
+    r.sim.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn double_submission_fires_one_update_service() {
     let r = rig().await;

@@ -134,7 +134,7 @@ fn task_shape(region: &Region, t: &Task) -> Shape {
                                     Shape::map([
                                         ("bindIP", Shape::from("0.0.0.0")),
                                         ("containerPort", Shape::Int(p)),
-                                        ("hostPort", Shape::Int(p)),
+                                        ("hostPort", Shape::Int(t.host_port.unwrap_or(p))),
                                         ("protocol", Shape::from("tcp")),
                                     ])
                                 })

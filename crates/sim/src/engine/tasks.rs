@@ -8,6 +8,7 @@ use super::{
     PROVISION_SECS, PULL_SECS, STOP_SECS,
 };
 use crate::ids::{ecs_arn, stable_hex};
+use crate::metrics::{hash_str, mix};
 use crate::world::{Behaviour, Service, Target, Task, TaskContainer};
 
 /// Apply whatever of task `i` is due at `t`: its next phase, passing health checks, exiting.
@@ -140,15 +141,29 @@ fn on_running(svc: &mut Service, env: &mut Env<'_>, i: usize, t: f64) {
     let task = svc.tasks[i].clone();
     open_stream(svc, env, &task, t);
     let mut messages = Vec::new();
+    // Instance targets are the EC2 instance and the task's port on it (bridge and host mode).
+    let instance = task.container_instance_arn.as_ref().and_then(|arn| {
+        env.container_instances
+            .iter()
+            .find(|ci| &ci.arn == arn)
+            .map(|ci| ci.ec2_instance_id.clone())
+    });
     for lb in &svc.load_balancers {
         if let Some(tg) = env
             .target_groups
             .iter_mut()
             .find(|g| g.arn == lb.target_group_arn)
         {
+            let (id, port) = match (&instance, tg.target_type.as_str()) {
+                (Some(instance), "instance") => (
+                    instance.clone(),
+                    task.host_port.unwrap_or(lb.container_port),
+                ),
+                _ => (task.private_ip.clone(), lb.container_port),
+            };
             tg.targets.push(Target {
-                ip: task.private_ip.clone(),
-                port: lb.container_port,
+                ip: id,
+                port,
                 state: "initial".into(),
                 reason: Some("Elb.RegistrationInProgress".into()),
                 description: Some("Target registration is in progress".into()),
@@ -302,6 +317,14 @@ pub(super) fn launch_task(svc: &mut Service, env: &mut Env<'_>, t: f64) -> Optio
     } else {
         None
     };
+    // Bridge mode maps the container port to a dynamic port of the instance; host mode uses the
+    // container port itself; awsvpc tasks get their own IP instead.
+    let container_port = td.containers.iter().find_map(|c| c.ports.first().copied());
+    let host_port = match (svc.launch_type.as_str(), td.network_mode.as_str()) {
+        ("EC2", "bridge") => Some(32_768 + (mix(hash_str(&id), 0x9047) % 28_232) as i64),
+        ("EC2", "host") => container_port,
+        _ => None,
+    };
     let zones = ["a", "b", "c"];
     let task = Task {
         id: id.clone(),
@@ -329,6 +352,7 @@ pub(super) fn launch_task(svc: &mut Service, env: &mut Env<'_>, t: f64) -> Optio
         containers,
         next_transition: Some(t + PROVISION_SECS),
         container_instance_arn,
+        host_port,
         cluster_arn: svc.cluster_arn.clone(),
         group: format!("service:{}", svc.name),
         cpu,

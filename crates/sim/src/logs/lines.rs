@@ -1,6 +1,7 @@
 //! The lines of one log stream, generated on demand: a key per line and iterators that walk
 //! them from any key, forwards or backwards, merging explicit and generated lines.
 
+use super::ingestion::Batches;
 use crate::metrics::{hash_str, mix, unit};
 use crate::world::{Behaviour, LogStream};
 
@@ -99,11 +100,12 @@ pub(super) struct Lines<'a> {
     pub(super) stream: &'a LogStream,
     pub(super) seed: u64,
     pub(super) start_ms: i64,
-    /// Generated lines stop here (exclusive): the stop time or now.
+    /// Generated lines stop here (exclusive): the stop time, or what has been ingested by now.
     pub(super) end_ms: i64,
-    /// Explicit lines after now are not visible yet.
-    now_ms: i64,
+    /// Explicit lines at or after this are not searchable yet.
+    visible_ms: i64,
     generates: bool,
+    batches: Batches,
 }
 
 pub(super) fn ms(t: f64) -> i64 {
@@ -112,14 +114,18 @@ pub(super) fn ms(t: f64) -> i64 {
 
 impl<'a> Lines<'a> {
     pub(super) fn new(stream: &'a LogStream, now: f64) -> Lines<'a> {
+        let seed = hash_str(&stream.name);
+        let batches = Batches::new(seed, stream.stopped_at.map(ms));
+        let visible_ms = batches.visible_before(ms(now));
         let end = stream.stopped_at.map_or(now, |s| s.min(now));
         Lines {
             stream,
-            seed: hash_str(&stream.name),
+            seed,
             start_ms: ms(stream.started_at),
-            end_ms: ms(end),
-            now_ms: ms(now),
+            end_ms: ms(end).min(visible_ms),
+            visible_ms,
             generates: !matches!(stream.behaviour, Behaviour::CrashLoop { .. }),
+            batches,
         }
     }
 
@@ -143,7 +149,7 @@ impl<'a> Lines<'a> {
     fn explicit_key(&self, i: usize) -> Option<Key> {
         let (t, _) = self.stream.events.get(i)?;
         let ts = ms(*t);
-        (ts <= self.now_ms).then_some(Key {
+        (ts < self.visible_ms).then_some(Key {
             ts,
             source: 0,
             n: i as u64,
@@ -232,7 +238,6 @@ impl<'a> Lines<'a> {
     }
 
     pub(super) fn event(&self, key: Key) -> Event {
-        let h = mix(self.seed ^ 0x5eed, key.n ^ (u64::from(key.source) << 63));
         let message = if key.source == 0 {
             self.stream
                 .events
@@ -245,7 +250,7 @@ impl<'a> Lines<'a> {
         Event {
             key,
             message,
-            ingestion: key.ts + 120 + (h % 900) as i64,
+            ingestion: self.batches.ingested_at(key.ts),
         }
     }
 

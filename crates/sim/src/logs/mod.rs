@@ -6,11 +6,13 @@
 //! engine recorded (start-up banners, crash messages). Every line has a key (timestamp, source,
 //! number), so reading can start anywhere without building the lines before it.
 //!
-//! `lines` generates a stream's lines, `pattern` parses filter patterns, `groups` answers the
+//! `lines` generates a stream's lines, `ingestion` says when each becomes searchable (seconds
+//! after its timestamp, in per-stream batches, as the awslogs driver sends them), `pattern` parses filter patterns, `groups` answers the
 //! Describe calls, and `events` GetLogEvents and FilterLogEvents.
 
 mod events;
 mod groups;
+mod ingestion;
 mod lines;
 mod pattern;
 

@@ -154,13 +154,10 @@ pub(super) fn service_minute(s: &Service, kind: Kind, t: f64, now: f64) -> Optio
                     count: 1.0,
                 }),
                 Kind::Target5xx => {
+                    // The load balancer publishes a count only for a minute in which it counted
+                    // something: a minute without 5xx has no datapoint at all, not a 0.
                     if healthy == 0 && !matches!(s.behaviour, Behaviour::FailingHealthCheck) {
-                        return Some(Sample {
-                            value: 0.0,
-                            min: 0.0,
-                            max: 0.0,
-                            count: 1.0,
-                        });
+                        return None;
                     }
                     let rate = match &s.behaviour {
                         Behaviour::FailingHealthCheck => 0.2,
@@ -171,6 +168,9 @@ pub(super) fn service_minute(s: &Service, kind: Kind, t: f64, now: f64) -> Optio
                         * 2.0
                         + inc.map_or(0.0, |v| 0.05 + 0.1 * v);
                     let errors = (requests * rate).floor();
+                    if errors <= 0.0 {
+                        return None;
+                    }
                     Some(Sample {
                         value: errors,
                         min: errors,

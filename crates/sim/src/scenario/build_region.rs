@@ -137,7 +137,7 @@ pub(super) fn build_region(
             deregistration_delay: tg.deregistration_delay,
             targets: Vec::new(),
             vpc_id: vpc_id.clone(),
-            target_type: "ip".into(),
+            target_type: tg.target_type.clone(),
         });
     }
     for c in &r.clusters {

@@ -58,6 +58,9 @@ fn default_hc_path() -> String {
 fn default_dereg() -> f64 {
     300.0
 }
+fn default_target_type() -> String {
+    "ip".into()
+}
 fn default_statistic() -> String {
     "Average".into()
 }
@@ -316,6 +319,9 @@ pub struct TargetGroupSpec {
     /// Deregistration delay seconds.
     #[serde(default = "default_dereg")]
     pub deregistration_delay: f64,
+    /// `ip` (awsvpc tasks) or `instance` (EC2 tasks in bridge or host mode).
+    #[serde(default = "default_target_type")]
+    pub target_type: String,
 }
 
 /// A CloudWatch alarm. Dimension values `@lb:NAME` and `@tg:NAME` expand to the ALB and target

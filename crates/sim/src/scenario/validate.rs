@@ -52,6 +52,12 @@ impl Scenario {
                     }
                 }
                 for (ti, t) in r.target_groups.iter().enumerate() {
+                    if t.target_type != "ip" && t.target_type != "instance" {
+                        return Err(format!(
+                            "{at}.target_groups[{ti}] ({}).target_type: '{}' is not ip or instance",
+                            t.name, t.target_type
+                        ));
+                    }
                     if let Some(lb) = &t.load_balancer {
                         if !r.load_balancers.iter().any(|l| &l.name == lb) {
                             return Err(format!(

@@ -280,6 +280,9 @@ pub struct Task {
     pub next_transition: Option<f64>,
     /// Container instance ARN (EC2 launch type).
     pub container_instance_arn: Option<String>,
+    /// The port on its instance of a bridge-mode (dynamic, 32768–60999) or host-mode task;
+    /// `None` for awsvpc tasks, which have their own IP.
+    pub host_port: Option<i64>,
     /// Cluster ARN.
     pub cluster_arn: String,
     /// `service:NAME`.

@@ -49,7 +49,7 @@ pub struct TargetGroup {
 /// A registered target.
 #[derive(Debug, Clone)]
 pub struct Target {
-    /// IP.
+    /// Target id: the task's IP (`ip` target groups) or its EC2 instance id (`instance`).
     pub ip: String,
     /// Port.
     pub port: i64,

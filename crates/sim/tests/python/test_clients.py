@@ -153,6 +153,53 @@ def test_elbv2_target_health():
     assert states == ["healthy"]
 
 
+def test_ec2_bridge_mode_targets_are_instances_on_dynamic_ports():
+    elb = client("elbv2", COM)
+    ecs = client("ecs", COM)
+    group = elb.describe_target_groups(Names=["cot-router-dev-tg"])["TargetGroups"][0]
+    assert group["TargetType"] == "instance"
+    targets = [d["Target"] for d in elb.describe_target_health(TargetGroupArn=group["TargetGroupArn"])["TargetHealthDescriptions"]]
+    arns = ecs.list_tasks(cluster="tak-ec2-dev", serviceName="cot-router-dev-Service")["taskArns"]
+    tasks = ecs.describe_tasks(cluster="tak-ec2-dev", tasks=arns)["tasks"]
+    assert len(targets) == len(tasks) == 2
+    instances = ecs.describe_container_instances(
+        cluster="tak-ec2-dev", containerInstances=[t["containerInstanceArn"] for t in tasks]
+    )["containerInstances"]
+    instance_of = {ci["containerInstanceArn"]: ci["ec2InstanceId"] for ci in instances}
+    expected = sorted(
+        (instance_of[t["containerInstanceArn"]], b["hostPort"]) for t in tasks for b in t["containers"][0]["networkBindings"]
+    )
+    assert sorted((t["Id"], t["Port"]) for t in targets) == expected
+    assert all(t["Id"].startswith("i-") and t["Port"] >= 32768 for t in targets)
+    # Bridge-mode tasks have no network interface of their own.
+    assert all(not t.get("attachments") for t in tasks)
+
+
+def test_alb_error_counts_are_sparse_and_log_lines_arrive_late():
+    cw = client("cloudwatch", COM)
+    lb = "app/staging-alb/"
+    dims = next(
+        m["Dimensions"]
+        for m in cw.list_metrics(Namespace="AWS/ApplicationELB", MetricName="RequestCount")["Metrics"]
+        if any(d["Value"].startswith(lb) for d in m["Dimensions"]) and len(m["Dimensions"]) == 2
+    )
+    end = now()
+
+    def query(i, name):
+        return {"Id": i, "MetricStat": {"Metric": {"Namespace": "AWS/ApplicationELB", "MetricName": name, "Dimensions": dims}, "Period": 60, "Stat": "Sum"}}
+
+    out = cw.get_metric_data(
+        MetricDataQueries=[query("req", "RequestCount"), query("err", "HTTPCode_Target_5XX_Count")],
+        StartTime=end - datetime.timedelta(hours=3),
+        EndTime=end,
+    )
+    results = {r["Id"]: r["Values"] for r in out["MetricDataResults"]}
+    assert len(results["err"]) < len(results["req"])
+    assert all(v > 0 for v in results["err"])
+    events = client("logs", COM).filter_log_events(logGroupName="/ecs/api-staging", limit=50)["events"]
+    assert events and all(e["ingestionTime"] > e["timestamp"] for e in events)
+
+
 def test_sts_get_caller_identity():
     who = client("sts", GOV).get_caller_identity()
     assert who["Account"] == "210987654321"

@@ -74,9 +74,27 @@ pub fn service_charts(m: &FetchedMetrics, thresholds: &Thresholds) -> Vec<ChartS
     let mut hosts = Vec::new();
     for i in groups {
         requests.push(line(&named("requests", i), &format!("req_{i}")));
-        requests.push(line(&named("5xx answers", i), &format!("e5xx_{i}")));
         let errors: std::collections::HashMap<i64, f64> =
             m.points(&format!("e5xx_{i}")).iter().copied().collect();
+        // AWS publishes a 5xx count only for periods with errors: a period with requests and no
+        // count had none, so it is drawn as 0 rather than as a line between two bursts.
+        let mut counted: Vec<(i64, f64)> = m
+            .points(&format!("req_{i}"))
+            .iter()
+            .map(|(t, _)| (*t, errors.get(t).copied().unwrap_or(0.0)))
+            .collect();
+        let with_requests: std::collections::HashSet<i64> =
+            counted.iter().map(|(t, _)| *t).collect();
+        counted.extend(
+            m.points(&format!("e5xx_{i}"))
+                .iter()
+                .filter(|(t, _)| !with_requests.contains(t)),
+        );
+        counted.sort_by_key(|(t, _)| *t);
+        requests.push(SeriesSpec {
+            name: named("5xx answers", i),
+            points: counted,
+        });
         rate.push(SeriesSpec {
             name: named("5xx % of requests", i),
             points: m
