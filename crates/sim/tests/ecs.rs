@@ -68,7 +68,7 @@ async fn clusters_are_listed_and_described_per_region() {
     let west = client(&h, GOV_KEY, "us-gov-west-1");
     let empty = west.list_clusters().send().await.expect("list west");
     assert!(empty.cluster_arns().is_empty());
-    // Commercial: staging and the EC2 dev cluster.
+    // Commercial: staging, the EC2 dev cluster and the service kinds.
     let com = client(&h, COM_KEY, "us-east-1");
     let names: Vec<String> = com
         .list_clusters()
@@ -79,7 +79,7 @@ async fn clusters_are_listed_and_described_per_region() {
         .iter()
         .map(|a| a.rsplit('/').next().unwrap_or_default().to_string())
         .collect();
-    assert_eq!(names, ["coe-ecs-staging", "tak-ec2-dev"]);
+    assert_eq!(names, ["coe-ecs-staging", "tak-ec2-dev", "service-kinds"]);
     h.shutdown().await;
 }
 
@@ -186,6 +186,62 @@ async fn services_are_described_with_deployments_events_and_failures() {
         .await
         .expect("fargate services");
     assert!(fargate.service_arns().is_empty());
+    h.shutdown().await;
+}
+
+/// A service on a capacity provider strategy has no launch type, as on AWS, and AWS reclaims
+/// Fargate Spot tasks: stop code SpotInterruption, SIGTERM's exit code 143.
+#[tokio::test]
+async fn fargate_spot_services_have_a_strategy_and_their_tasks_are_reclaimed() {
+    let h = sim("demo").await;
+    let com = client(&h, COM_KEY, "us-east-1");
+    let out = com
+        .describe_services()
+        .cluster("service-kinds")
+        .services("spot-batch-Service")
+        .send()
+        .await
+        .expect("describe");
+    let svc = &out.services()[0];
+    assert!(svc.launch_type().is_none());
+    assert_eq!(
+        svc.capacity_provider_strategy()[0].capacity_provider(),
+        "FARGATE_SPOT"
+    );
+    assert!(svc.deployments()[0].launch_type().is_none());
+    let fargate = com
+        .list_services()
+        .cluster("service-kinds")
+        .launch_type(LaunchType::Fargate)
+        .send()
+        .await
+        .expect("filtered");
+    assert!(fargate.service_arns().is_empty(), "no launch type to match");
+    let stopped = com
+        .list_tasks()
+        .cluster("service-kinds")
+        .service_name("spot-batch-Service")
+        .desired_status(DesiredStatus::Stopped)
+        .send()
+        .await
+        .expect("stopped");
+    assert!(
+        !stopped.task_arns().is_empty(),
+        "reclaimed in the last hour"
+    );
+    let tasks = com
+        .describe_tasks()
+        .cluster("service-kinds")
+        .set_tasks(Some(stopped.task_arns().to_vec()))
+        .send()
+        .await
+        .expect("describe tasks");
+    for t in tasks.tasks() {
+        assert_eq!(t.stop_code().map(|c| c.as_str()), Some("SpotInterruption"));
+        assert_eq!(t.stopped_reason(), Some("Your Spot Task was interrupted."));
+        assert_eq!(t.capacity_provider_name(), Some("FARGATE_SPOT"));
+        assert_eq!(t.containers()[0].exit_code(), Some(143));
+    }
     h.shutdown().await;
 }
 

@@ -47,4 +47,9 @@ comparison: string | null,
 /**
  * The rule in words, e.g. "CPUUtilization Average > 80 for 2 × 5 min".
  */
-rule: string, };
+rule: string, 
+/**
+ * Made by a target-tracking scaling policy: in ALARM it tells the scaler to add or remove
+ * tasks (the low one sits in ALARM whenever load is low), so it is not a sign of trouble.
+ */
+scaling: boolean, };

@@ -3,4 +3,4 @@
 /**
  * The known causes of a stopped task.
  */
-export type StopCause = "outOfMemory" | "wrongArchitecture" | "imagePull" | "resourceInitialization" | "failedHealthChecks" | "containerHealthCheck" | "essentialContainerExited" | "intended" | "other";
+export type StopCause = "outOfMemory" | "wrongArchitecture" | "imagePull" | "resourceInitialization" | "failedHealthChecks" | "containerHealthCheck" | "essentialContainerExited" | "intended" | "spotInterruption" | "other";

@@ -27,14 +27,25 @@ export function AlarmsTab({ session, cluster, service }: { session: SessionInfo;
       </thead>
       <tbody>
         {alarms.data.map((a) => (
-          <tr key={a.name} data-testid="alarm-row" data-state={a.state} className={a.state === "ALARM" ? "bad-row" : undefined}>
+          <tr
+            key={a.name}
+            data-testid="alarm-row"
+            data-state={a.state}
+            data-scaling={a.scaling}
+            className={a.state === "ALARM" && !a.scaling ? "bad-row" : undefined}
+          >
             <td>
               {a.name}
-              {a.description !== null && <div className="cell-note">{a.description}</div>}
+              {a.scaling ? (
+                <div className="cell-note" data-testid="alarm-scaling-note">
+                  Auto scaling alarm: in ALARM it tells the scaler to {a.name.includes("-AlarmLow-") ? "remove" : "add"} tasks. Not a
+                  problem, and not counted in the service&apos;s health.
+                </div>
+              ) : (
+                a.description !== null && <div className="cell-note">{a.description}</div>
+              )}
             </td>
-            <td>
-              <StatusPill value={a.state} />
-            </td>
+            <td>{a.scaling ? <span className="pill pill-muted">Scaling · {a.state}</span> : <StatusPill value={a.state} />}</td>
             <td>
               {a.rule}
               {a.stateReason !== null && <div className="cell-note">{a.stateReason}</div>}

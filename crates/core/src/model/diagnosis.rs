@@ -25,6 +25,8 @@ pub enum StopCause {
     EssentialContainerExited,
     /// Someone or something stopped it on purpose (deployment, scale-in, StopTask).
     Intended,
+    /// AWS took back the Fargate Spot capacity it ran on; ECS starts a replacement.
+    SpotInterruption,
     /// Not one of the known causes.
     Other,
 }
@@ -32,7 +34,7 @@ pub enum StopCause {
 impl StopCause {
     /// Whether this stop means something is wrong with the service.
     pub fn is_failure(self) -> bool {
-        !matches!(self, StopCause::Intended)
+        !matches!(self, StopCause::Intended | StopCause::SpotInterruption)
     }
 }
 
@@ -102,6 +104,14 @@ pub fn diagnose(
             .iter()
             .any(|t| t.to_ascii_lowercase().contains(&needle))
     };
+    // First: a reclaimed Spot task exits with SIGTERM's 143, which would read as a crash.
+    if stop_code == Some("SpotInterruption") {
+        return diag(
+            StopCause::SpotInterruption,
+            "Reclaimed by AWS (Fargate Spot)",
+            "AWS took back the spare capacity this task ran on, with two minutes' notice, and ECS started a replacement. This is how Fargate Spot works, not a fault of the service. If it happens too often, run part of the service on regular Fargate capacity.",
+        );
+    }
     let failed_exit = containers
         .iter()
         .find(|c| c.exit_code.is_some_and(|code| code != 0));
@@ -221,6 +231,20 @@ mod tests {
             reason: reason.map(str::to_string),
             health_status: None,
         }
+    }
+
+    /// A reclaimed Spot task exits 143 after SIGTERM: before, it read as a crash and counted
+    /// against the service.
+    #[test]
+    fn a_spot_reclaim_is_not_a_failure() {
+        let d = diagnose3(
+            Some("SpotInterruption"),
+            Some("Your Spot Task was interrupted."),
+            &[container("batch", Some(143), None)],
+        );
+        assert_eq!(d.cause, StopCause::SpotInterruption);
+        assert!(!d.cause.is_failure());
+        assert!(d.title.contains("Spot"), "{}", d.title);
     }
 
     #[test]

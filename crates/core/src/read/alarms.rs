@@ -8,7 +8,7 @@ use aws_sdk_cloudwatch::types::MetricAlarm;
 
 use crate::aws::session::Session;
 use crate::error::CoreError;
-use crate::model::alarm::AlarmInfo;
+use crate::model::alarm::{is_scaling_alarm, AlarmInfo};
 use crate::read::targets::service_context;
 use crate::read::targets::ServiceContext;
 use crate::util::freshness::DESCRIBE_TTL;
@@ -67,6 +67,7 @@ fn alarm(a: &MetricAlarm) -> AlarmInfo {
         period_min.max(1)
     );
     AlarmInfo {
+        scaling: is_scaling_alarm(a.alarm_name().unwrap_or_default(), a.alarm_description()),
         name: a.alarm_name().unwrap_or_default().to_string(),
         description: a.alarm_description().map(str::to_string),
         state: a

@@ -164,6 +164,45 @@ async fn full_roll_up_weighs_targets_alarms_and_thresholds() {
     sim.shutdown().await;
 }
 
+/// Target tracking keeps its low alarm in ALARM whenever load is low; counted as trouble, every
+/// autoscaled service at its minimum would be red (api-staging-Service was, before).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn target_tracking_alarms_are_scaling_not_trouble() {
+    let sim = crate::demo::sim("demo").await;
+    let (_, com) = sessions(&sim).await;
+    let found = alarms::service_alarms(&com, STAGING, "api-staging-Service")
+        .await
+        .expect("alarms");
+    let low = found
+        .iter()
+        .find(|a| a.name.contains("-AlarmLow-"))
+        .expect("the low target-tracking alarm");
+    assert_eq!(low.state, "ALARM", "{low:?}");
+    assert!(low.scaling);
+    let scaling = found.iter().filter(|a| a.scaling).count();
+    assert_eq!(scaling, 2, "{found:?}");
+    assert!(found
+        .iter()
+        .any(|a| a.name == "api-staging-Service-high-cpu" && !a.scaling));
+    let cache = MetricsCache::new();
+    let api = health::service_health(
+        &com,
+        &cache,
+        STAGING,
+        "api-staging-Service",
+        &Thresholds::default(),
+    )
+    .await
+    .expect("api health");
+    assert_eq!(api.level, HealthLevel::Green, "{api:?}");
+    assert!(
+        api.reasons.iter().all(|r| r.check != "alarms"),
+        "{:?}",
+        api.reasons
+    );
+    sim.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_get_metric_data_call_per_service_page_and_range() {
     let sim = crate::demo::sim("demo").await;
@@ -369,6 +408,36 @@ async fn stopped_tasks_are_diagnosed() {
         .last_lines
         .iter()
         .any(|l| l.contains("exec /sbin/api-server: exec format error")));
+    sim.shutdown().await;
+}
+
+/// AWS reclaims Fargate Spot tasks (stop code SpotInterruption, exit 143 after SIGTERM): shown as
+/// reclaimed, and not counted as the service failing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn spot_reclaims_are_shown_as_such_and_not_counted_as_failures() {
+    let sim = crate::demo::sim("demo").await;
+    let (_, com) = sessions(&sim).await;
+    let (cluster, service) = ("service-kinds", "spot-batch-Service");
+    let stopped = diagnosis::stopped_tasks(&com, cluster, service)
+        .await
+        .expect("stopped tasks");
+    let reclaimed = stopped
+        .iter()
+        .filter(|t| t.diagnosis.cause == StopCause::SpotInterruption)
+        .count();
+    assert!(reclaimed >= 1, "{stopped:?}");
+    assert!(stopped
+        .iter()
+        .all(|t| t.stop_code.as_deref() == Some("SpotInterruption")));
+    let detail = ecsdesk_core::read::services::get_service(&com, cluster, service)
+        .await
+        .expect("service");
+    assert_eq!(detail.summary.launch_type.as_deref(), Some("FARGATE_SPOT"));
+    let cache = MetricsCache::new();
+    let h = health::service_health(&com, &cache, cluster, service, &Thresholds::default())
+        .await
+        .expect("health");
+    assert_eq!(h.level, HealthLevel::Green, "{h:?}");
     sim.shutdown().await;
 }
 

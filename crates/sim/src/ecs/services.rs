@@ -26,7 +26,12 @@ pub(super) fn list_services(world: &mut World, ctx: &Ctx, call: &Call) -> Reply 
         find_cluster(r, ctx, call).map(|c| {
             c.services
                 .iter()
-                .filter(|s| launch_type.as_ref().is_none_or(|lt| &s.launch_type == lt))
+                // A service with a capacity provider strategy has no launch type to match.
+                .filter(|s| {
+                    launch_type
+                        .as_ref()
+                        .is_none_or(|lt| s.capacity_provider.is_none() && &s.launch_type == lt)
+                })
                 .map(|s| s.arn.clone())
                 .collect::<Vec<_>>()
         })
@@ -57,6 +62,26 @@ fn network_configuration(svc: &Service) -> Shape {
     )])
 }
 
+/// `launchType`, absent when the service uses a capacity provider strategy (as on AWS).
+fn launch_type(svc: &Service, launch_type: &str) -> Shape {
+    match svc.capacity_provider {
+        Some(_) => Shape::Null,
+        None => Shape::from(launch_type),
+    }
+}
+
+/// `capacityProviderStrategy`: its one provider, or absent.
+fn strategy(svc: &Service) -> Shape {
+    match &svc.capacity_provider {
+        Some(cp) => Shape::list([Shape::map([
+            ("capacityProvider", Shape::from(cp)),
+            ("weight", Shape::Int(1)),
+            ("base", Shape::Int(0)),
+        ])]),
+        None => Shape::Null,
+    }
+}
+
 fn deployment_shape(svc: &Service, d: &Deployment) -> Shape {
     let fargate = d.launch_type == "FARGATE";
     Shape::map([
@@ -69,7 +94,8 @@ fn deployment_shape(svc: &Service, d: &Deployment) -> Shape {
         ("failedTasks", Shape::Int(d.failed_tasks)),
         ("createdAt", Shape::Time(d.created_at)),
         ("updatedAt", Shape::Time(d.updated_at)),
-        ("launchType", Shape::from(&d.launch_type)),
+        ("launchType", launch_type(svc, &d.launch_type)),
+        ("capacityProviderStrategy", strategy(svc)),
         ("platformVersion", fargate_only(fargate, "1.4.0")),
         ("platformFamily", fargate_only(fargate, "Linux")),
         ("networkConfiguration", network_configuration(svc)),
@@ -105,7 +131,8 @@ fn service_shape(svc: &Service) -> Shape {
         ("desiredCount", Shape::Int(svc.desired_count)),
         ("runningCount", Shape::Int(running)),
         ("pendingCount", Shape::Int(pending)),
-        ("launchType", Shape::from(&svc.launch_type)),
+        ("launchType", launch_type(svc, &svc.launch_type)),
+        ("capacityProviderStrategy", strategy(svc)),
         ("platformVersion", fargate_only(fargate, "LATEST")),
         ("platformFamily", fargate_only(fargate, "Linux")),
         ("taskDefinition", Shape::from(&svc.task_definition)),

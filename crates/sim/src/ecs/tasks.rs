@@ -175,6 +175,10 @@ fn task_shape(region: &Region, t: &Task) -> Shape {
             Shape::from(t.container_instance_arn.clone()),
         ),
         (
+            "capacityProviderName",
+            Shape::from(t.capacity_provider.clone()),
+        ),
+        (
             "overrides",
             Shape::map([(
                 "containerOverrides",

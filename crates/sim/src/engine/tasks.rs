@@ -8,7 +8,13 @@ use super::{
     PROVISION_SECS, PULL_SECS, STOP_SECS,
 };
 use crate::ids::{ecs_arn, stable_hex};
-use crate::metrics::{hash_str, mix};
+use crate::metrics::{hash_str, mix, unit};
+
+/// The Fargate Spot capacity provider.
+const SPOT: &str = "FARGATE_SPOT";
+/// A Spot task is reclaimed this long after it starts: at least the first, plus up to the second
+/// (seconds).
+const SPOT_RECLAIM_SECS: (f64, f64) = (1_200.0, 1_200.0);
 use crate::world::{Behaviour, Service, Target, Task, TaskContainer};
 
 /// Apply whatever of task `i` is due at `t`: its next phase, passing health checks, exiting.
@@ -76,7 +82,28 @@ pub(super) fn step_task(svc: &mut Service, env: &mut Env<'_>, i: usize, t: f64) 
     }
     if svc.tasks[i].due_exit.is_some_and(|d| d <= t) {
         svc.tasks[i].due_exit = None;
-        if svc.tasks[i].desired_status == "RUNNING" {
+        let reclaimed = svc.tasks[i].capacity_provider.as_deref() == Some(SPOT)
+            && !matches!(
+                svc.tasks[i].behaviour,
+                Behaviour::CrashLoop { .. } | Behaviour::OutOfMemory { .. }
+            );
+        if svc.tasks[i].desired_status == "RUNNING" && reclaimed {
+            let id = svc.tasks[i].id.clone();
+            let lines = vec!["INFO SIGTERM received: shutting down".to_string()];
+            close_streams(env, &id, t, &lines);
+            stop_task(
+                svc,
+                env,
+                i,
+                t,
+                StopInfo {
+                    code: "SpotInterruption",
+                    reason: "Your Spot Task was interrupted.".into(),
+                    exit: Some((143, None)),
+                    failed_start: false,
+                },
+            );
+        } else if svc.tasks[i].desired_status == "RUNNING" {
             let behaviour = svc.tasks[i].behaviour.clone();
             let never_healthy = svc.tasks[i].health_status != "HEALTHY";
             let (exit, reason, lines) = match behaviour {
@@ -135,6 +162,11 @@ fn on_running(svc: &mut Service, env: &mut Env<'_>, i: usize, t: f64) {
         task.due_exit = match task.behaviour {
             Behaviour::CrashLoop { .. } => Some(t + CRASH_SECS),
             Behaviour::OutOfMemory { after } => Some(t + after.max(1.0)),
+            // AWS takes Fargate Spot capacity back now and then (two minutes' notice, SIGTERM).
+            _ if task.capacity_provider.as_deref() == Some(SPOT) => Some(
+                t + SPOT_RECLAIM_SECS.0
+                    + unit(mix(hash_str(&task.id), 0x5b07)) * SPOT_RECLAIM_SECS.1,
+            ),
             _ => None,
         };
     }
@@ -340,6 +372,7 @@ pub(super) fn launch_task(svc: &mut Service, env: &mut Env<'_>, t: f64) -> Optio
         desired_status: "RUNNING".into(),
         health_status: "UNKNOWN".into(),
         launch_type: svc.launch_type.clone(),
+        capacity_provider: svc.capacity_provider.clone(),
         private_ip: format!("10.0.{}.{}", (n / 250) % 250 + 1, n % 250 + 4),
         availability_zone: format!("{}{}", env.region, zones[(n % 3) as usize]),
         created_at: t,

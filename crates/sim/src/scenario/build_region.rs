@@ -324,6 +324,7 @@ fn build_service(
         status: "ACTIVE".into(),
         desired_count: s.desired_count,
         launch_type: s.launch_type.clone(),
+        capacity_provider: s.capacity_provider.clone(),
         task_definition: td_arn(first_rev),
         minimum_healthy_percent: s.minimum_healthy_percent,
         maximum_percent: s.maximum_percent,

@@ -93,6 +93,7 @@ impl Scenario {
                         name: format!("{family}-Service"),
                         desired_count: 1 + (si % 2) as i64,
                         launch_type: default_launch_type(),
+                        capacity_provider: None,
                         task_definition: format!("{family}:1"),
                         target_group: None,
                         container_port: None,

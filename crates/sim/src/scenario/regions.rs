@@ -253,6 +253,10 @@ pub struct ServiceSpec {
     /// `FARGATE` or `EC2`.
     #[serde(default = "default_launch_type")]
     pub launch_type: String,
+    /// A capacity provider strategy of one provider (`FARGATE` or `FARGATE_SPOT`) instead of
+    /// the launch type.
+    #[serde(default)]
+    pub capacity_provider: Option<String>,
     /// Current task definition, `family:revision`.
     pub task_definition: String,
     /// Target group name, when behind a load balancer.

@@ -106,6 +106,14 @@ impl Scenario {
                                 s.launch_type
                             ));
                         }
+                        if let Some(cp) = &s.capacity_provider {
+                            if !c.capacity_providers.contains(cp) || s.launch_type != "FARGATE" {
+                                return Err(format!(
+                                    "{at}.capacity_provider: '{cp}' is not a Fargate capacity provider of cluster {}",
+                                    c.name
+                                ));
+                            }
+                        }
                         if s.launch_type == "EC2" && c.container_instances == 0 {
                             return Err(format!(
                                 "{at}.launch_type: EC2 needs container_instances in cluster {}",

@@ -79,6 +79,9 @@ pub struct Service {
     pub desired_count: i64,
     /// `FARGATE` or `EC2`.
     pub launch_type: String,
+    /// The capacity provider of its strategy (`FARGATE_SPOT`), if it uses one instead of a
+    /// launch type: DescribeServices then shows the strategy and no `launchType`.
+    pub capacity_provider: Option<String>,
     /// Current task definition ARN.
     pub task_definition: String,
     /// deploymentConfiguration.minimumHealthyPercent.
@@ -256,6 +259,8 @@ pub struct Task {
     pub health_status: String,
     /// Launch type.
     pub launch_type: String,
+    /// Capacity provider it runs on (`FARGATE_SPOT` tasks can be reclaimed).
+    pub capacity_provider: Option<String>,
     /// Private IPv4.
     pub private_ip: String,
     /// Availability zone.

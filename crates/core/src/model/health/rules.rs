@@ -195,13 +195,14 @@ pub(super) fn targets(input: &HealthInput<'_>, f: &mut Findings) {
     }
 }
 
-/// Alarms in ALARM: someone decided these matter, so one is red.
+/// Alarms in ALARM: someone decided these matter, so one is red. Not the alarms of a
+/// target-tracking policy: those drive the scaler, and the low one is in ALARM at every quiet hour.
 pub(super) fn alarms(input: &HealthInput<'_>, f: &mut Findings) {
     for alarm in input
         .alarms
         .unwrap_or_default()
         .iter()
-        .filter(|a| a.state == "ALARM")
+        .filter(|a| a.state == "ALARM" && !a.scaling)
     {
         let about = alarm
             .description

@@ -1,0 +1,82 @@
+// Services as AWS really runs them, in the real window against the simulator's demo scenario: a
+// Fargate Spot service whose reclaimed tasks are not counted as failures, an EC2 bridge-mode
+// service whose load-balancer targets are instances on dynamic ports, and target-tracking alarms
+// shown as scaling rather than trouble. Each with its actions, screenshotted.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { By } from "selenium-webdriver";
+import { click, find, launchApp, quit, screenshot, signIn, startDriver, startSim, tid, WAIT_MS, waitText } from "../lib/harness.mjs";
+
+let sim;
+let driverServer;
+
+before(async () => {
+  sim = await startSim({ scenario: "demo", speed: 10 });
+  driverServer = await startDriver(sim);
+});
+
+after(async () => {
+  await driverServer?.stop();
+  await sim?.stop();
+}, { timeout: 60_000 });
+
+/** Opens `service` of `cluster` from the clusters view of the commercial session. */
+async function open(driver, cluster, service) {
+  await click(driver, "crumb-region").catch(() => {});
+  await click(driver, `cluster-link-${cluster}`);
+  await click(driver, `service-link-${service}`);
+  await waitText(driver, "service-name", service);
+  const banner = await find(driver, "health-banner");
+  await driver.wait(async () => (await banner.getAttribute("data-level")) !== "unknown", WAIT_MS, "no health roll-up");
+  return banner;
+}
+
+/** Shows a health tab at the top of the window. */
+async function showTab(driver, tab) {
+  await click(driver, `health-tab-${tab}`);
+  await driver.executeScript("arguments[0].scrollIntoView({block: 'start'});", await find(driver, "health-tabs"));
+}
+
+test("a Spot service, an EC2 bridge-mode service and scaling alarms, each as AWS runs it", async () => {
+  const driver = await launchApp(driverServer);
+  try {
+    await driver.manage().window().setRect({ width: 1360, height: 900 }).catch(() => {});
+    await signIn(driver, "demo-commercial", "us-east-1");
+
+    // Fargate Spot: reclaimed tasks are said to be reclaimed, and the service stays green.
+    let banner = await open(driver, "service-kinds", "spot-batch-Service");
+    assert.equal(await banner.getAttribute("data-level"), "green", await banner.getText());
+    await find(driver, "action-restart");
+    await screenshot(driver, "kinds-01-spot-service");
+    await showTab(driver, "stopped");
+    const item = await find(driver, "stopped-item");
+    assert.equal(await item.getAttribute("data-cause"), "spotInterruption");
+    await waitText(driver, "diagnosis-title", "Reclaimed by AWS (Fargate Spot)");
+    await screenshot(driver, "kinds-02-spot-reclaimed");
+
+    // EC2 bridge mode: the targets are instances on dynamic ports, each matched to its task.
+    banner = await open(driver, "tak-ec2-dev", "cot-router-dev-Service");
+    await find(driver, "action-restart");
+    await showTab(driver, "targets");
+    const rows = await driver.wait(async () => {
+      const found = await driver.findElements(tid("target-row"));
+      return found.length >= 2 ? found : null;
+    }, WAIT_MS);
+    for (const row of rows) assert.match(await row.getText(), /i-[0-9a-f]+/);
+    await screenshot(driver, "kinds-03-ec2-instance-targets");
+
+    // Target tracking: its low alarm is in ALARM at quiet hours; shown as scaling, service green.
+    banner = await open(driver, "coe-ecs-staging", "api-staging-Service");
+    assert.equal(await banner.getAttribute("data-level"), "green", await banner.getText());
+    await showTab(driver, "alarms");
+    const scaling = await driver.findElements(By.css('[data-testid="alarm-row"][data-scaling="true"]'));
+    assert.equal(scaling.length, 2, "both target-tracking alarms");
+    await find(driver, "alarm-scaling-note");
+    await screenshot(driver, "kinds-04-scaling-alarms");
+  } catch (error) {
+    await screenshot(driver, "kinds-FAILED").catch(() => {});
+    throw error;
+  } finally {
+    await quit(driver);
+  }
+});
