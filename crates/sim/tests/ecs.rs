@@ -245,6 +245,56 @@ async fn fargate_spot_services_have_a_strategy_and_their_tasks_are_reclaimed() {
     h.shutdown().await;
 }
 
+/// DescribeServices is eventually consistent: right after UpdateService started a deployment, a
+/// read may still list only the old one (as PRIMARY); a few seconds later the new one is there.
+#[tokio::test]
+async fn a_new_deployment_is_listed_a_moment_after_update_service() {
+    let h = sim("demo").await;
+    let com = client(&h, COM_KEY, "us-east-1");
+    let (cluster, service) = ("coe-ecs-staging", "api-staging-Service");
+    let updated = com
+        .update_service()
+        .cluster(cluster)
+        .service(service)
+        .force_new_deployment(true)
+        .send()
+        .await
+        .expect("update");
+    let started = updated.service().unwrap().deployments()[0]
+        .id()
+        .unwrap()
+        .to_string();
+    let ids = |out: &aws_sdk_ecs::operation::describe_services::DescribeServicesOutput| {
+        out.services()[0]
+            .deployments()
+            .iter()
+            .map(|d| {
+                (
+                    d.id().unwrap_or_default().to_string(),
+                    d.status().unwrap_or_default().to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let read = || {
+        com.describe_services()
+            .cluster(cluster)
+            .services(service)
+            .send()
+    };
+    let early = read().await.expect("describe");
+    assert!(
+        ids(&early).iter().all(|(id, _)| id != &started),
+        "not listed yet: {:?}",
+        ids(&early)
+    );
+    assert_eq!(ids(&early)[0].1, "PRIMARY");
+    h.control().advance_clock(5.0).await.expect("advance");
+    let late = read().await.expect("describe");
+    assert_eq!(ids(&late)[0], (started, "PRIMARY".to_string()));
+    h.shutdown().await;
+}
+
 #[tokio::test]
 async fn not_found_errors_have_the_ecs_codes() {
     let h = sim("demo").await;

@@ -34,7 +34,14 @@ pub struct WatchMemory {
     pub rollback_deployment: Option<String>,
     /// The reason the action's deployment failed.
     pub failure_reason: Option<String>,
+    /// Readings in a row that did not list the action's deployment.
+    pub missing_reads: u32,
 }
+
+/// Readings in a row that may miss the action's deployment before the watch says another one
+/// replaced it: DescribeServices is eventually consistent, and right after UpdateService it may
+/// not list the deployment that call started yet.
+pub const MISSING_READS_TOLERATED: u32 = 4;
 
 /// Whether `task` belongs to the new side of the action.
 fn is_new(spec: &WatchTargetSpec, task: &SnapTask) -> bool {
@@ -197,6 +204,9 @@ pub fn evaluate(
 
     let phase = match &outcome {
         Some((_, headline, _)) => headline.clone(),
+        None if memory.missing_reads > 0 => {
+            "Waiting for ECS to list the new deployment (its reads lag a few seconds).".to_string()
+        }
         None if memory.rollback_deployment.is_some() => {
             "The new deployment failed; ECS is rolling back to the previous version.".to_string()
         }
@@ -271,7 +281,14 @@ fn deployment_outcome(
             )),
         };
     }
+    if mine.is_some() {
+        memory.missing_reads = 0;
+    }
     match mine {
+        None if memory.missing_reads < MISSING_READS_TOLERATED => {
+            memory.missing_reads += 1;
+            None
+        }
         None => Some((
             VerdictOutcome::Failed,
             format!("Another deployment of {name} replaced this one before it finished."),
@@ -331,5 +348,68 @@ fn deployment_outcome(
             failure_of(spec, snap).unwrap_or_default(),
         )),
         Some(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::deployment::Deployment;
+
+    fn spec() -> WatchTargetSpec {
+        WatchTargetSpec {
+            plan_id: "p".into(),
+            action: ActionRequest::ForceNewDeployment,
+            deployment_id: Some("ecs-svc/new".into()),
+            baseline_tasks: HashSet::new(),
+            baseline_events: HashSet::new(),
+            failed_task_limit: 3,
+        }
+    }
+
+    fn reading(deployments: Vec<Deployment>) -> ServiceSnapshot {
+        ServiceSnapshot {
+            name: "api".into(),
+            desired: 1,
+            deployments,
+            ..Default::default()
+        }
+    }
+
+    fn deployment(id: &str, state: &str) -> Deployment {
+        Deployment {
+            id: id.into(),
+            status: "PRIMARY".into(),
+            rollout_state: Some(state.into()),
+            ..Default::default()
+        }
+    }
+
+    /// Right after UpdateService, DescribeServices may still list only the old deployment: on
+    /// the first such reading the watch used to end "another deployment replaced this one".
+    #[test]
+    fn a_deployment_not_listed_yet_is_waited_for() {
+        let mut memory = WatchMemory::default();
+        let stale = reading(vec![deployment("ecs-svc/old", "COMPLETED")]);
+        for _ in 0..MISSING_READS_TOLERATED {
+            let (update, verdict) = evaluate(&spec(), &stale, &mut memory);
+            assert!(verdict.is_none(), "{verdict:?}");
+            assert!(
+                update.phase.contains("list the new deployment"),
+                "{}",
+                update.phase
+            );
+        }
+        let listed = reading(vec![deployment("ecs-svc/new", "COMPLETED")]);
+        let (_, verdict) = evaluate(&spec(), &listed, &mut memory);
+        assert_eq!(verdict.map(|v| v.0), Some(VerdictOutcome::Completed));
+        assert_eq!(memory.missing_reads, 0);
+        // Missing for longer than the lag: another deployment did replace it.
+        let mut memory = WatchMemory::default();
+        let verdicts: Vec<_> = (0..=MISSING_READS_TOLERATED)
+            .filter_map(|_| evaluate(&spec(), &stale, &mut memory).1)
+            .collect();
+        assert_eq!(verdicts.len(), 1);
+        assert_eq!(verdicts[0].0, VerdictOutcome::Failed);
     }
 }

@@ -27,7 +27,8 @@ pub fn fast_policy() -> ResiliencePolicy {
         connect_timeout: Duration::from_secs(2),
         attempt_timeout: Duration::from_millis(1500),
         operation_timeout: Duration::from_secs(20),
-        reconcile_reads: 4,
+        // Reads for 2.8 s: the simulator, like ECS, lists a new deployment up to 2 s late.
+        reconcile_reads: 5,
         reconcile_interval: Duration::from_millis(700),
     };
     retry::set_policy(policy);

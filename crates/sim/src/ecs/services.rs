@@ -104,7 +104,34 @@ fn deployment_shape(svc: &Service, d: &Deployment) -> Shape {
     ])
 }
 
-fn service_shape(svc: &Service) -> Shape {
+/// How long after UpdateService a read may still not list the deployment it started.
+const LISTING_LAG_SECS: f64 = 2.0;
+
+/// The deployments a read at `now` lists: one started moments ago may be missing, and then the
+/// one it replaced still reads as PRIMARY.
+fn listed_deployments(svc: &Service, now: f64) -> Vec<Shape> {
+    let hidden_primary = svc
+        .deployments
+        .iter()
+        .any(|d| d.status == "PRIMARY" && d.listed_from > now);
+    let mut promoted = false;
+    svc.deployments
+        .iter()
+        .filter(|d| d.listed_from <= now)
+        .map(|d| {
+            if hidden_primary && !promoted && d.status == "ACTIVE" {
+                promoted = true;
+                let mut shown = d.clone();
+                shown.status = "PRIMARY".into();
+                deployment_shape(svc, &shown)
+            } else {
+                deployment_shape(svc, d)
+            }
+        })
+        .collect()
+}
+
+fn service_shape(svc: &Service, now: f64) -> Shape {
     let (running, pending) = engine::service_counts(svc);
     let fargate = svc.launch_type == "FARGATE";
     Shape::map([
@@ -153,15 +180,7 @@ fn service_shape(svc: &Service) -> Shape {
                 ),
             ]),
         ),
-        (
-            "deployments",
-            Shape::List(
-                svc.deployments
-                    .iter()
-                    .map(|d| deployment_shape(svc, d))
-                    .collect(),
-            ),
-        ),
+        ("deployments", Shape::List(listed_deployments(svc, now))),
         (
             "events",
             Shape::List(
@@ -210,7 +229,7 @@ pub(super) fn describe_services(world: &mut World, ctx: &Ctx, call: &Call) -> Re
             let found = ident_name(ctx, ident, "service")
                 .and_then(|name| cluster.services.iter().find(|s| s.name == name));
             match found {
-                Some(s) => services.push(service_shape(s)),
+                Some(s) => services.push(service_shape(s, ctx.now)),
                 None => failures.push(missing(
                     ctx,
                     ident,
@@ -336,9 +355,13 @@ pub(super) fn update_service(world: &mut World, ctx: &Ctx, call: &Call) -> Reply
             if force || new_td.is_some() {
                 let td = new_td.unwrap_or_else(|| svc.task_definition.clone());
                 engine::start_deployment(svc, env, &td, now, None);
+                if let Some(d) = svc.deployments.first_mut() {
+                    d.listed_from = now + LISTING_LAG_SECS;
+                }
             }
             engine::run_until(svc, env, now);
-            service_shape(svc)
+            // The call's own answer shows the new deployment; reads catch up a moment later.
+            service_shape(svc, f64::INFINITY)
         },
     )
     .ok_or_else(service_not_found)?;

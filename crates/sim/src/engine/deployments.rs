@@ -50,6 +50,7 @@ pub fn start_deployment(
             created_at: t,
             updated_at: t,
             launch_type: svc.launch_type.clone(),
+            listed_from: t,
         },
     );
     svc.task_definition = td_arn.to_string();

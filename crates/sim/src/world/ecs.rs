@@ -169,6 +169,9 @@ pub struct Deployment {
     pub updated_at: f64,
     /// Launch type.
     pub launch_type: String,
+    /// DescribeServices lists it from this time on: reads are eventually consistent, so a
+    /// deployment UpdateService starts shows up a few seconds after the call.
+    pub listed_from: f64,
 }
 
 /// A service event.
