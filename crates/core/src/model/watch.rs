@@ -36,6 +36,9 @@ pub struct WatchMemory {
     pub failure_reason: Option<String>,
     /// Readings in a row that did not list the action's deployment.
     pub missing_reads: u32,
+    /// New tasks seen stopped with a failure. ECS's `failedTasks` goes back to zero once a task
+    /// of the deployment runs well, so a flapping deployment is judged by what the watch saw.
+    pub failed_seen: HashSet<String>,
 }
 
 /// Readings in a row that may miss the action's deployment before the watch says another one
@@ -142,7 +145,15 @@ pub fn evaluate(
         .deployment_id
         .as_ref()
         .and_then(|d| snap.deployments.iter().find(|x| &x.id == d));
-    let failed = failed_new_tasks(spec, snap);
+    memory.failed_seen.extend(
+        snap.tasks
+            .iter()
+            .filter(|t| {
+                t.last_status == "STOPPED" && is_new(spec, t) && t.exit_code.is_some_and(|c| c != 0)
+            })
+            .map(|t| t.id.clone()),
+    );
+    let failed = failed_new_tasks(spec, snap).max(memory.failed_seen.len() as i32);
     let name = &snap.name;
 
     let outcome = match &spec.action {
@@ -411,5 +422,29 @@ mod tests {
             .collect();
         assert_eq!(verdicts.len(), 1);
         assert_eq!(verdicts[0].0, VerdictOutcome::Failed);
+    }
+
+    /// `failedTasks` goes back to zero once a task of the deployment runs well; tasks that then
+    /// crash one after another must still end the watch as failed (it timed out before).
+    #[test]
+    fn a_flapping_deployment_fails_though_ecs_reset_its_count() {
+        let mut memory = WatchMemory::default();
+        let mut dep = deployment("ecs-svc/new", "IN_PROGRESS");
+        let crashed = |id: &str| SnapTask {
+            id: id.into(),
+            last_status: "STOPPED".into(),
+            desired_status: "STOPPED".into(),
+            started_by: Some("ecs-svc/new".into()),
+            exit_code: Some(1),
+            ..Default::default()
+        };
+        dep.failed_tasks = 0;
+        let mut snap = reading(vec![dep]);
+        let mut verdict = None;
+        for n in 0..3 {
+            snap.tasks.push(crashed(&format!("t{n}")));
+            verdict = evaluate(&spec(), &snap, &mut memory).1;
+        }
+        assert_eq!(verdict.map(|v| v.0), Some(VerdictOutcome::Failed));
     }
 }

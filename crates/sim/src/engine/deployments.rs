@@ -51,6 +51,7 @@ pub fn start_deployment(
             updated_at: t,
             launch_type: svc.launch_type.clone(),
             listed_from: t,
+            failures_settled: false,
         },
     );
     svc.task_definition = td_arn.to_string();

@@ -7,6 +7,7 @@ use crate::world::{Behaviour, Service, Task};
 /// Move targets whose health check is due to healthy or unhealthy; drop drained ones.
 pub(super) fn step_targets(svc: &mut Service, env: &mut Env<'_>, t: f64) {
     let mut messages = Vec::new();
+    let mut now_healthy = Vec::new();
     for lb in &svc.load_balancers {
         let Some(tg) = env
             .target_groups
@@ -51,8 +52,12 @@ pub(super) fn step_targets(svc: &mut Service, env: &mut Env<'_>, t: f64) {
                 target.state = "healthy".into();
                 target.reason = None;
                 target.description = None;
+                now_healthy.push(task.id.clone());
             }
         }
+    }
+    for id in now_healthy {
+        super::tasks::settle_failures(svc, &id);
     }
     for m in messages {
         push_event(svc, env, t, m);

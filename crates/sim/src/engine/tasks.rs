@@ -79,6 +79,11 @@ pub(super) fn step_task(svc: &mut Service, env: &mut Env<'_>, i: usize, t: f64) 
             }
             svc.scheduler.consecutive_failures = 0;
         }
+        let (healthy, id) = (task.health_status == "HEALTHY", task.id.clone());
+        // Behind a load balancer the task counts as running well once its target is healthy.
+        if healthy && svc.load_balancers.is_empty() {
+            settle_failures(svc, &id);
+        }
     }
     if svc.tasks[i].due_exit.is_some_and(|d| d <= t) {
         svc.tasks[i].due_exit = None;
@@ -302,7 +307,10 @@ pub fn stop_task(svc: &mut Service, env: &mut Env<'_>, i: usize, t: f64, stop: S
             ));
         }
         if let Some(primary) = svc.deployments.first_mut() {
-            if primary.id == started_by && primary.rollout_state == "IN_PROGRESS" {
+            if primary.id == started_by
+                && primary.rollout_state == "IN_PROGRESS"
+                && !primary.failures_settled
+            {
                 primary.failed_tasks += 1;
                 primary.updated_at = t;
             }
@@ -311,6 +319,27 @@ pub fn stop_task(svc: &mut Service, env: &mut Env<'_>, i: usize, t: f64, stop: S
     svc.scheduler.wake_at = Some(svc.scheduler.wake_at.map_or(t, |w| w.min(t)));
     for m in messages {
         push_event(svc, env, t, m);
+    }
+}
+
+/// As the ECS API says of `failedTasks`: once a task of a deployment runs successfully, the count
+/// resets to zero and stops being evaluated.
+pub(super) fn settle_failures(svc: &mut Service, task_id: &str) {
+    let Some(started_by) = svc
+        .tasks
+        .iter()
+        .find(|t| t.id == task_id)
+        .map(|t| t.started_by.clone())
+    else {
+        return;
+    };
+    if let Some(d) = svc
+        .deployments
+        .iter_mut()
+        .find(|d| d.id == started_by && d.rollout_state == "IN_PROGRESS" && !d.failures_settled)
+    {
+        d.failed_tasks = 0;
+        d.failures_settled = true;
     }
 }
 

@@ -172,6 +172,8 @@ pub struct Deployment {
     /// DescribeServices lists it from this time on: reads are eventually consistent, so a
     /// deployment UpdateService starts shows up a few seconds after the call.
     pub listed_from: f64,
+    /// A task of it ran healthy: `failedTasks` went back to zero and no longer counts.
+    pub failures_settled: bool,
 }
 
 /// A service event.
