@@ -7,6 +7,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Builder, By, until } from "selenium-webdriver";
 import { checkA11y } from "./a11y.mjs";
@@ -212,6 +213,27 @@ export async function startDriver(sim) {
       await stopChild(child);
     },
   };
+}
+
+/**
+ * For a spec file: starts the simulator (`options` as for `startSim`) and tauri-driver before its
+ * tests and stops both after them. The returned object's `sim` and `driverServer` are set once the
+ * tests run.
+ */
+export function useSimulator(options = { scenario: "demo", speed: 10 }) {
+  const env = { sim: null, driverServer: null };
+  before(async () => {
+    env.sim = await startSim(options);
+    env.driverServer = await startDriver(env.sim);
+  });
+  after(
+    async () => {
+      await env.driverServer?.stop();
+      await env.sim?.stop();
+    },
+    { timeout: 60_000 },
+  );
+  return env;
 }
 
 /** Launches a fresh app window (a new WebDriver session) and waits for the UI to render. */

@@ -1,25 +1,14 @@
 // Runbook 000 through the app: restart coe-etl-prod-Service (GovCloud, prod) with a force new
 // deployment, reading the plan, typing the service name, and watching it reach a steady state.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { By } from "selenium-webdriver";
-import { click, find, launchApp, quit, screenshot, signIn, startDriver, startSim, tid, WAIT_MS, waitText } from "../lib/harness.mjs";
+import { WAIT_MS, click, find, launchApp, quit, screenshot, signIn, tid, useSimulator, waitText } from "../lib/harness.mjs";
 
-let sim;
-let driverServer;
-
-before(async () => {
-  sim = await startSim({ scenario: "demo", speed: 10 });
-  driverServer = await startDriver(sim);
-});
-
-after(async () => {
-  await driverServer?.stop();
-  await sim?.stop();
-}, { timeout: 60_000 });
+const env = useSimulator();
 
 test("restart coe-etl-prod-Service: plan, typed confirmation, progress, verdict, audit", async () => {
-  const driver = await launchApp(driverServer);
+  const driver = await launchApp(env.driverServer);
   try {
     await signIn(driver, "demo-govcloud");
     await click(driver, "cluster-link-coe-ecs-prod");
@@ -27,7 +16,7 @@ test("restart coe-etl-prod-Service: plan, typed confirmation, progress, verdict,
     await waitText(driver, "service-name", "coe-etl-prod-Service");
     await find(driver, "actions-card");
     await waitText(driver, "protection-level", "Type the service name");
-    const before = (await sim.control("/_sim/calls"))["ecs:UpdateService"] ?? 0;
+    const before = (await env.sim.control("/_sim/calls"))["ecs:UpdateService"] ?? 0;
 
     // The plan, in plain words, before anything changes.
     await click(driver, "action-restart");
@@ -59,7 +48,7 @@ test("restart coe-etl-prod-Service: plan, typed confirmation, progress, verdict,
     assert.equal(await verdict.getAttribute("data-outcome"), "completed", await verdict.getText());
     assert.match(await (await find(driver, "verdict-headline")).getText(), /coe-etl-prod-Service is steady/);
     assert.match(await verdict.getText(), /healthy target served traffic the whole time/);
-    const after = (await sim.control("/_sim/calls"))["ecs:UpdateService"] ?? 0;
+    const after = (await env.sim.control("/_sim/calls"))["ecs:UpdateService"] ?? 0;
     assert.equal(after - before, 1, "exactly one UpdateService");
     await screenshot(driver, "actions-04-verdict");
 

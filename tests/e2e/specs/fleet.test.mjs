@@ -1,22 +1,11 @@
 // Fleet view across partitions: pin a GovCloud and a commercial service, see both on the fleet
 // page, then jump to one through the Ctrl+K palette. Also checks the history panel and snapshot.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { By, Key } from "selenium-webdriver";
-import { click, find, launchApp, quit, screenshot, signIn, startDriver, startSim, tid, WAIT_MS, waitText } from "../lib/harness.mjs";
+import { WAIT_MS, click, find, launchApp, quit, screenshot, signIn, tid, useSimulator, waitText } from "../lib/harness.mjs";
 
-let sim;
-let driverServer;
-
-before(async () => {
-  sim = await startSim({ scenario: "demo", speed: 10 });
-  driverServer = await startDriver(sim);
-});
-
-after(async () => {
-  await driverServer?.stop();
-  await sim?.stop();
-}, { timeout: 60_000 });
+const env = useSimulator();
 
 /** Opens `service` of `cluster` from the clusters view of the current session and pins it. */
 async function pinFromServicePage(driver, cluster, service) {
@@ -33,7 +22,7 @@ async function pinFromServicePage(driver, cluster, service) {
 }
 
 test("pin a GovCloud and a commercial service, see both in the fleet, open one from Ctrl+K", async () => {
-  const driver = await launchApp(driverServer);
+  const driver = await launchApp(env.driverServer);
   try {
     await signIn(driver, "demo-govcloud");
     await pinFromServicePage(driver, "coe-ecs-prod", "coe-etl-prod-Service");

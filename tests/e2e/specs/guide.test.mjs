@@ -9,29 +9,18 @@
 // third task the scale test starts.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { By, Key } from "selenium-webdriver";
-import { click, find, launchApp, quit, screenshot, signIn, startDriver, startSim, tid, WAIT_MS, waitText } from "../lib/harness.mjs";
+import { WAIT_MS, click, find, launchApp, quit, screenshot, signIn, tid, useSimulator, waitText } from "../lib/harness.mjs";
 
-let sim;
-let driverServer;
-
-before(async () => {
-  sim = await startSim({ scenario: "demo", speed: 10 });
-  driverServer = await startDriver(sim);
-});
-
-after(async () => {
-  await driverServer?.stop();
-  await sim?.stop();
-}, { timeout: 60_000 });
+const env = useSimulator();
 
 /** An action's watch runs to its verdict within this (the simulator runs ten times faster). */
 const VERDICT_MS = 180_000;
 
 /** Runs `body` with a fresh app window, saving a screenshot if it fails. */
 async function withApp(name, body) {
-  const driver = await launchApp(driverServer);
+  const driver = await launchApp(env.driverServer);
   try {
     await driver.manage().window().setRect({ width: 1360, height: 900 }).catch(() => {});
     await body(driver);
@@ -237,7 +226,7 @@ test("roll back worker-staging-Service to the revision that worked", async () =>
     await signIn(driver, "demo-commercial");
     await openService(driver, "coe-ecs-staging", "worker-staging-Service");
     await find(driver, "actions-card");
-    const before = (await sim.control("/_sim/calls"))["ecs:UpdateService"] ?? 0;
+    const before = (await env.sim.control("/_sim/calls"))["ecs:UpdateService"] ?? 0;
 
     // A restart of the broken version is planned with the roll-back recommended instead.
     await click(driver, "action-restart");
@@ -267,7 +256,7 @@ test("roll back worker-staging-Service to the revision that worked", async () =>
 
     const verdict = await verdictOf(driver);
     assert.equal(verdict.outcome, "completed", verdict.text);
-    assert.equal((await sim.control("/_sim/calls"))["ecs:UpdateService"] - before, 1, "exactly one UpdateService");
+    assert.equal((await env.sim.control("/_sim/calls"))["ecs:UpdateService"] - before, 1, "exactly one UpdateService");
     await waitText(driver, "service-taskdef", /worker-staging:2/);
     await waitText(driver, "service-counts", /^1\/1/);
     // The banner reads the service again and no longer says that nothing runs.

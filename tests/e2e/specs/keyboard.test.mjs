@@ -3,25 +3,14 @@
 // Then zoom: Ctrl + to 200 %, the service page and the fleet at that size, remembered at the next
 // start, Ctrl 0 back to normal.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { Key } from "selenium-webdriver";
-import { click, find, launchApp, quit, screenshot, signIn, startDriver, startSim, WAIT_MS, waitText } from "../lib/harness.mjs";
+import { WAIT_MS, click, find, launchApp, quit, screenshot, signIn, useSimulator, waitText } from "../lib/harness.mjs";
 
-let sim;
-let driverServer;
-
-before(async () => {
-  sim = await startSim({ scenario: "demo", speed: 10 });
-  driverServer = await startDriver(sim);
-});
-
-after(async () => {
-  await driverServer?.stop();
-  await sim?.stop();
-}, { timeout: 60_000 });
+const env = useSimulator();
 
 async function withApp(name, body) {
-  const driver = await launchApp(driverServer);
+  const driver = await launchApp(env.driverServer);
   try {
     await body(driver);
   } catch (error) {
@@ -103,7 +92,7 @@ test("runbook 000 by keyboard only: sign in, cluster, service, restart with the 
     await waitText(driver, "protection-level", "Type the service name");
 
     // The restart plan: focus moves into the dialog, the name is typed, Enter confirms.
-    const before = (await sim.control("/_sim/calls"))["ecs:UpdateService"] ?? 0;
+    const before = (await env.sim.control("/_sim/calls"))["ecs:UpdateService"] ?? 0;
     await tabTo(driver, "action-restart", 120);
     await press(driver, Key.ENTER);
     await waitText(driver, "plan-title", "Restart coe-etl-prod-Service (force new deployment)");
@@ -122,7 +111,7 @@ test("runbook 000 by keyboard only: sign in, cluster, service, restart with the 
 
     const verdict = await find(driver, "verdict", "", 180_000);
     assert.equal(await verdict.getAttribute("data-outcome"), "completed", await verdict.getText());
-    const after = (await sim.control("/_sim/calls"))["ecs:UpdateService"] ?? 0;
+    const after = (await env.sim.control("/_sim/calls"))["ecs:UpdateService"] ?? 0;
     assert.equal(after - before, 1, "exactly one UpdateService");
     await screenshot(driver, "keyboard-03-verdict");
 
@@ -142,7 +131,7 @@ test("runbook 000 by keyboard only: sign in, cluster, service, restart with the 
     await press(driver, Key.ESCAPE);
     await driver.wait(async () => (await driver.findElements({ css: '[data-testid="action-dialog"]' })).length === 0, WAIT_MS, "Escape left the plan open");
     await waitFocus(driver, "action-restart", "focus did not return to the restart button");
-    assert.equal((await sim.control("/_sim/calls"))["ecs:UpdateService"] ?? 0, after, "Escape started nothing");
+    assert.equal((await env.sim.control("/_sim/calls"))["ecs:UpdateService"] ?? 0, after, "Escape started nothing");
   });
 });
 

@@ -2,26 +2,15 @@
 // partition → account → region → cluster → service → task, plus the wrong-region hint and two
 // sessions (GovCloud and commercial) side by side.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { By, Key } from "selenium-webdriver";
-import { choose, click, find, launchApp, quit, screenshot, signIn, startDriver, startSim, tid, WAIT_MS, waitText } from "../lib/harness.mjs";
+import { WAIT_MS, choose, click, find, launchApp, quit, screenshot, signIn, tid, useSimulator, waitText } from "../lib/harness.mjs";
 
-let sim;
-let driverServer;
-
-before(async () => {
-  sim = await startSim({ scenario: "demo", speed: 10 });
-  driverServer = await startDriver(sim);
-});
-
-after(async () => {
-  await driverServer?.stop();
-  await sim?.stop();
-}, { timeout: 60_000 });
+const env = useSimulator();
 
 /** Runs `body` with a fresh app window, saving a screenshot if it fails. */
 async function withApp(name, body) {
-  const driver = await launchApp(driverServer);
+  const driver = await launchApp(env.driverServer);
   try {
     await body(driver);
   } catch (error) {
@@ -194,7 +183,7 @@ test("an AWS error shows in the view where it happened, with Details and Retry, 
     await signIn(driver, "demo-govcloud");
     await find(driver, "cluster-row-coe-ecs-prod");
     // Every ListServices call now fails with a 500, even after the SDK's own retries.
-    await sim.control("/_sim/faults", { operation: "ListServices", kind: "error500", count: 1000 });
+    await env.sim.control("/_sim/faults", { operation: "ListServices", kind: "error500", count: 1000 });
     try {
       await click(driver, "cluster-link-coe-ecs-prod");
       const view = await find(driver, "services-view");
@@ -213,7 +202,7 @@ test("an AWS error shows in the view where it happened, with Details and Retry, 
       await click(driver, "cluster-link-coe-ecs-prod");
       await find(driver, "error-panel", "", 90_000);
     } finally {
-      await sim.control("/_sim/faults", undefined, "DELETE");
+      await env.sim.control("/_sim/faults", undefined, "DELETE");
     }
     // Retry recovers once AWS answers again.
     await click(driver, "retry-button");

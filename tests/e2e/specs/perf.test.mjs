@@ -7,27 +7,16 @@
 import assert from "node:assert/strict";
 import { readdir, readFile, readlink, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { Builder, By, until } from "selenium-webdriver";
-import { click, find, quit, ROOT, screenshot, signIn, startDriver, startSim, WAIT_MS } from "../lib/harness.mjs";
+import { click, find, quit, ROOT, screenshot, signIn, useSimulator, WAIT_MS } from "../lib/harness.mjs";
 
 const SERVICES = 1000;
 const CLUSTER = "scale-cluster-00";
 const APP_BIN = process.env.ECSDESK_APP_BIN ?? path.join(ROOT, "target", "debug", "ecs-desk");
 const OUT = path.join(ROOT, "artifacts", "perf");
 
-let sim;
-let driverServer;
-
-before(async () => {
-  sim = await startSim({ scenario: `scale:1:${SERVICES}`, speed: 1 });
-  driverServer = await startDriver(sim);
-});
-
-after(async () => {
-  await driverServer?.stop();
-  await sim?.stop();
-}, { timeout: 60_000 });
+const env = useSimulator({ scenario: `scale:1:${SERVICES}`, speed: 1 });
 
 /** Memory figures (MB) from /proc/PID/status. */
 async function memoryOf(pid) {
@@ -90,7 +79,7 @@ test("1,000 services: launch to interactive, list render, scroll frames, app mem
   const figures = { scenario: `scale:1:${SERVICES}`, cores: (await import("node:os")).cpus().length };
   const t0 = Date.now();
   const driver = await new Builder()
-    .usingServer(driverServer.url)
+    .usingServer(env.driverServer.url)
     .withCapabilities({ browserName: "wry", "tauri:options": { application: APP_BIN } })
     .build();
   try {

@@ -3,22 +3,11 @@
 // service whose load-balancer targets are instances on dynamic ports, and target-tracking alarms
 // shown as scaling rather than trouble. Each with its actions, screenshotted.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { By } from "selenium-webdriver";
-import { click, find, launchApp, quit, screenshot, signIn, startDriver, startSim, tid, WAIT_MS, waitText } from "../lib/harness.mjs";
+import { WAIT_MS, click, find, launchApp, quit, screenshot, signIn, tid, useSimulator, waitText } from "../lib/harness.mjs";
 
-let sim;
-let driverServer;
-
-before(async () => {
-  sim = await startSim({ scenario: "demo", speed: 10 });
-  driverServer = await startDriver(sim);
-});
-
-after(async () => {
-  await driverServer?.stop();
-  await sim?.stop();
-}, { timeout: 60_000 });
+const env = useSimulator();
 
 /** Opens `service` of `cluster` from the clusters view of the commercial session. */
 async function open(driver, cluster, service) {
@@ -38,7 +27,7 @@ async function showTab(driver, tab) {
 }
 
 test("a Spot service, an EC2 bridge-mode service and scaling alarms, each as AWS runs it", async () => {
-  const driver = await launchApp(driverServer);
+  const driver = await launchApp(env.driverServer);
   try {
     await driver.manage().window().setRect({ width: 1360, height: 900 }).catch(() => {});
     await signIn(driver, "demo-commercial", "us-east-1");

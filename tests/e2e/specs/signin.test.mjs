@@ -4,22 +4,11 @@
 // There is no useful system browser here, so the test plays the browser: it approves at the
 // simulator, reads the authorize URL the app shows and follows it to the app's loopback listener.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { By } from "selenium-webdriver";
-import { click, find, launchApp, quit, screenshot, startDriver, startSim, tid, WAIT_MS, waitText } from "../lib/harness.mjs";
+import { WAIT_MS, click, find, launchApp, quit, screenshot, tid, useSimulator, waitText } from "../lib/harness.mjs";
 
-let sim;
-let driverServer;
-
-before(async () => {
-  sim = await startSim({ scenario: "demo", speed: 10 });
-  driverServer = await startDriver(sim);
-});
-
-after(async () => {
-  await driverServer?.stop();
-  await sim?.stop();
-}, { timeout: 60_000 });
+const env = useSimulator();
 
 /** The GovCloud session's tab. */
 const GOV_TAB = '[data-session-id="ecsdesk-demo-gov/210987654321/OperatorAccess"]';
@@ -57,7 +46,7 @@ async function openAccount(driver, session, accountId, expectedRegion) {
 }
 
 test("sign in to GovCloud and commercial portals through the UI and open a service in each", async () => {
-  const driver = await launchApp(driverServer);
+  const driver = await launchApp(env.driverServer);
   try {
     // The sign-in view lists both portals of the AWS config, neither signed in, GovCloud marked.
     await find(driver, "signin-view");
@@ -77,7 +66,7 @@ test("sign in to GovCloud and commercial portals through the UI and open a servi
     assert.match(url, /code_challenge_method=S256/);
     await find(driver, "sso-waiting");
     await screenshot(driver, "signin-02-browser-waiting");
-    await sim.control("/_sim/sso/approve", {});
+    await env.sim.control("/_sim/sso/approve", {});
     const res = await fetch(url, { redirect: "follow" });
     assert.equal(res.status, 200, "the app's loopback listener accepts the redirect");
     assert.match(await res.text(), /signed in to ECS Desk/i);
@@ -112,7 +101,7 @@ test("sign in to GovCloud and commercial portals through the UI and open a servi
     assert.match(await inputValue(driver, "sso-verification-url"), /^https:\/\/device\.sso\.us-east-1\.amazonaws\.com\//);
     await waitText(driver, "sso-code-expiry", /works for \d+m \d\ds more/);
     await screenshot(driver, "signin-05-device-code");
-    await sim.control("/_sim/sso/approve", {});
+    await env.sim.control("/_sim/sso/approve", {});
     await signedIn(driver, "ecsdesk-demo");
     await find(driver, "account-row-123456789012");
     await openAccount(driver, "ecsdesk-demo", "123456789012", "us-east-1");
@@ -146,9 +135,9 @@ test("sign in to GovCloud and commercial portals through the UI and open a servi
     // new sign-in in a dialog over the view, which carries on once signed in again.
     await (await find(driver, "session-tab", GOV_TAB)).click();
     await find(driver, "service-view");
-    await sim.control("/_sim/sso/expire-tokens", {});
-    await sim.control("/_sim/sso/revoke-refresh", {});
-    await sim.control("/_sim/clock/advance", { seconds: 2 * 3600 });
+    await env.sim.control("/_sim/sso/expire-tokens", {});
+    await env.sim.control("/_sim/sso/revoke-refresh", {});
+    await env.sim.control("/_sim/clock/advance", { seconds: 2 * 3600 });
     await find(driver, "signin-required", "", 60_000);
     const dialog = await driver.findElement(By.css('[data-testid="signin-required"] [role="dialog"]'));
     assert.equal(await dialog.getAttribute("data-session"), "ecsdesk-demo-gov");
@@ -156,7 +145,7 @@ test("sign in to GovCloud and commercial portals through the UI and open a servi
     await click(driver, "sso-login-device");
     await find(driver, "sso-user-code");
     await screenshot(driver, "signin-08-sign-in-again");
-    await sim.control("/_sim/sso/approve", {});
+    await env.sim.control("/_sim/sso/approve", {});
     await driver.wait(async () => (await driver.findElements(tid("signin-required"))).length === 0, WAIT_MS, "the dialog stayed");
     await find(driver, "service-view");
     assert.match(await (await find(driver, "crumb-service")).getText(), /coe-etl-prod-Service/);

@@ -4,6 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { ActionPlan, AuditEntry, ProtectionView, WatchUpdate } from "../api";
 import { fakeBridge, govSession, renderWithClient } from "../test/fixtures";
+import { restartPlan } from "../test/planFixtures";
 import { ActionsPanel, type ActionStart } from "./ActionsPanel";
 import { AuditLog } from "./AuditLog";
 import { useState } from "react";
@@ -27,39 +28,6 @@ const protection = (level: "confirm" | "typedConfirm" | "readOnly", reason: stri
   clusterLevel: level === "readOnly" ? "readOnly" : null,
 });
 
-const restartPlan: ActionPlan = {
-  planId: "p1",
-  createdAt: "2024-05-01T10:00:00Z",
-  expiresAt: "2024-05-01T10:05:00Z",
-  sessionId: govSession.id,
-  partition: "aws-us-gov",
-  partitionLabel: "GovCloud (US)",
-  accountId: "210987654321",
-  accountName: "tak-govcloud-prod",
-  user: "operator",
-  role: null,
-  region: "us-gov-east-1",
-  cluster,
-  service,
-  action: { kind: "forceNewDeployment" },
-  title: "Restart coe-etl-prod-Service (force new deployment)",
-  steps: [
-    "ECS starts a new deployment of coe-etl-prod:3 (same version, fresh tasks).",
-    "ECS starts 1 new task beside the 1 old task running now.",
-  ],
-  risk: "safe",
-  riskSentence: "No downtime expected: the old task keeps serving until its replacement is healthy.",
-  downtimeExpected: false,
-  notes: [],
-  alternative: null,
-  protection: protection("typedConfirm", "The cluster name contains “prod”.").effective,
-  confirmation: "typedName",
-  blockedReason: null,
-  desired: 1,
-  running: 1,
-  taskDefinition: "coe-etl-prod:3",
-  summary: "Restart",
-};
 
 const update = (over: Partial<WatchUpdate>): WatchUpdate => ({
   planId: "p1",

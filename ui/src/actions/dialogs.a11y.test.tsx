@@ -8,6 +8,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { ActionPlan, AuditEntry } from "../api";
 import { expectNoAxeViolations } from "../test/axe";
 import { fakeBridge, govSession, renderWithClient } from "../test/fixtures";
+import { restartPlan } from "../test/planFixtures";
 import { ActionsPanel, type ActionStart } from "./ActionsPanel";
 
 vi.mock("@tauri-apps/api/core", () => ({
@@ -22,33 +23,13 @@ const service = "coe-etl-prod-Service";
 const effective = { level: "confirm" as const, source: "default" as const, reason: "x" };
 
 const plan: ActionPlan = {
-  planId: "p1",
-  createdAt: "2024-05-01T10:00:00Z",
-  expiresAt: "2024-05-01T10:05:00Z",
-  sessionId: govSession.id,
-  partition: "aws-us-gov",
-  partitionLabel: "GovCloud (US)",
-  accountId: "210987654321",
-  accountName: "tak-govcloud-prod",
-  user: "operator",
-  role: null,
-  region: "us-gov-east-1",
-  cluster,
-  service,
+  ...restartPlan,
   action: { kind: "setDesiredCount", desired: 2 },
   title: "Scale coe-etl-prod-Service to 2 tasks",
   steps: ["ECS starts 1 new task."],
-  risk: "safe",
   riskSentence: "No downtime expected.",
-  downtimeExpected: false,
-  notes: [],
-  alternative: null,
   protection: effective,
   confirmation: "click",
-  blockedReason: null,
-  desired: 1,
-  running: 1,
-  taskDefinition: "coe-etl-prod:3",
   summary: "Scale",
 };
 

@@ -306,25 +306,12 @@ mod tests {
     /// by the requests of the last minutes (on the old per-series window it gave 10 %, red).
     #[test]
     fn an_old_error_burst_does_not_count_against_recent_requests() {
-        let window = Window {
-            start: 0,
-            end: 3_600,
-            period: 60,
-        };
-        let mut series = HashMap::new();
-        series.insert(
-            "req_0".to_string(),
-            (0..60).map(|i| (i * 60, 100.0)).collect::<Vec<_>>(),
-        );
-        series.insert("e5xx_0".to_string(), vec![(600, 50.0)]);
-        series.insert("rt_avg_0".to_string(), vec![(600, 2.0)]);
-        series.insert("cpu_avg".to_string(), vec![(600, 95.0), (3_480, 20.0)]);
-        let m = FetchedMetrics {
-            window,
-            series,
-            target_groups: vec!["tg".into()],
-            markers: vec![],
-        };
+        let m = last_hour(vec![
+            ("req_0", (0..60).map(|i| (i * 60, 100.0)).collect()),
+            ("e5xx_0", vec![(600, 50.0)]),
+            ("rt_avg_0", vec![(600, 2.0)]),
+            ("cpu_avg", vec![(600, 95.0), (3_480, 20.0)]),
+        ]);
         let l = m.latest();
         assert_eq!(l.requests, Some(500.0));
         assert_eq!(l.error_rate_percent, Some(0.0));
@@ -340,29 +327,36 @@ mod tests {
         assert_eq!(q.cpu_percent, None);
     }
 
-    #[test]
-    fn latest_values_average_the_last_five_minutes_and_rate_errors() {
-        let window = Window {
-            start: 0,
-            end: 3_600,
-            period: 60,
-        };
-        let mut series = HashMap::new();
-        series.insert(
-            "cpu_avg".to_string(),
-            (0..60)
-                .map(|i| (i * 60, if i >= 55 { 90.0 } else { 10.0 }))
+    /// An hour of one-minute points ending at 3,600 s, behind one target group.
+    fn last_hour(series: Vec<(&str, Points)>) -> FetchedMetrics {
+        FetchedMetrics {
+            window: Window {
+                start: 0,
+                end: 3_600,
+                period: 60,
+            },
+            series: series
+                .into_iter()
+                .map(|(id, points)| (id.to_string(), points))
                 .collect(),
-        );
-        series.insert("req_0".to_string(), vec![(3_540, 100.0), (3_480, 100.0)]);
-        series.insert("e5xx_0".to_string(), vec![(3_540, 4.0)]);
-        series.insert("rt_avg_0".to_string(), vec![(3_540, 0.25)]);
-        let m = FetchedMetrics {
-            window,
-            series,
             target_groups: vec!["tg".into()],
             markers: vec![],
-        };
+        }
+    }
+
+    #[test]
+    fn latest_values_average_the_last_five_minutes_and_rate_errors() {
+        let m = last_hour(vec![
+            (
+                "cpu_avg",
+                (0..60)
+                    .map(|i| (i * 60, if i >= 55 { 90.0 } else { 10.0 }))
+                    .collect(),
+            ),
+            ("req_0", vec![(3_540, 100.0), (3_480, 100.0)]),
+            ("e5xx_0", vec![(3_540, 4.0)]),
+            ("rt_avg_0", vec![(3_540, 0.25)]),
+        ]);
         let l = m.latest();
         assert_eq!(l.cpu_percent, Some(90.0));
         assert_eq!(l.memory_percent, None);
