@@ -167,7 +167,8 @@ pub enum CoreError {
     #[error("{message}")]
     ActionRefused {
         /// Stable code: `PlanExpired`, `PlanNotFound`, `ServiceChanged`, `ConfirmationMismatch`,
-        /// `Protected`, `ActionInProgress`; `OutcomeUnknown` when the answer was lost and the
+        /// `Protected`, `ActionInProgress`, `NotSupported` (ECS refuses it for this kind of
+        /// service); `OutcomeUnknown` when the answer was lost and the
         /// change could not be seen (see `aws::delivery`).
         code: &'static str,
         /// Why, in plain words.

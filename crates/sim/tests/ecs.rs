@@ -10,14 +10,7 @@ mod common;
 use common::{code, sim, COM_KEY, GOV_KEY, GOV_RO_KEY};
 
 fn client(h: &SimHandle, key: (&str, &str), region: &str) -> Client {
-    let creds = aws_credential_types::Credentials::new(key.0, key.1, None, None, "test");
-    let conf = aws_sdk_ecs::Config::builder()
-        .behavior_version(aws_sdk_ecs::config::BehaviorVersion::latest())
-        .credentials_provider(creds)
-        .region(aws_sdk_ecs::config::Region::new(region.to_string()))
-        .endpoint_url(h.endpoint())
-        .build();
-    Client::from_conf(conf)
+    common::ecs_client(h, key, region)
 }
 
 #[tokio::test]
@@ -216,7 +209,13 @@ async fn fargate_spot_services_have_a_strategy_and_their_tasks_are_reclaimed() {
         .send()
         .await
         .expect("filtered");
-    assert!(fargate.service_arns().is_empty(), "no launch type to match");
+    assert!(
+        fargate
+            .service_arns()
+            .iter()
+            .all(|a| !a.ends_with("/spot-batch-Service")),
+        "no launch type to match"
+    );
     let stopped = com
         .list_tasks()
         .cluster("service-kinds")

@@ -1,7 +1,9 @@
 // Services as AWS really runs them, in the real window against the simulator's demo scenario: a
 // Fargate Spot service whose reclaimed tasks are not counted as failures, an EC2 bridge-mode
 // service whose load-balancer targets are instances on dynamic ports, and target-tracking alarms
-// shown as scaling rather than trouble. Each with its actions, screenshotted.
+// shown as scaling rather than trouble; a daemon and services deployed by AWS CodeDeploy or an
+// external tool, where ECS refuses some actions and the app says why instead of offering them.
+// Each with its actions, screenshotted.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { By } from "selenium-webdriver";
@@ -26,7 +28,7 @@ async function showTab(driver, tab) {
   await driver.executeScript("arguments[0].scrollIntoView({block: 'start'});", await find(driver, "health-tabs"));
 }
 
-test("a Spot service, an EC2 bridge-mode service and scaling alarms, each as AWS runs it", async () => {
+test("a Spot service, an EC2 bridge-mode service, scaling alarms, a daemon and CodeDeploy, each as AWS runs it", async () => {
   const driver = await launchApp(env.driverServer);
   try {
     await driver.manage().window().setRect({ width: 1360, height: 900 }).catch(() => {});
@@ -62,6 +64,26 @@ test("a Spot service, an EC2 bridge-mode service and scaling alarms, each as AWS
     assert.equal(scaling.length, 2, "both target-tracking alarms");
     await find(driver, "alarm-scaling-note");
     await screenshot(driver, "kinds-04-scaling-alarms");
+
+    // CodeDeploy blue/green: restart and roll back are not offered, with the reason; scale is.
+    await open(driver, "service-kinds", "checkout-bluegreen-Service");
+    await waitText(driver, "service-controller", "AWS CodeDeploy (blue/green)");
+    const actions = await find(driver, "actions-card");
+    await driver.wait(async () => !(await (await find(driver, "action-scale")).getAttribute("disabled")), WAIT_MS, "scale offered");
+    assert.equal(await (await find(driver, "action-restart")).getAttribute("disabled"), "true");
+    assert.equal(await (await find(driver, "action-rollback")).getAttribute("disabled"), "true");
+    assert.match(await (await find(driver, "actions-limits")).getText(), /Restart or roll back is not offered\. AWS CodeDeploy deploys this service/);
+    await driver.executeScript("arguments[0].scrollIntoView({block: 'center'});", actions);
+    await screenshot(driver, "kinds-05-codedeploy-actions");
+
+    // A daemon: one task on each instance; its count cannot be set, a restart is offered.
+    await open(driver, "service-kinds", "log-agent-Daemon");
+    await waitText(driver, "service-scheduling", "Daemon (one task on each instance)");
+    await driver.wait(async () => !(await (await find(driver, "action-restart")).getAttribute("disabled")), WAIT_MS, "restart offered");
+    assert.equal(await (await find(driver, "action-scale")).getAttribute("disabled"), "true");
+    assert.match(await (await find(driver, "actions-limits")).getText(), /Scale is not offered\. This is a daemon service/);
+    await driver.executeScript("arguments[0].scrollIntoView({block: 'center'});", await find(driver, "actions-card"));
+    await screenshot(driver, "kinds-06-daemon-actions");
   } catch (error) {
     await screenshot(driver, "kinds-FAILED").catch(() => {});
     throw error;

@@ -3,7 +3,15 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import * as api from "../api";
-import type { ActionPlan, ExecuteStarted, ProtectionLevel, ProtectionScope, SessionInfo, WatchUpdate } from "../api";
+import type {
+  ActionLimits,
+  ActionPlan,
+  ExecuteStarted,
+  ProtectionLevel,
+  ProtectionScope,
+  SessionInfo,
+  WatchUpdate,
+} from "../api";
 import { queryKeys } from "../query/keys";
 import { ActionDialog, type ActionStart } from "./ActionDialog";
 import { AuditLog } from "./AuditLog";
@@ -21,6 +29,9 @@ interface Live {
   update: WatchUpdate | null;
 }
 
+/** No action ruled out by the kind of service. */
+const NO_LIMITS: ActionLimits = { restart: null, scale: null, rollback: null };
+
 /** The Actions card; `start` opens the dialog (also from a task row's "Stop task"). */
 export function ActionsPanel({
   session,
@@ -28,6 +39,7 @@ export function ActionsPanel({
   service,
   desired,
   revision,
+  limits = NO_LIMITS,
   start,
   onStart,
 }: {
@@ -36,6 +48,8 @@ export function ActionsPanel({
   service: string;
   desired: number;
   revision: number;
+  /** Why ECS refuses an action for this kind of service (daemon, CodeDeploy, external). */
+  limits?: ActionLimits;
   start: ActionStart | null;
   onStart: (start: ActionStart | null) => void;
 }) {
@@ -97,6 +111,16 @@ export function ActionsPanel({
       ? "An action on this service is in progress; wait for its verdict."
       : undefined;
 
+  // Restart and roll back share one reason when a deployment tool other than ECS owns them.
+  const unavailable: [string, string][] = [];
+  if (limits.restart !== null && limits.restart === limits.rollback) {
+    unavailable.push(["Restart or roll back", limits.restart]);
+  } else {
+    if (limits.restart !== null) unavailable.push(["Restart", limits.restart]);
+    if (limits.rollback !== null) unavailable.push(["Roll back", limits.rollback]);
+  }
+  if (limits.scale !== null) unavailable.push(["Scale", limits.scale]);
+
   return (
     <>
       <section className="card actions-card" aria-labelledby="actions-title" data-testid="actions-card">
@@ -117,8 +141,8 @@ export function ActionsPanel({
           <button
             type="button"
             className="button primary"
-            disabled={disabled}
-            title={why}
+            disabled={disabled || limits.restart !== null}
+            title={why ?? limits.restart ?? undefined}
             onClick={() => {
               onStart({ kind: "forceNewDeployment" });
             }}
@@ -129,8 +153,8 @@ export function ActionsPanel({
           <button
             type="button"
             className="button"
-            disabled={disabled}
-            title={why}
+            disabled={disabled || limits.scale !== null}
+            title={why ?? limits.scale ?? undefined}
             onClick={() => {
               onStart({ kind: "setDesiredCount", current: desired });
             }}
@@ -141,8 +165,8 @@ export function ActionsPanel({
           <button
             type="button"
             className="button"
-            disabled={disabled}
-            title={why}
+            disabled={disabled || limits.rollback !== null}
+            title={why ?? limits.rollback ?? undefined}
             onClick={() => {
               onStart({ kind: "rollback", current: revision });
             }}
@@ -151,16 +175,25 @@ export function ActionsPanel({
             Roll back…
           </button>
         </div>
+        {unavailable.length > 0 && (
+          <ul className="actions-limits" data-testid="actions-limits">
+            {unavailable.map(([name, reason]) => (
+              <li key={name}>
+                <b>{name} is not offered.</b> {reason}
+              </li>
+            ))}
+          </ul>
+        )}
         {why !== undefined ? (
           <p className={readOnly ? "actions-blocked" : "actions-note"} data-testid="actions-disabled-reason">
             {why}
           </p>
-        ) : (
+        ) : limits.restart === null ? (
           <p className="actions-note">
             Restart is the recommended way: ECS starts new tasks before it stops the old ones. You will see exactly what
             happens before anything changes.
           </p>
-        )}
+        ) : null}
         {p !== undefined && (
           <div className="protection-row" data-testid="protection-row">
             <span className="muted">Protection:</span>

@@ -140,6 +140,34 @@ describe("guarded actions", () => {
     expect(screen.getByTestId("protection-level").textContent).toBe("Read-only (no actions)");
   });
 
+  it("does not offer what ECS refuses for this kind of service, and says why", async () => {
+    fakeBridge(invoke, {
+      get_protection: () => protection("confirm", "Confirm every action."),
+      get_action_status: () => null,
+    });
+    const codeDeploy = "AWS CodeDeploy deploys this service (blue/green), and ECS refuses a new deployment from anywhere else.";
+    renderWithClient(
+      <ActionsPanel
+        session={govSession}
+        cluster={cluster}
+        service={service}
+        desired={2}
+        revision={3}
+        limits={{ restart: codeDeploy, rollback: codeDeploy, scale: null }}
+        start={null}
+        onStart={() => undefined}
+      />,
+    );
+    await screen.findByTestId("protection-level");
+    expect(screen.getByTestId<HTMLButtonElement>("action-restart").disabled).toBe(true);
+    expect(screen.getByTestId<HTMLButtonElement>("action-rollback").disabled).toBe(true);
+    expect(screen.getByTestId<HTMLButtonElement>("action-scale").disabled).toBe(false);
+    const limits = screen.getByTestId("actions-limits");
+    expect(limits.querySelectorAll("li")).toHaveLength(1);
+    expect(limits.textContent).toContain("Restart or roll back is not offered.");
+    expect(limits.textContent).toContain("AWS CodeDeploy deploys this service");
+  });
+
   it("stopping the only task shows the downtime, the safer restart, and cancelling is recorded", async () => {
     const stopPlan: ActionPlan = {
       ...restartPlan,

@@ -1,5 +1,22 @@
 // Plain words for the guarded-action types (kept apart from the components so tests can use them).
-import type { ActionRequest, ProtectionLevel, RiskLevel, VerdictOutcome } from "../api";
+import type { ActionRequest, ProtectionLevel, RiskLevel, ServiceKind, VerdictOutcome } from "../api";
+
+/** How the service is scheduled, in words. */
+export function schedulingLabel(kind: ServiceKind): string {
+  return kind.scheduling === "daemon" ? "Daemon (one task on each instance)" : "Replica (a set number of tasks)";
+}
+
+/** Who deploys the service, in words. */
+export function controllerLabel(kind: ServiceKind): string {
+  switch (kind.controller) {
+    case "ecs":
+      return "ECS (rolling update)";
+    case "codeDeploy":
+      return "AWS CodeDeploy (blue/green)";
+    case "external":
+      return "An external tool (task sets)";
+  }
+}
 
 /** The risk as a short label. */
 export function riskLabel(risk: RiskLevel): string {

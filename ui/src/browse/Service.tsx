@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { ActionsPanel, type ActionStart } from "../actions/ActionsPanel";
+import { controllerLabel, schedulingLabel } from "../actions/words";
 import type { SessionInfo, TaskSummary } from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
 import { FilterInput } from "../components/FilterInput";
@@ -106,6 +107,14 @@ export function Service({ session, cluster, service }: { session: SessionInfo; c
           <dd>{s.launchType ?? "—"}</dd>
         </div>
         <div>
+          <dt>Scheduling</dt>
+          <dd data-testid="service-scheduling">{schedulingLabel(d.kind)}</dd>
+        </div>
+        <div>
+          <dt>Deployed by</dt>
+          <dd data-testid="service-controller">{controllerLabel(d.kind)}</dd>
+        </div>
+        <div>
           <dt>Healthy range during deployments</dt>
           <dd>
             {d.minimumHealthyPercent ?? "—"} % to {d.maximumPercent ?? "—"} %
@@ -132,6 +141,7 @@ export function Service({ session, cluster, service }: { session: SessionInfo; c
         service={s.name}
         desired={s.desired}
         revision={s.taskDefinitionRevision}
+        limits={d.limits}
         start={actionStart}
         onStart={setActionStart}
       />

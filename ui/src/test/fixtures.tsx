@@ -179,6 +179,8 @@ export const etlDetail: ServiceDetail = {
   ],
   minimumHealthyPercent: 100,
   maximumPercent: 200,
+  kind: { scheduling: "replica", controller: "ecs" },
+  limits: { restart: null, scale: null, rollback: null },
 };
 
 export const taskDetail: TaskDetail = {

@@ -25,11 +25,7 @@ use crate::util::arn::arn_name;
 
 /// Deployment facts of an SDK service.
 fn deployment_facts(service: &aws_sdk_ecs::types::Service) -> Vec<Deployment> {
-    service
-        .deployments()
-        .iter()
-        .map(crate::read::services::deployment)
-        .collect()
+    crate::read::described::deployments_of(service)
 }
 
 /// The list roll-up of every service of `cluster` with the same `thresholds` for all.

@@ -20,6 +20,7 @@ pub mod protection;
 pub mod reading;
 pub mod rollout;
 pub mod service;
+pub mod service_kind;
 pub mod service_ref;
 pub mod sparkline;
 pub mod target;

@@ -4,6 +4,7 @@
 use crate::model::deployment::Deployment;
 use crate::model::service::task_definition_label;
 use crate::model::service::ServiceEventInfo;
+use crate::model::service_kind::ServiceKind;
 
 /// One task of the service.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -111,6 +112,8 @@ pub struct ServiceSnapshot {
     pub has_load_balancer: bool,
     /// Targets of its target groups.
     pub targets: Vec<SnapTarget>,
+    /// Its scheduling strategy and deployment controller.
+    pub kind: ServiceKind,
 }
 
 impl ServiceSnapshot {

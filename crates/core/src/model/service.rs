@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::model::deployment::Deployment;
+use crate::model::service_kind::{ActionLimits, ServiceKind};
 use crate::model::task::TaskSummary;
 
 /// The state of a service's newest deployment.
@@ -90,6 +91,10 @@ pub struct ServiceDetail {
     pub minimum_healthy_percent: Option<i32>,
     /// Deployment maximum percent.
     pub maximum_percent: Option<i32>,
+    /// Its scheduling strategy and deployment controller.
+    pub kind: ServiceKind,
+    /// Why an action is not offered for this kind of service.
+    pub limits: ActionLimits,
 }
 
 /// Splits a task definition ARN (or `family:rev`) into `family:rev` and the revision number.

@@ -7,7 +7,6 @@ use crate::aws::session::Session;
 use crate::error::CoreError;
 use crate::model::deployment::CircuitBreakerInfo;
 use crate::model::deployment::DefinitionChange;
-use crate::model::deployment::Deployment;
 use crate::model::deployment::ServiceDeployments;
 use crate::model::deployment::TaskDefinitionDiff;
 use crate::model::service::task_definition_label;
@@ -20,18 +19,9 @@ pub async fn service_deployments(
     service: &str,
 ) -> Result<ServiceDeployments, CoreError> {
     let found = describe_service(session, cluster, service).await?;
-    let mut deployments: Vec<Deployment> = found
-        .deployments()
-        .iter()
-        .map(crate::read::services::deployment)
-        .collect();
-    deployments.sort_by(|a, b| {
-        (b.status == "PRIMARY")
-            .cmp(&(a.status == "PRIMARY"))
-            .then_with(|| b.created_at.cmp(&a.created_at))
-    });
+    let deployments = crate::read::described::deployments_of(&found);
     let (task_definition, revision) =
-        task_definition_label(found.task_definition().unwrap_or_default());
+        task_definition_label(crate::read::described::task_definition_of(&found));
     let previous_task_definition = task_definition
         .rsplit_once(':')
         .filter(|_| revision > 1)

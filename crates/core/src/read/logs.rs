@@ -56,7 +56,7 @@ pub async fn log_sources(
     service: &str,
 ) -> Result<Vec<LogSource>, CoreError> {
     let found = describe_service(session, cluster, service).await?;
-    sources_of_task_definition(session, found.task_definition().unwrap_or_default()).await
+    sources_of_task_definition(session, crate::read::described::task_definition_of(&found)).await
 }
 
 /// The log sources of task definition `name` (`family:revision` or ARN).

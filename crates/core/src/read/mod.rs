@@ -4,6 +4,7 @@
 pub mod alarms;
 pub mod clusters;
 pub mod deployments;
+pub(crate) mod described;
 pub mod diagnosis;
 pub mod events;
 pub mod log_follow;

@@ -3,7 +3,6 @@
 
 use crate::aws::session::Session;
 use crate::error::CoreError;
-use crate::model::deployment::Deployment;
 use crate::model::reading::ServiceSnapshot;
 
 use crate::model::reading::SnapTarget;
@@ -111,12 +110,7 @@ pub async fn read(
         )));
     };
     let name = svc.service_name().unwrap_or(service).to_string();
-    let mut deployments: Vec<Deployment> = svc
-        .deployments()
-        .iter()
-        .map(crate::read::services::deployment)
-        .collect();
-    deployments.sort_by_key(|d| d.status != "PRIMARY");
+    let deployments = crate::read::described::deployments_of(svc);
     let events = crate::read::services::events_of(svc);
     let config = svc.deployment_configuration();
     let breaker = config.and_then(|c| c.deployment_circuit_breaker());
@@ -184,12 +178,13 @@ pub async fn read(
         max_pct: config.and_then(|c| c.maximum_percent()).unwrap_or(200),
         breaker: breaker.is_some_and(|b| b.enable()),
         breaker_rollback: breaker.is_some_and(|b| b.rollback()),
-        task_definition: task_definition_label(svc.task_definition().unwrap_or_default()).0,
+        task_definition: task_definition_label(crate::read::described::task_definition_of(svc)).0,
         deployments,
         events,
         tasks: all,
         has_load_balancer: !target_groups.is_empty(),
         targets,
+        kind: crate::read::described::kind_of(svc),
     })
 }
 

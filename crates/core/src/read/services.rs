@@ -8,7 +8,6 @@ use futures::stream::{FuturesUnordered, StreamExt};
 
 use crate::aws::session::Session;
 use crate::error::CoreError;
-use crate::model::deployment::Deployment;
 use crate::model::service::task_definition_label;
 use crate::model::service::LastDeployment;
 use crate::model::service::LoadBalancerInfo;
@@ -16,6 +15,7 @@ use crate::model::service::ServiceDetail;
 use crate::model::service::ServiceEventInfo;
 use crate::model::service::ServiceSummary;
 use crate::model::task::DesiredStatus;
+use crate::read::described::{deployments_of, kind_of, launch_label, task_definition_of};
 use crate::read::tasks;
 use crate::util::arn::arn_name;
 use crate::util::batches::DESCRIBE_CONCURRENCY;
@@ -25,30 +25,18 @@ use crate::util::time::sdk_rfc3339;
 /// DescribeServices accepts at most 10 services a call.
 pub(crate) const DESCRIBE_SERVICES_BATCH: usize = 10;
 
-/// The launch type, or else the first capacity provider, of a service or deployment.
-fn launch_label(
-    launch_type: Option<&aws_sdk_ecs::types::LaunchType>,
-    strategy: &[aws_sdk_ecs::types::CapacityProviderStrategyItem],
-) -> Option<String> {
-    launch_type
-        .map(|l| l.as_str().to_string())
-        .or_else(|| strategy.first().map(|s| s.capacity_provider().to_string()))
-}
-
 /// Maps an SDK service to its list row.
 fn summary(service: &aws_sdk_ecs::types::Service) -> ServiceSummary {
     let arn = service.service_arn().unwrap_or_default().to_string();
     let (task_definition, task_definition_revision) =
-        task_definition_label(service.task_definition().unwrap_or_default());
-    let last_deployment = service
-        .deployments()
-        .iter()
-        .find(|d| d.status() == Some("PRIMARY"))
-        .or_else(|| service.deployments().first())
+        task_definition_label(task_definition_of(service));
+    let last_deployment = deployments_of(service)
+        .into_iter()
+        .next()
         .map(|d| LastDeployment {
-            rollout_state: d.rollout_state().map(|r| r.as_str().to_string()),
-            status: d.status().unwrap_or_default().to_string(),
-            updated_at: sdk_rfc3339(d.updated_at().or(d.created_at())),
+            rollout_state: d.rollout_state,
+            status: d.status,
+            updated_at: d.updated_at.or(d.created_at),
         });
     ServiceSummary {
         name: service
@@ -81,32 +69,6 @@ pub(crate) fn events_of(service: &Service) -> Vec<ServiceEventInfo> {
     // RFC 3339 UTC strings of one format sort like the times they name.
     events.sort_by(|a, b| b.created_at.cmp(&a.created_at));
     events
-}
-
-/// Maps an SDK deployment: the one reading of a deployment every view shares.
-pub(crate) fn deployment(d: &aws_sdk_ecs::types::Deployment) -> Deployment {
-    let (task_definition, revision) =
-        task_definition_label(d.task_definition().unwrap_or_default());
-    let reason = d.rollout_state_reason().map(str::to_string);
-    Deployment {
-        id: d.id().unwrap_or_default().to_string(),
-        status: d.status().unwrap_or_default().to_string(),
-        task_definition,
-        revision,
-        desired: d.desired_count(),
-        running: d.running_count(),
-        pending: d.pending_count(),
-        failed_tasks: d.failed_tasks(),
-        rollout_state: d.rollout_state().map(|r| r.as_str().to_string()),
-        // ECS names the circuit breaker in the reason when it stopped the deployment.
-        circuit_breaker_tripped: reason
-            .as_deref()
-            .is_some_and(|r| r.to_ascii_lowercase().contains("circuit breaker")),
-        rollout_state_reason: reason,
-        launch_type: launch_label(d.launch_type(), d.capacity_provider_strategy()),
-        created_at: sdk_rfc3339(d.created_at()),
-        updated_at: sdk_rfc3339(d.updated_at()),
-    }
 }
 
 /// The shared table of every cluster's described services.
@@ -240,13 +202,8 @@ pub async fn get_service(
 ) -> Result<ServiceDetail, CoreError> {
     let found = describe_service(session, cluster, service).await?;
     let found = found.as_ref();
-    let mut deployments: Vec<Deployment> = found.deployments().iter().map(deployment).collect();
-    // Primary first, then newest first.
-    deployments.sort_by(|a, b| {
-        (b.status == "PRIMARY")
-            .cmp(&(a.status == "PRIMARY"))
-            .then_with(|| b.created_at.cmp(&a.created_at))
-    });
+    let deployments = deployments_of(found);
+    let kind = kind_of(found);
     let events = events_of(found);
     let load_balancers = found
         .load_balancers()
@@ -273,6 +230,8 @@ pub async fn get_service(
         events,
         tasks,
         load_balancers,
+        kind,
+        limits: kind.limits(),
     })
 }
 

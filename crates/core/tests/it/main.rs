@@ -14,6 +14,7 @@ mod moto_check;
 mod reliability_expiry;
 mod security_fuzz;
 mod security_least_privilege;
+mod service_kinds_sim;
 mod sim;
 mod sso_config;
 mod sso_fuzz;

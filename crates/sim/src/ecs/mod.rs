@@ -8,6 +8,7 @@
 
 mod clusters;
 mod container_instances;
+mod service_kinds;
 mod services;
 mod task_definitions;
 mod tasks;

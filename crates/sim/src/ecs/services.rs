@@ -1,6 +1,7 @@
 //! ListServices, DescribeServices and UpdateService (desired count, new revision, forced
 //! deployment, deployment configuration), which hands the change to the engine.
 
+use super::service_kinds::{refusal, task_sets, uses_task_sets};
 use super::task_definitions::resolve_task_definition;
 use super::{
     access_denied, describe_idents, fargate_only, find_cluster, ident_name, missing, paginate,
@@ -134,6 +135,8 @@ fn listed_deployments(svc: &Service, now: f64) -> Vec<Shape> {
 fn service_shape(svc: &Service, now: f64) -> Shape {
     let (running, pending) = engine::service_counts(svc);
     let fargate = svc.launch_type == "FARGATE";
+    let with_task_sets = uses_task_sets(svc);
+    let network = network_configuration(svc);
     Shape::map([
         ("serviceArn", Shape::from(&svc.arn)),
         ("serviceName", Shape::from(&svc.name)),
@@ -162,7 +165,15 @@ fn service_shape(svc: &Service, now: f64) -> Shape {
         ("capacityProviderStrategy", strategy(svc)),
         ("platformVersion", fargate_only(fargate, "LATEST")),
         ("platformFamily", fargate_only(fargate, "Linux")),
-        ("taskDefinition", Shape::from(&svc.task_definition)),
+        // An EXTERNAL service's task definition belongs to its task sets.
+        (
+            "taskDefinition",
+            if svc.deployment_controller == "EXTERNAL" {
+                Shape::Null
+            } else {
+                Shape::from(&svc.task_definition)
+            },
+        ),
         (
             "deploymentConfiguration",
             Shape::map([
@@ -180,7 +191,22 @@ fn service_shape(svc: &Service, now: f64) -> Shape {
                 ),
             ]),
         ),
-        ("deployments", Shape::List(listed_deployments(svc, now))),
+        (
+            "deployments",
+            Shape::List(if with_task_sets {
+                Vec::new()
+            } else {
+                listed_deployments(svc, now)
+            }),
+        ),
+        (
+            "taskSets",
+            if with_task_sets {
+                task_sets(svc, &network)
+            } else {
+                Shape::Null
+            },
+        ),
         (
             "events",
             Shape::List(
@@ -199,7 +225,7 @@ fn service_shape(svc: &Service, now: f64) -> Shape {
         ("createdAt", Shape::Time(svc.created_at)),
         ("placementConstraints", Shape::List(Vec::new())),
         ("placementStrategy", Shape::List(Vec::new())),
-        ("networkConfiguration", network_configuration(svc)),
+        ("networkConfiguration", network),
         (
             "healthCheckGracePeriodSeconds",
             if svc.load_balancers.is_empty() {
@@ -208,10 +234,10 @@ fn service_shape(svc: &Service, now: f64) -> Shape {
                 Shape::Int(60)
             },
         ),
-        ("schedulingStrategy", Shape::from("REPLICA")),
+        ("schedulingStrategy", Shape::from(&svc.scheduling_strategy)),
         (
             "deploymentController",
-            Shape::map([("type", Shape::from("ECS"))]),
+            Shape::map([("type", Shape::from(&svc.deployment_controller))]),
         ),
         ("enableECSManagedTags", Shape::Bool(true)),
         ("propagateTags", Shape::from("NONE")),
@@ -259,35 +285,40 @@ pub(super) fn update_service(world: &mut World, ctx: &Ctx, call: &Call) -> Reply
             }
         },
     };
-    let (cluster_name, service_name, service_arn, status, td_arn) = with_region(world, ctx, |r| {
-        let cluster = find_cluster(r, ctx, call)?;
-        let name = ident_name(ctx, ident, "service").ok_or_else(service_not_found)?;
-        let svc = cluster
-            .services
-            .iter()
-            .find(|s| s.name == name)
-            .ok_or_else(service_not_found)?;
-        let td = match call.str("taskDefinition") {
-            Some(t) => Some(
-                resolve_task_definition(r, ctx, t)
-                    .filter(|d| d.status == "ACTIVE")
-                    .map(|d| d.arn.clone())
-                    .ok_or_else(|| {
-                        AwsError::client("ClientException", "TaskDefinition not found.")
-                    })?,
-            ),
-            None => None,
-        };
-        Ok::<_, AwsError>((
-            cluster.name.clone(),
-            svc.name.clone(),
-            svc.arn.clone(),
-            svc.status.clone(),
-            td,
-        ))
-    })?;
+    let (cluster_name, service_name, service_arn, status, td_arn, refused) =
+        with_region(world, ctx, |r| {
+            let cluster = find_cluster(r, ctx, call)?;
+            let name = ident_name(ctx, ident, "service").ok_or_else(service_not_found)?;
+            let svc = cluster
+                .services
+                .iter()
+                .find(|s| s.name == name)
+                .ok_or_else(service_not_found)?;
+            let td = match call.str("taskDefinition") {
+                Some(t) => Some(
+                    resolve_task_definition(r, ctx, t)
+                        .filter(|d| d.status == "ACTIVE")
+                        .map(|d| d.arn.clone())
+                        .ok_or_else(|| {
+                            AwsError::client("ClientException", "TaskDefinition not found.")
+                        })?,
+                ),
+                None => None,
+            };
+            Ok::<_, AwsError>((
+                cluster.name.clone(),
+                svc.name.clone(),
+                svc.arn.clone(),
+                svc.status.clone(),
+                td,
+                refusal(svc, call),
+            ))
+        })?;
     if ctx.principal.read_only {
         return Err(access_denied(ctx, "UpdateService", &service_arn));
+    }
+    if let Some(e) = refused {
+        return Err(e);
     }
     if status != "ACTIVE" {
         return Err(AwsError::client(

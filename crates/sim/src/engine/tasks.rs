@@ -350,6 +350,10 @@ pub(super) fn launch_task(svc: &mut Service, env: &mut Env<'_>, t: f64) -> Optio
         (p.id.clone(), p.task_definition.clone())
     };
     let td = env.task_definitions.iter().find(|d| d.arn == td_arn)?;
+    let container_instance_arn = place(svc, env);
+    if svc.scheduling_strategy == "DAEMON" && container_instance_arn.is_none() {
+        return None;
+    }
     let containers = td
         .containers
         .iter()
@@ -366,18 +370,6 @@ pub(super) fn launch_task(svc: &mut Service, env: &mut Env<'_>, t: f64) -> Optio
     let behaviour = td.behaviour.clone().unwrap_or(Behaviour::Healthy);
     let n = env.next();
     let id = stable_hex(&format!("{}/task/{n}", svc.arn), 32);
-    let container_instance_arn = if svc.launch_type == "EC2" && !env.container_instances.is_empty()
-    {
-        let idx = svc
-            .tasks
-            .iter()
-            .filter(|x| x.desired_status == "RUNNING")
-            .count()
-            % env.container_instances.len();
-        Some(env.container_instances[idx].arn.clone())
-    } else {
-        None
-    };
     // Bridge mode maps the container port to a dynamic port of the instance; host mode uses the
     // container port itself; awsvpc tasks get their own IP instead.
     let container_port = td.containers.iter().find_map(|c| c.ports.first().copied());
@@ -426,4 +418,25 @@ pub(super) fn launch_task(svc: &mut Service, env: &mut Env<'_>, t: f64) -> Optio
     };
     svc.tasks.push(task);
     Some(id)
+}
+
+/// The container instance a new EC2 task goes to: for a daemon the first instance without one
+/// of its tasks, otherwise round robin; none for Fargate.
+fn place(svc: &Service, env: &Env<'_>) -> Option<String> {
+    if svc.launch_type != "EC2" || env.container_instances.is_empty() {
+        return None;
+    }
+    let active = svc.tasks.iter().filter(|x| x.desired_status == "RUNNING");
+    if svc.scheduling_strategy == "DAEMON" {
+        let taken: Vec<&str> = active
+            .filter_map(|x| x.container_instance_arn.as_deref())
+            .collect();
+        return env
+            .container_instances
+            .iter()
+            .find(|ci| ci.status == "ACTIVE" && !taken.contains(&ci.arn.as_str()))
+            .map(|ci| ci.arn.clone());
+    }
+    let idx = active.count() % env.container_instances.len();
+    Some(env.container_instances[idx].arn.clone())
 }

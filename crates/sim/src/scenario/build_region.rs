@@ -162,16 +162,13 @@ pub(super) fn build_region(
             .collect();
         let mut services = Vec::new();
         for s in &c.services {
-            services.push(build_service(
-                a,
-                r,
-                &mut out,
-                s,
-                &cluster_arn,
-                &c.name,
-                now,
-                history_start,
-            ));
+            let mut svc =
+                build_service(a, r, &mut out, s, &cluster_arn, &c.name, now, history_start);
+            // A daemon wants one task on each instance, whatever the scenario says.
+            if svc.scheduling_strategy == "DAEMON" {
+                svc.desired_count = i64::from(c.container_instances);
+            }
+            services.push(svc);
         }
         out.clusters.push(Cluster {
             name: c.name.clone(),
@@ -326,6 +323,8 @@ fn build_service(
         launch_type: s.launch_type.clone(),
         capacity_provider: s.capacity_provider.clone(),
         task_definition: td_arn(first_rev),
+        scheduling_strategy: s.scheduling_strategy.clone(),
+        deployment_controller: s.deployment_controller.clone(),
         minimum_healthy_percent: s.minimum_healthy_percent,
         maximum_percent: s.maximum_percent,
         circuit_breaker: s.circuit_breaker,

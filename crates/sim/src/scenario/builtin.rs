@@ -95,6 +95,8 @@ impl Scenario {
                         launch_type: default_launch_type(),
                         capacity_provider: None,
                         task_definition: format!("{family}:1"),
+                        scheduling_strategy: "REPLICA".into(),
+                        deployment_controller: "ECS".into(),
                         target_group: None,
                         container_port: None,
                         minimum_healthy_percent: 100,

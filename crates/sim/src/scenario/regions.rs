@@ -58,6 +58,14 @@ fn default_hc_path() -> String {
 fn default_dereg() -> f64 {
     300.0
 }
+fn default_scheduling() -> String {
+    "REPLICA".into()
+}
+
+fn default_controller() -> String {
+    "ECS".into()
+}
+
 fn default_target_type() -> String {
     "ip".into()
 }
@@ -259,6 +267,12 @@ pub struct ServiceSpec {
     pub capacity_provider: Option<String>,
     /// Current task definition, `family:revision`.
     pub task_definition: String,
+    /// `REPLICA` or `DAEMON` (EC2 only; its desired count is the cluster's instance count).
+    #[serde(default = "default_scheduling")]
+    pub scheduling_strategy: String,
+    /// `ECS`, `CODE_DEPLOY` or `EXTERNAL`.
+    #[serde(default = "default_controller")]
+    pub deployment_controller: String,
     /// Target group name, when behind a load balancer.
     #[serde(default)]
     pub target_group: Option<String>,

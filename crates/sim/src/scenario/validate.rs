@@ -114,6 +114,9 @@ impl Scenario {
                                 ));
                             }
                         }
+                        if let Some(e) = service_kind_error(s) {
+                            return Err(format!("{at}.{e}"));
+                        }
                         if s.launch_type == "EC2" && c.container_instances == 0 {
                             return Err(format!(
                                 "{at}.launch_type: EC2 needs container_instances in cluster {}",
@@ -150,6 +153,34 @@ impl Scenario {
         }
         Ok(())
     }
+}
+
+/// What AWS's CreateService would refuse about a service's scheduling and controller.
+fn service_kind_error(s: &super::regions::ServiceSpec) -> Option<String> {
+    if !["REPLICA", "DAEMON"].contains(&s.scheduling_strategy.as_str()) {
+        return Some(format!(
+            "scheduling_strategy: '{}' is not REPLICA or DAEMON",
+            s.scheduling_strategy
+        ));
+    }
+    if !["ECS", "CODE_DEPLOY", "EXTERNAL"].contains(&s.deployment_controller.as_str()) {
+        return Some(format!(
+            "deployment_controller: '{}' is not ECS, CODE_DEPLOY or EXTERNAL",
+            s.deployment_controller
+        ));
+    }
+    if s.scheduling_strategy == "DAEMON" {
+        if s.launch_type != "EC2" || s.capacity_provider.is_some() {
+            return Some("scheduling_strategy: DAEMON needs the EC2 launch type".into());
+        }
+        if s.deployment_controller != "ECS" {
+            return Some("scheduling_strategy: DAEMON needs the ECS deployment controller".into());
+        }
+        if s.maximum_percent > 100 {
+            return Some("maximum_percent: a DAEMON service takes at most 100".into());
+        }
+    }
+    None
 }
 
 #[cfg(test)]

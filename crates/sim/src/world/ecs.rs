@@ -84,6 +84,13 @@ pub struct Service {
     pub capacity_provider: Option<String>,
     /// Current task definition ARN.
     pub task_definition: String,
+    /// `REPLICA`, or `DAEMON`: one task on each ACTIVE container instance, no desired count of
+    /// its own.
+    pub scheduling_strategy: String,
+    /// Who deploys it: `ECS`, `CODE_DEPLOY` (blue/green through CodeDeploy) or `EXTERNAL` (task
+    /// sets made by another tool). The last two show task sets instead of deployments and refuse
+    /// a new task definition or a forced deployment through UpdateService.
+    pub deployment_controller: String,
     /// deploymentConfiguration.minimumHealthyPercent.
     pub minimum_healthy_percent: i64,
     /// deploymentConfiguration.maximumPercent.

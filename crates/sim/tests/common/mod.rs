@@ -38,3 +38,15 @@ pub async fn sim(scenario: &str) -> SimHandle {
 pub fn code<E: ProvideErrorMetadata>(e: &E) -> String {
     e.code().unwrap_or("<none>").to_string()
 }
+
+/// An unmodified ECS client signed with `key` in `region`, pointed at the simulator.
+pub fn ecs_client(h: &SimHandle, key: (&str, &str), region: &str) -> aws_sdk_ecs::Client {
+    let creds = aws_credential_types::Credentials::new(key.0, key.1, None, None, "test");
+    let conf = aws_sdk_ecs::Config::builder()
+        .behavior_version(aws_sdk_ecs::config::BehaviorVersion::latest())
+        .credentials_provider(creds)
+        .region(aws_sdk_ecs::config::Region::new(region.to_string()))
+        .endpoint_url(h.endpoint())
+        .build();
+    aws_sdk_ecs::Client::from_conf(conf)
+}
