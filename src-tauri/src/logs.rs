@@ -32,9 +32,17 @@ pub async fn log_recent(
     group: String,
     stream: Option<String>,
     limit: Option<i32>,
+    region: Option<String>,
 ) -> Reply<Vec<LogLine>> {
     Ok(views
-        .log_recent(&registry, &session_id, &group, stream.as_deref(), limit)
+        .log_recent(
+            &registry,
+            &session_id,
+            &group,
+            stream.as_deref(),
+            limit,
+            region.as_deref(),
+        )
         .await?)
 }
 
@@ -57,9 +65,16 @@ pub async fn log_errors(
     session_id: String,
     group: String,
     stream_prefix: Option<String>,
+    region: Option<String>,
 ) -> Reply<LogPage> {
     Ok(views
-        .log_errors(&registry, &session_id, &group, stream_prefix)
+        .log_errors(
+            &registry,
+            &session_id,
+            &group,
+            stream_prefix,
+            region.as_deref(),
+        )
         .await?)
 }
 

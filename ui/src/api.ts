@@ -291,13 +291,22 @@ export const serviceEvents = (sessionId: string, cluster: string, service: strin
 export const logSources = (sessionId: string, cluster: string, service: string): Promise<LogSource[]> =>
   call("log_sources", { sessionId, cluster, service });
 /** The latest lines of a log group (or one stream). */
-export const logRecent = (sessionId: string, group: string, stream: string | null, limit: number | null): Promise<LogLine[]> =>
-  call("log_recent", { sessionId, group, stream, limit });
+export const logRecent = (
+  sessionId: string,
+  group: string,
+  stream: string | null,
+  limit: number | null,
+  region: string | null,
+): Promise<LogLine[]> => call("log_recent", { sessionId, group, stream, limit, region });
 /** One page of a log search (pass nextToken back for the next page). */
 export const logSearch = (sessionId: string, query: LogQuery): Promise<LogPage> => call("log_search", { sessionId, query });
 /** Error lines of the last hour (runbook 001). */
-export const logErrors = (sessionId: string, group: string, streamPrefix: string | null): Promise<LogPage> =>
-  call("log_errors", { sessionId, group, streamPrefix });
+export const logErrors = (
+  sessionId: string,
+  group: string,
+  streamPrefix: string | null,
+  region: string | null,
+): Promise<LogPage> => call("log_errors", { sessionId, group, streamPrefix, region });
 /** Follows a log search: new lines reach `onBatch`; returns the follow id. */
 export function logFollowStart(sessionId: string, query: LogQuery, onBatch: (batch: LogBatch) => void): Promise<string> {
   const channel = new Channel<LogBatch>();

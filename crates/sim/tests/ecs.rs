@@ -61,7 +61,7 @@ async fn clusters_are_listed_and_described_per_region() {
     let west = client(&h, GOV_KEY, "us-gov-west-1");
     let empty = west.list_clusters().send().await.expect("list west");
     assert!(empty.cluster_arns().is_empty());
-    // Commercial: staging, the EC2 dev cluster and the service kinds.
+    // Commercial: staging, the EC2 dev cluster, the service kinds and the start failures.
     let com = client(&h, COM_KEY, "us-east-1");
     let names: Vec<String> = com
         .list_clusters()
@@ -72,7 +72,15 @@ async fn clusters_are_listed_and_described_per_region() {
         .iter()
         .map(|a| a.rsplit('/').next().unwrap_or_default().to_string())
         .collect();
-    assert_eq!(names, ["coe-ecs-staging", "tak-ec2-dev", "service-kinds"]);
+    assert_eq!(
+        names,
+        [
+            "coe-ecs-staging",
+            "tak-ec2-dev",
+            "service-kinds",
+            "start-failures"
+        ]
+    );
     h.shutdown().await;
 }
 

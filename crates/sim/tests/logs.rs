@@ -12,17 +12,7 @@ mod common;
 use common::{code, sim, COM_KEY};
 
 fn client(h: &SimHandle, key: (&str, &str), region: &str) -> Client {
-    let creds = aws_credential_types::Credentials::new(key.0, key.1, None, None, "test");
-    Client::from_conf(
-        aws_sdk_cloudwatchlogs::Config::builder()
-            .behavior_version(aws_sdk_cloudwatchlogs::config::BehaviorVersion::latest())
-            .credentials_provider(creds)
-            .region(aws_sdk_cloudwatchlogs::config::Region::new(
-                region.to_string(),
-            ))
-            .endpoint_url(h.endpoint())
-            .build(),
-    )
+    common::logs_client(h, key, region)
 }
 
 fn now_ms() -> i64 {
@@ -416,5 +406,50 @@ async fn week_long_searches_page_instead_of_stalling() {
         hour.searched_log_streams().len(),
         started.elapsed()
     );
+    h.shutdown().await;
+}
+
+/// A task definition may send its logs to another region (`awslogs-region`): CloudWatch Logs
+/// serves the group there, not in the region the tasks run in.
+#[tokio::test]
+async fn logs_sent_to_another_region_are_found_there_only() {
+    let h = sim("demo").await;
+    let east = client(&h, COM_KEY, "us-east-1");
+    let west = client(&h, COM_KEY, "us-west-2");
+    let listed =
+        |out: aws_sdk_cloudwatchlogs::operation::describe_log_groups::DescribeLogGroupsOutput| {
+            out.log_groups()
+                .iter()
+                .any(|g| g.log_group_name() == Some("/ecs/west-logs"))
+        };
+    let here = east
+        .describe_log_groups()
+        .log_group_name_prefix("/ecs/west")
+        .send()
+        .await
+        .expect("east groups");
+    assert!(!listed(here), "not in the tasks' region");
+    let missing = east
+        .filter_log_events()
+        .log_group_name("/ecs/west-logs")
+        .send()
+        .await
+        .expect_err("no such group in us-east-1");
+    assert_eq!(code(&missing), "ResourceNotFoundException");
+    let there = west
+        .describe_log_groups()
+        .log_group_name_prefix("/ecs/west")
+        .send()
+        .await
+        .expect("west groups");
+    assert!(listed(there));
+    let lines = west
+        .filter_log_events()
+        .log_group_name("/ecs/west-logs")
+        .start_time(now_ms() - 3_600_000)
+        .send()
+        .await
+        .expect("west lines");
+    assert!(!lines.events().is_empty());
     h.shutdown().await;
 }

@@ -450,3 +450,65 @@ async fn refresh_tokens_expire_with_the_clock_and_authorize_rejects_bad_requests
     }
     h.shutdown().await;
 }
+
+/// Identity Center keeps the browser and the device sign-in apart: one client may not be
+/// registered for both, and a client registered for the browser may not start a device sign-in.
+#[tokio::test]
+async fn a_client_registers_for_the_browser_or_the_device_sign_in_not_both() {
+    let h = sim("demo").await;
+    let c = oidc(&h, "us-east-1");
+    let redirect = "http://127.0.0.1:45680/oauth/callback";
+    let both = c
+        .register_client()
+        .client_name("both")
+        .client_type("public")
+        .grant_types("authorization_code")
+        .grant_types(DEVICE_GRANT)
+        .grant_types("refresh_token")
+        .redirect_uris(redirect)
+        .send()
+        .await
+        .expect_err("both grants");
+    assert_eq!(code(&both), "InvalidScopeException");
+
+    let browser = c
+        .register_client()
+        .client_name("browser")
+        .client_type("public")
+        .grant_types("authorization_code")
+        .grant_types("refresh_token")
+        .redirect_uris(redirect)
+        .send()
+        .await
+        .expect("browser client");
+    let refused = c
+        .start_device_authorization()
+        .client_id(browser.client_id().unwrap_or_default())
+        .client_secret(browser.client_secret().unwrap_or_default())
+        .start_url(START_URL)
+        .send()
+        .await
+        .expect_err("no device sign-in for a browser client");
+    assert_eq!(code(&refused), "UnauthorizedClientException");
+
+    // Registered for the device grant, or with no grant types at all (as before the browser
+    // sign-in existed), the device sign-in starts.
+    for grants in [vec![DEVICE_GRANT, "refresh_token"], vec![]] {
+        let reg = c
+            .register_client()
+            .client_name("device")
+            .client_type("public")
+            .set_grant_types(Some(grants.iter().map(|g| g.to_string()).collect()))
+            .send()
+            .await
+            .expect("device client");
+        c.start_device_authorization()
+            .client_id(reg.client_id().unwrap_or_default())
+            .client_secret(reg.client_secret().unwrap_or_default())
+            .start_url(START_URL)
+            .send()
+            .await
+            .expect("device sign-in starts");
+    }
+    h.shutdown().await;
+}

@@ -2,7 +2,9 @@
 // Fargate Spot service whose reclaimed tasks are not counted as failures, an EC2 bridge-mode
 // service whose load-balancer targets are instances on dynamic ports, and target-tracking alarms
 // shown as scaling rather than trouble; a daemon and services deployed by AWS CodeDeploy or an
-// external tool, where ECS refuses some actions and the app says why instead of offering them.
+// external tool, where ECS refuses some actions and the app says why instead of offering them; a
+// deployment whose tasks never start because their secret may not be read; logs sent to another
+// region.
 // Each with its actions, screenshotted.
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -84,6 +86,24 @@ test("a Spot service, an EC2 bridge-mode service, scaling alarms, a daemon and C
     assert.match(await (await find(driver, "actions-limits")).getText(), /Scale is not offered\. This is a daemon service/);
     await driver.executeScript("arguments[0].scrollIntoView({block: 'center'});", await find(driver, "actions-card"));
     await screenshot(driver, "kinds-06-daemon-actions");
+
+    // A deployment whose tasks cannot read their secret: said in words, naming role and secret.
+    banner = await open(driver, "start-failures", "secrets-denied-Service");
+    assert.notEqual(await banner.getAttribute("data-level"), "green", await banner.getText());
+    await showTab(driver, "stopped");
+    await waitText(driver, "diagnosis-title", "Not allowed to read what the task needs");
+    assert.match(
+      await (await find(driver, "diagnosis-advice")).getText(),
+      /ecsTaskExecutionRole is not allowed to call secretsmanager:GetSecretValue on arn:aws:secretsmanager:us-east-1:\d+:secret:billing\/stripe-api-key-/,
+    );
+    await screenshot(driver, "kinds-07-secret-not-readable");
+
+    // Logs the task definition sends to us-west-2 are read there, and say so.
+    await open(driver, "service-kinds", "logs-in-us-west-2-Service");
+    await showTab(driver, "logs");
+    await waitText(driver, "log-region", "in us-west-2");
+    await driver.wait(async () => Number(await (await find(driver, "log-list")).getAttribute("data-count")) > 0, WAIT_MS, "no lines from us-west-2");
+    await screenshot(driver, "kinds-08-logs-in-another-region");
   } catch (error) {
     await screenshot(driver, "kinds-FAILED").catch(() => {});
     throw error;

@@ -27,7 +27,11 @@ taskId: string, } | { "kind": "logGroup",
 /**
  * Log group name, e.g. `/ecs/coe-etl-prod`.
  */
-name: string, } | { "kind": "alarm", 
+name: string, 
+/**
+ * Its region when a task definition sends it to another one (`awslogs-region`).
+ */
+region: string | null, } | { "kind": "alarm", 
 /**
  * Alarm name.
  */

@@ -31,4 +31,9 @@ limit: number | null,
 /**
  * Token of the next page from a previous [`LogPage`].
  */
-nextToken: string | null, };
+nextToken: string | null, 
+/**
+ * The group's region when the task definition sends it elsewhere (`awslogs-region`);
+ * null for the session's region.
+ */
+region: string | null, };

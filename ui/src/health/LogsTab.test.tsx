@@ -14,7 +14,8 @@ vi.mock("@tauri-apps/api/core", () => ({
   },
 }));
 
-const source: LogSource = { container: "api", group: "/ecs/coe-etl-prod", streamPrefix: "ecs", region: null };
+// The task definition sends its logs to the other GovCloud region (awslogs-region).
+const source: LogSource = { container: "api", group: "/ecs/coe-etl-prod", streamPrefix: "ecs", region: "us-gov-west-1" };
 
 function lines(from: number, n: number): LogLine[] {
   return Array.from({ length: n }, (_, i) => ({ eventId: `e${from + i}`, timestamp: (from + i) * 1000, stream: "ecs/api/1", message: `ERROR line ${from + i}` }));
@@ -41,14 +42,26 @@ describe("Logs tab", () => {
       expect(count()).toBe(3);
     });
     expect(containerPrefix(source)).toBe("ecs/api/");
-    expect(calls.find((c) => c.command === "log_recent")?.args).toEqual({ sessionId: "s-gov", group: "/ecs/coe-etl-prod", stream: null, limit: 500 });
+    expect(calls.find((c) => c.command === "log_recent")?.args).toEqual({
+      sessionId: "s-gov",
+      group: "/ecs/coe-etl-prod",
+      stream: null,
+      limit: 500,
+      region: "us-gov-west-1",
+    });
+    expect(screen.getByTestId("log-region").textContent).toBe("in us-gov-west-1");
 
     await userEvent.click(screen.getByTestId("logs-errors"));
     await waitFor(() => {
       expect(count()).toBe(3);
     });
-    expect(calls.find((c) => c.command === "log_errors")?.args).toEqual({ sessionId: "s-gov", group: "/ecs/coe-etl-prod", streamPrefix: "ecs/api/" });
-    expect(calls.find((c) => c.command === "log_search")?.args.query).toMatchObject({ streamPrefix: "ecs/api/", nextToken: "page-2" });
+    expect(calls.find((c) => c.command === "log_errors")?.args).toEqual({
+      sessionId: "s-gov",
+      group: "/ecs/coe-etl-prod",
+      streamPrefix: "ecs/api/",
+      region: "us-gov-west-1",
+    });
+    expect(calls.find((c) => c.command === "log_search")?.args.query).toMatchObject({ streamPrefix: "ecs/api/", nextToken: "page-2", region: "us-gov-west-1" });
     expect(screen.getByTestId("logs-status").textContent).toContain("in the last hour");
 
     await userEvent.click(screen.getByTestId("logs-follow"));

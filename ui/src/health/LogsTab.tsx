@@ -63,7 +63,17 @@ export function LogsTab({ session, cluster, service }: { session: SessionInfo; c
           {source.group}
           {containerPrefix(source) !== null && ` · ${containerPrefix(source) ?? ""}…`}
         </span>
-        <ConsoleButton session={session} target={{ kind: "logGroup", name: source.group }} label="Log group in AWS console ↗" testId="logs-open-console" />
+        {source.region !== null && source.region !== session.region && (
+          <span className="badge" data-testid="log-region" title="The task definition sends these logs to another region (awslogs-region).">
+            in {source.region}
+          </span>
+        )}
+        <ConsoleButton
+          session={session}
+          target={{ kind: "logGroup", name: source.group, region: source.region }}
+          label="Log group in AWS console ↗"
+          testId="logs-open-console"
+        />
         <button type="button" className="button" onClick={() => void reader.recent(source)} data-testid="logs-recent">
           Recent lines
         </button>

@@ -84,7 +84,7 @@ export function useLogReader(session: api.SessionInfo) {
 
   const recent = (src: api.LogSource) =>
     run("recent", async (gen) => {
-      const found = await api.logRecent(session.id, src.group, null, 500);
+      const found = await api.logRecent(session.id, src.group, null, 500, src.region);
       if (gen === generation.current) setLines(found);
     });
 
@@ -99,8 +99,9 @@ export function useLogReader(session: api.SessionInfo) {
         end: null,
         limit: PAGE,
         nextToken: null,
+        region: src.region,
       };
-      await pages(gen, () => api.logErrors(session.id, src.group, prefix), query);
+      await pages(gen, () => api.logErrors(session.id, src.group, prefix, src.region), query);
     });
 
   /** Lines matching `pattern` (all lines when blank) of the last `spanMs`. */
@@ -114,6 +115,7 @@ export function useLogReader(session: api.SessionInfo) {
         end: null,
         limit: PAGE,
         nextToken: null,
+        region: src.region,
       };
       await pages(gen, () => api.logSearch(session.id, query), query);
     });
@@ -129,6 +131,7 @@ export function useLogReader(session: api.SessionInfo) {
         end: null,
         limit: PAGE,
         nextToken: null,
+        region: src.region,
       };
       const id = await api.logFollowStart(session.id, query, (batch) => {
         if (gen !== generation.current) return;

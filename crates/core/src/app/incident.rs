@@ -88,7 +88,13 @@ pub async fn write_snapshot(
         .and_then(|s| s.into_iter().next());
     let errors = match &source {
         Some(s) => views
-            .log_errors(registry, session_id, &s.group, s.stream_prefix.clone())
+            .log_errors(
+                registry,
+                session_id,
+                &s.group,
+                s.stream_prefix.clone(),
+                s.region.as_deref(),
+            )
             .await
             .inspect_err(|e| keep("Error lines", e))
             .map(|p| p.lines)

@@ -231,8 +231,9 @@ impl Observability {
         group: &str,
         stream: Option<&str>,
         limit: Option<i32>,
+        region: Option<&str>,
     ) -> Result<Vec<LogLine>, CoreError> {
-        let session = registry.get(session_id).await?;
+        let session = registry.get_in(session_id, region).await?;
         logs::recent(&session, group, stream, limit.unwrap_or(500)).await
     }
 
@@ -243,7 +244,7 @@ impl Observability {
         session_id: &str,
         query: &LogQuery,
     ) -> Result<LogPage, CoreError> {
-        let session = registry.get(session_id).await?;
+        let session = registry.get_in(session_id, query.region.as_deref()).await?;
         logs::search(&session, query).await
     }
 
@@ -254,8 +255,9 @@ impl Observability {
         session_id: &str,
         group: &str,
         stream_prefix: Option<String>,
+        region: Option<&str>,
     ) -> Result<LogPage, CoreError> {
-        let session = registry.get(session_id).await?;
+        let session = registry.get_in(session_id, region).await?;
         logs::errors_last_hour(&session, group, stream_prefix).await
     }
 
@@ -270,7 +272,7 @@ impl Observability {
     where
         F: Fn(LogBatch) -> bool + Send + Sync + 'static,
     {
-        let session: Arc<_> = registry.get(session_id).await?;
+        let session: Arc<_> = registry.get_in(session_id, query.region.as_deref()).await?;
         Ok(self.follows.start(session, query, FOLLOW_INTERVAL, sink))
     }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use serde::{Deserialize, Serialize};
-use tokio::sync::RwLock;
+use tokio::sync::{Mutex, RwLock};
 use ts_rs::TS;
 
 use crate::aws::profiles;
@@ -181,6 +181,9 @@ pub struct Session {
     pub sts: aws_sdk_sts::Client,
     /// Describe answers shared by the views of this session and region.
     reads: Arc<SessionReads>,
+    /// This session in other regions of its partition, built once each (logs a task definition
+    /// sends elsewhere with `awslogs-region`).
+    elsewhere: Arc<Mutex<HashMap<String, Arc<Session>>>>,
 }
 
 /// The SDK clients of one region.
@@ -386,7 +389,23 @@ impl Session {
             elbv2: clients.elbv2,
             sts: clients.sts,
             reads: Arc::new(SessionReads::default()),
+            elsewhere: Arc::default(),
         }
+    }
+
+    /// This session in `region` when that is not its own (built once, then reused); None for
+    /// its own region.
+    pub async fn elsewhere(&self, region: &str) -> Result<Option<Arc<Session>>, CoreError> {
+        if region == self.info.region {
+            return Ok(None);
+        }
+        let mut built = self.elsewhere.lock().await;
+        if let Some(s) = built.get(region) {
+            return Ok(Some(s.clone()));
+        }
+        let s = Arc::new(self.in_region(region).await?);
+        built.insert(region.to_string(), s.clone());
+        Ok(Some(s))
     }
 
     /// The same session in another region of its partition (clients rebuilt, identity kept).
@@ -495,6 +514,15 @@ impl SessionRegistry {
             .collect();
         infos.sort_by(|a, b| a.id.cmp(&b.id));
         infos
+    }
+
+    /// The session with `id`, in `region` when one is given (a log group of another region).
+    pub async fn get_in(&self, id: &str, region: Option<&str>) -> Result<Arc<Session>, CoreError> {
+        let session = self.get(id).await?;
+        match region {
+            Some(r) => Ok(session.elsewhere(r).await?.unwrap_or(session)),
+            None => Ok(session),
+        }
     }
 
     /// The session with `id`.

@@ -38,6 +38,8 @@ pub enum ConsoleTarget {
     LogGroup {
         /// Log group name, e.g. `/ecs/coe-etl-prod`.
         name: String,
+        /// Its region when a task definition sends it to another one (`awslogs-region`).
+        region: Option<String>,
     },
     /// A CloudWatch alarm.
     Alarm {
@@ -71,6 +73,13 @@ pub fn console_url(
     region: &str,
     target: &ConsoleTarget,
 ) -> Result<String, CoreError> {
+    // A log group opens in its own region, which `awslogs-region` may make another one.
+    let region = match target {
+        ConsoleTarget::LogGroup {
+            region: Some(own), ..
+        } => own.as_str(),
+        _ => region,
+    };
     partition.check_region(region)?;
     let base = format!("https://{}", partition.console_host());
     let r = encode(region);
@@ -89,7 +98,7 @@ pub fn console_url(
             encode(cluster),
             encode(task_id)
         ),
-        ConsoleTarget::LogGroup { name } => format!(
+        ConsoleTarget::LogGroup { name, .. } => format!(
             "{base}/cloudwatch/home?region={r}#logsV2:log-groups/log-group/{}",
             fragment_encode(name)
         ),
@@ -145,11 +154,25 @@ mod tests {
         );
         let logs = ConsoleTarget::LogGroup {
             name: "/ecs/coe-etl-prod".into(),
+            region: None,
         };
         assert_eq!(
             console_url(Partition::AwsUsGov, "us-gov-east-1", &logs).unwrap(),
             "https://console.amazonaws-us-gov.com/cloudwatch/home?region=us-gov-east-1#logsV2:log-groups/log-group/$252Fecs$252Fcoe-etl-prod"
         );
+        // Logs sent to another region open there; never in another partition.
+        let west = ConsoleTarget::LogGroup {
+            name: "/ecs/coe-etl-prod".into(),
+            region: Some("us-gov-west-1".into()),
+        };
+        assert!(console_url(Partition::AwsUsGov, "us-gov-east-1", &west)
+            .unwrap()
+            .contains("/cloudwatch/home?region=us-gov-west-1#"));
+        let elsewhere = ConsoleTarget::LogGroup {
+            name: "/ecs/x".into(),
+            region: Some("us-east-1".into()),
+        };
+        assert!(console_url(Partition::AwsUsGov, "us-gov-east-1", &elsewhere).is_err());
     }
 
     #[test]

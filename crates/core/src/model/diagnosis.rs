@@ -76,6 +76,41 @@ pub struct StoppedTask {
     pub diagnosis: Diagnosis,
 }
 
+/// The image of a CannotPullContainerError that names it as not found ("failed to resolve ref
+/// IMAGE: IMAGE: not found").
+fn missing_image(text: &str) -> Option<&str> {
+    let rest = text.split_once("failed to resolve ref ")?.1;
+    let (image, tail) = rest.split_once(": ")?;
+    tail.ends_with("not found").then_some(image.trim())
+}
+
+/// A permission AWS refused, as an AccessDeniedException inside an ECS reason words it.
+struct Refused<'a> {
+    /// Role name, from an `assumed-role/NAME/...` principal.
+    role: Option<&'a str>,
+    /// IAM action, e.g. `secretsmanager:GetSecretValue`.
+    action: &'a str,
+    /// ARN of what was refused.
+    resource: &'a str,
+}
+
+/// Reads "User: PRINCIPAL is not authorized to perform: ACTION on resource: RESOURCE".
+fn refused_permission(text: &str) -> Option<Refused<'_>> {
+    let (before, after) = text.split_once(" is not authorized to perform: ")?;
+    let (action, rest) = after.split_once(" on resource: ")?;
+    let resource = rest.split_whitespace().next()?;
+    let role = before
+        .rsplit("User: ")
+        .next()
+        .and_then(|p| p.split_once("assumed-role/"))
+        .and_then(|(_, r)| r.split('/').next());
+    Some(Refused {
+        role,
+        action: action.trim(),
+        resource,
+    })
+}
+
 /// Builds a diagnosis.
 fn diag(cause: StopCause, title: impl Into<String>, advice: impl Into<String>) -> Diagnosis {
     Diagnosis {
@@ -133,6 +168,13 @@ pub fn diagnose(
         );
     }
     if any("CannotPullContainerError") || any("pull image") {
+        if let Some(image) = texts.iter().find_map(|t| missing_image(t)) {
+            return diag(
+                StopCause::ImagePull,
+                "The image does not exist",
+                format!("ECS could not find the image {image}: its tag or digest is wrong, or it was never pushed. Fix the image in the task definition (or push it), then roll back or deploy again."),
+            );
+        }
         return diag(
             StopCause::ImagePull,
             "Could not download the image",
@@ -140,6 +182,18 @@ pub fn diagnose(
         );
     }
     if any("ResourceInitializationError") {
+        if let Some(refused) = texts.iter().find_map(|t| refused_permission(t)) {
+            return diag(
+                StopCause::ResourceInitialization,
+                "Not allowed to read what the task needs",
+                format!(
+                    "ECS could not prepare the task: the task execution role{} is not allowed to call {} on {}. Allow it in the role's policy (or correct the name in the task definition), then deploy again.",
+                    refused.role.map(|r| format!(" {r}")).unwrap_or_default(),
+                    refused.action,
+                    refused.resource
+                ),
+            );
+        }
         return diag(
             StopCause::ResourceInitialization,
             "Could not set up the task (secrets, parameters or registry access)",
@@ -302,6 +356,29 @@ mod tests {
             &[],
         );
         assert_eq!(secrets.cause, StopCause::ResourceInitialization);
+        // AWS's full reasons name what is wrong; so does the advice.
+        let typo = diagnose3(
+            Some("TaskFailedToStart"),
+            Some("CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref 1.dkr.ecr.us-east-1.amazonaws.com/web:3.4.1-rc: 1.dkr.ecr.us-east-1.amazonaws.com/web:3.4.1-rc: not found"),
+            &[],
+        );
+        assert_eq!(typo.title, "The image does not exist");
+        assert!(
+            typo.advice.contains(
+                "could not find the image 1.dkr.ecr.us-east-1.amazonaws.com/web:3.4.1-rc:"
+            ),
+            "{}",
+            typo.advice
+        );
+        let denied = diagnose3(
+            Some("TaskFailedToStart"),
+            Some("ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 5 time(s): AccessDeniedException: User: arn:aws:sts::1:assumed-role/ecsTaskExecutionRole/abc is not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:us-east-1:1:secret:billing/key-AbCdEf because no identity-based policy allows the secretsmanager:GetSecretValue action"),
+            &[],
+        );
+        assert_eq!(
+            denied.advice,
+            "ECS could not prepare the task: the task execution role ecsTaskExecutionRole is not allowed to call secretsmanager:GetSecretValue on arn:aws:secretsmanager:us-east-1:1:secret:billing/key-AbCdEf. Allow it in the role's policy (or correct the name in the task definition), then deploy again."
+        );
         let elb = diagnose3(
             Some("ServiceSchedulerInitiated"),
             Some("Task failed ELB health checks in (target-group arn:aws:...)"),

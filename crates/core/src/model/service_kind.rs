@@ -1,11 +1,10 @@
-//! How a service is scheduled and who deploys it, and which actions that rules out: ECS refuses
-//! a desired count for a daemon, and a restart or a version change of a service that AWS
-//! CodeDeploy or an external controller deploys. The app says so before anyone confirms.
+//! How a service is scheduled and who deploys it, and which actions that rules out (stopping a
+//! task never is): ECS refuses a desired count for a daemon, and a restart or a version change
+//! of a service that AWS CodeDeploy or an external controller deploys. The app says so before
+//! anyone confirms.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-use crate::model::action::ActionRequest;
 
 /// How ECS places the service's tasks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -70,13 +69,8 @@ impl ServiceKind {
         }
     }
 
-    /// Whether its deployments are task sets (ECS shows no deployments of its own).
-    pub fn uses_task_sets(&self) -> bool {
-        self.controller != Controller::Ecs
-    }
-
-    /// Why `action` cannot be taken on such a service, in plain words; None when it can.
-    pub fn refusal(&self, action: &ActionRequest) -> Option<String> {
+    /// Why each action is not offered for such a service, in plain words.
+    pub fn limits(&self) -> ActionLimits {
         let deployer = match self.controller {
             Controller::Ecs => None,
             Controller::CodeDeploy => Some(
@@ -85,25 +79,14 @@ impl ServiceKind {
             Controller::External => Some(
                 "An external deployment tool deploys this service through task sets, and ECS refuses a new deployment from anywhere else. Deploy or roll back with that tool.",
             ),
-        };
-        match action {
-            ActionRequest::ForceNewDeployment | ActionRequest::Rollback { .. } => {
-                deployer.map(str::to_string)
-            }
-            ActionRequest::SetDesiredCount { .. } => (self.scheduling == Scheduling::Daemon).then(|| {
+        }
+        .map(str::to_string);
+        ActionLimits {
+            restart: deployer.clone(),
+            rollback: deployer,
+            scale: (self.scheduling == Scheduling::Daemon).then(|| {
                 "This is a daemon service: ECS runs one task on each container instance, so its number of tasks follows the instances and cannot be set.".to_string()
             }),
-            ActionRequest::StopTask { .. } => None,
-        }
-    }
-
-    /// The reasons for every action, for the service page.
-    pub fn limits(&self) -> ActionLimits {
-        let why = |a: ActionRequest| self.refusal(&a);
-        ActionLimits {
-            restart: why(ActionRequest::ForceNewDeployment),
-            scale: why(ActionRequest::SetDesiredCount { desired: 0 }),
-            rollback: why(ActionRequest::Rollback { revision: 0 }),
         }
     }
 }
@@ -125,7 +108,6 @@ mod tests {
 
         for (name, word) in [("CODE_DEPLOY", "CodeDeploy"), ("EXTERNAL", "external")] {
             let k = ServiceKind::from_names(None, Some(name));
-            assert!(k.uses_task_sets());
             let l = k.limits();
             assert!(
                 l.restart.as_deref().is_some_and(|r| r.contains(word)),
@@ -133,11 +115,6 @@ mod tests {
             );
             assert_eq!(l.restart, l.rollback);
             assert!(l.scale.is_none(), "ECS lets these services scale");
-            let stop = ActionRequest::StopTask {
-                task: "t".into(),
-                reason: "hung".into(),
-            };
-            assert!(k.refusal(&stop).is_none(), "their tasks may be stopped");
         }
         // Unknown names read as ECS's defaults rather than blocking anything.
         assert_eq!(

@@ -146,7 +146,10 @@ mod tests {
             .task_sets(set("ecs-svc/1", "ACTIVE", 1, true))
             .task_sets(set("ecs-svc/2", "PRIMARY", 2, false))
             .build();
-        assert!(kind_of(&svc).uses_task_sets());
+        assert_eq!(
+            kind_of(&svc).controller,
+            crate::model::service_kind::Controller::External
+        );
         let d = deployments_of(&svc);
         assert_eq!(d[0].id, "ecs-svc/2", "primary first");
         assert_eq!(d[0].revision, 2);

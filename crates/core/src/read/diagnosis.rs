@@ -124,7 +124,13 @@ async fn read_last_lines(session: &Session, tasks: &mut [StoppedTask]) {
         let Some(stream) = source.task_stream(&task.id) else {
             continue;
         };
-        if let Ok(lines) = tail(session, &source.group, &stream, TAIL_LINES).await {
+        // Logs the task definition sends to another region are read there.
+        let elsewhere = match &source.region {
+            Some(region) => session.elsewhere(region).await.ok().flatten(),
+            None => None,
+        };
+        let reader = elsewhere.as_deref().unwrap_or(session);
+        if let Ok(lines) = tail(reader, &source.group, &stream, TAIL_LINES).await {
             task.diagnosis = diagnose(
                 task.stop_code.as_deref(),
                 task.stopped_reason.as_deref(),

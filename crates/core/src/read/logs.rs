@@ -143,6 +143,9 @@ pub struct LogQuery {
     pub limit: Option<i32>,
     /// Token of the next page from a previous [`LogPage`].
     pub next_token: Option<String>,
+    /// The group's region when the task definition sends it elsewhere (`awslogs-region`);
+    /// null for the session's region.
+    pub region: Option<String>,
 }
 
 /// One page of a search.

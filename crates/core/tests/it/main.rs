@@ -18,6 +18,7 @@ mod service_kinds_sim;
 mod sim;
 mod sso_config;
 mod sso_fuzz;
+mod sso_grants;
 mod sso_keyring;
 mod sso_links;
 mod sso_login;
@@ -26,3 +27,4 @@ mod sso_portal;
 mod sso_sessions;
 #[path = "../support/sso.rs"]
 mod sso_support;
+mod start_failures_sim;

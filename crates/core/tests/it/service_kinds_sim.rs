@@ -1,6 +1,7 @@
-//! Daemons and services that CodeDeploy or an external tool deploys, against the simulator:
-//! the page says which actions ECS refuses and why, the core refuses them before any plan or
-//! call, and what ECS allows still works.
+//! Services as AWS runs them beyond the plain Fargate service, against the simulator: daemons
+//! and services that CodeDeploy or an external tool deploys (the page says which actions ECS
+//! refuses and why, the core refuses them before any plan or call, and what ECS allows still
+//! works), and a service whose logs go to another region.
 
 use crate::sso_support::calls;
 use ecsdesk_core::model::service_kind::{Controller, Scheduling};
@@ -104,5 +105,65 @@ async fn actions_ecs_refuses_are_not_offered_and_never_sent() {
         "{:?}",
         restart.notes
     );
+    sim.shutdown().await;
+}
+
+/// Logs a task definition sends to another region (`awslogs-region`) are read there: the
+/// source names the region, and reads, searches and the console link go to it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_are_read_from_the_region_the_task_definition_sends_them_to() {
+    use ecsdesk_core::app::observability::Observability;
+    use ecsdesk_core::read::logs::{log_sources, LogQuery};
+    let sim = crate::demo::sim("demo").await;
+    let (registry, _, com) = crate::demo::both(&sim.endpoint()).await;
+    let session = registry.get(&com.id).await.expect("session");
+    assert_eq!(session.info().region, "us-east-1");
+    let sources = log_sources(&session, CLUSTER, "logs-in-us-west-2-Service")
+        .await
+        .expect("sources");
+    assert_eq!(sources[0].group, "/ecs/west-logs");
+    assert_eq!(sources[0].region.as_deref(), Some("us-west-2"));
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let views = Observability::new(dir.path().to_path_buf());
+    let region = sources[0].region.as_deref();
+    let recent = views
+        .log_recent(&registry, &com.id, "/ecs/west-logs", None, Some(50), region)
+        .await
+        .expect("recent lines from us-west-2");
+    assert!(!recent.is_empty());
+    let page = views
+        .log_search(
+            &registry,
+            &com.id,
+            &LogQuery {
+                group: "/ecs/west-logs".into(),
+                start: Some(chrono::Utc::now().timestamp_millis() - 3_600_000),
+                region: Some("us-west-2".into()),
+                ..LogQuery::default()
+            },
+        )
+        .await
+        .expect("search in us-west-2");
+    assert!(!page.lines.is_empty());
+    // In the session's own region the group does not exist, as on AWS.
+    let err = views
+        .log_recent(&registry, &com.id, "/ecs/west-logs", None, Some(50), None)
+        .await
+        .expect_err("not in us-east-1");
+    assert_eq!(err.code(), "ResourceNotFoundException", "{err}");
+    // Another partition's region is refused, never asked.
+    let err = views
+        .log_recent(
+            &registry,
+            &com.id,
+            "/ecs/west-logs",
+            None,
+            Some(50),
+            Some("us-gov-west-1"),
+        )
+        .await
+        .expect_err("another partition");
+    assert_eq!(err.code(), "InvalidInput", "{err}");
     sim.shutdown().await;
 }

@@ -11,6 +11,7 @@
 //! and `deployments` rolls revisions out, completes them or trips the circuit breaker.
 
 mod deployments;
+mod launch;
 mod scheduler;
 mod streams;
 mod targets;

@@ -3,8 +3,9 @@
 //! tasks.
 
 use super::deployments::{check_rollout, refresh_deployments};
+use super::launch::launch_task;
 use super::targets::{is_healthy, replace_unhealthy};
-use super::tasks::{launch_task, stop_task};
+use super::tasks::stop_task;
 use super::{push_event, Env, StopInfo};
 use crate::world::Service;
 

@@ -23,6 +23,7 @@ pub(super) fn open_stream(svc: &Service, env: &mut Env<'_>, task: &Task, t: f64)
                     name: group.clone(),
                     created_at: t,
                     retention_days: None,
+                    shown_in: (td.region != env.region).then(|| td.region.clone()),
                     streams: Vec::new(),
                 });
                 env.log_groups.len() - 1

@@ -2,12 +2,12 @@
 //! crash) DEACTIVATING, STOPPING, DEPROVISIONING and STOPPED, with its containers, targets and
 //! the restart back-off of tasks that never became healthy.
 
+use super::launch::{fail_start, start_failure};
 use super::streams::{close_streams, open_stream};
 use super::{
     push_event, Env, StopInfo, CRASH_SECS, DEPROVISION_SECS, HEALTHY_SECS, MAX_BACKOFF_SECS,
-    PROVISION_SECS, PULL_SECS, STOP_SECS,
+    PULL_SECS, STOP_SECS,
 };
-use crate::ids::{ecs_arn, stable_hex};
 use crate::metrics::{hash_str, mix, unit};
 
 /// The Fargate Spot capacity provider.
@@ -15,7 +15,7 @@ const SPOT: &str = "FARGATE_SPOT";
 /// A Spot task is reclaimed this long after it starts: at least the first, plus up to the second
 /// (seconds).
 const SPOT_RECLAIM_SECS: (f64, f64) = (1_200.0, 1_200.0);
-use crate::world::{Behaviour, Service, Target, Task, TaskContainer};
+use crate::world::{Behaviour, Service, Target};
 
 /// Apply whatever of task `i` is due at `t`: its next phase, passing health checks, exiting.
 pub(super) fn step_task(svc: &mut Service, env: &mut Env<'_>, i: usize, t: f64) {
@@ -29,7 +29,10 @@ pub(super) fn step_task(svc: &mut Service, env: &mut Env<'_>, i: usize, t: f64) 
                 task.pull_started_at = Some(t);
                 task.due_phase = Some(t + PULL_SECS);
             }
-            "PENDING" => on_running(svc, env, i, t),
+            "PENDING" => match start_failure(svc, env, &svc.tasks[i]) {
+                Some(reason) => fail_start(svc, env, i, t, reason),
+                None => on_running(svc, env, i, t),
+            },
             "DEACTIVATING" => {
                 let task = &mut svc.tasks[i];
                 task.last_status = "STOPPING".into();
@@ -341,102 +344,4 @@ pub(super) fn settle_failures(svc: &mut Service, task_id: &str) {
         d.failed_tasks = 0;
         d.failures_settled = true;
     }
-}
-
-/// Launch one task of the PRIMARY deployment; its id, or None without a task definition.
-pub(super) fn launch_task(svc: &mut Service, env: &mut Env<'_>, t: f64) -> Option<String> {
-    let (dep_id, td_arn) = {
-        let p = svc.deployments.first()?;
-        (p.id.clone(), p.task_definition.clone())
-    };
-    let td = env.task_definitions.iter().find(|d| d.arn == td_arn)?;
-    let container_instance_arn = place(svc, env);
-    if svc.scheduling_strategy == "DAEMON" && container_instance_arn.is_none() {
-        return None;
-    }
-    let containers = td
-        .containers
-        .iter()
-        .map(|c| TaskContainer {
-            name: c.name.clone(),
-            image: c.image.clone(),
-            last_status: "PENDING".into(),
-            exit_code: None,
-            reason: None,
-            health_status: "UNKNOWN".into(),
-        })
-        .collect();
-    let (cpu, memory) = (td.cpu.clone(), td.memory.clone());
-    let behaviour = td.behaviour.clone().unwrap_or(Behaviour::Healthy);
-    let n = env.next();
-    let id = stable_hex(&format!("{}/task/{n}", svc.arn), 32);
-    // Bridge mode maps the container port to a dynamic port of the instance; host mode uses the
-    // container port itself; awsvpc tasks get their own IP instead.
-    let container_port = td.containers.iter().find_map(|c| c.ports.first().copied());
-    let host_port = match (svc.launch_type.as_str(), td.network_mode.as_str()) {
-        ("EC2", "bridge") => Some(32_768 + (mix(hash_str(&id), 0x9047) % 28_232) as i64),
-        ("EC2", "host") => container_port,
-        _ => None,
-    };
-    let zones = ["a", "b", "c"];
-    let task = Task {
-        id: id.clone(),
-        arn: ecs_arn(
-            env.partition,
-            env.region,
-            env.account_id,
-            &format!("task/{}/{id}", env.cluster_name),
-        ),
-        task_definition: td_arn,
-        started_by: dep_id,
-        last_status: "PROVISIONING".into(),
-        desired_status: "RUNNING".into(),
-        health_status: "UNKNOWN".into(),
-        launch_type: svc.launch_type.clone(),
-        capacity_provider: svc.capacity_provider.clone(),
-        private_ip: format!("10.0.{}.{}", (n / 250) % 250 + 1, n % 250 + 4),
-        availability_zone: format!("{}{}", env.region, zones[(n % 3) as usize]),
-        created_at: t,
-        pull_started_at: None,
-        started_at: None,
-        stopping_at: None,
-        stopped_at: None,
-        stop_code: None,
-        stopped_reason: None,
-        containers,
-        next_transition: Some(t + PROVISION_SECS),
-        container_instance_arn,
-        host_port,
-        cluster_arn: svc.cluster_arn.clone(),
-        group: format!("service:{}", svc.name),
-        cpu,
-        memory,
-        behaviour,
-        due_phase: Some(t + PROVISION_SECS),
-        due_health: None,
-        due_exit: None,
-    };
-    svc.tasks.push(task);
-    Some(id)
-}
-
-/// The container instance a new EC2 task goes to: for a daemon the first instance without one
-/// of its tasks, otherwise round robin; none for Fargate.
-fn place(svc: &Service, env: &Env<'_>) -> Option<String> {
-    if svc.launch_type != "EC2" || env.container_instances.is_empty() {
-        return None;
-    }
-    let active = svc.tasks.iter().filter(|x| x.desired_status == "RUNNING");
-    if svc.scheduling_strategy == "DAEMON" {
-        let taken: Vec<&str> = active
-            .filter_map(|x| x.container_instance_arn.as_deref())
-            .collect();
-        return env
-            .container_instances
-            .iter()
-            .find(|ci| ci.status == "ACTIVE" && !taken.contains(&ci.arn.as_str()))
-            .map(|ci| ci.arn.clone());
-    }
-    let idx = active.count() % env.container_instances.len();
-    Some(env.container_instances[idx].arn.clone())
 }

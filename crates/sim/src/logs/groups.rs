@@ -19,7 +19,7 @@ pub(super) fn describe_log_groups(world: &mut World, ctx: &Ctx, call: &Call) -> 
         ));
     }
     let mut list: Vec<&LogGroup> = groups(world, ctx)
-        .iter()
+        .into_iter()
         .filter(|g| prefix.is_none_or(|p| g.name.starts_with(p)))
         .filter(|g| pattern.is_none_or(|p| g.name.to_lowercase().contains(&p.to_lowercase())))
         .collect();

@@ -81,7 +81,10 @@ fn rates(b: &Behaviour) -> (f64, f64) {
         Behaviour::HighCpu { .. } => (1.0 / 120.0, 1.0 / 8.0),
         Behaviour::FailingHealthCheck => (1.0 / 4.0, 1.0 / 8.0),
         Behaviour::OutOfMemory { .. } => (1.0 / 60.0, 1.0 / 20.0),
-        Behaviour::CrashLoop { .. } => (0.0, 0.0),
+        // Tasks that never start write nothing.
+        Behaviour::CrashLoop { .. } | Behaviour::ImageNotFound | Behaviour::SecretDenied { .. } => {
+            (0.0, 0.0)
+        }
     }
 }
 

@@ -66,16 +66,27 @@ fn group_name(call: &Call) -> Result<String, AwsError> {
     }
 }
 
-fn groups<'a>(world: &'a World, ctx: &Ctx) -> &'a [LogGroup] {
-    world
-        .region(&ctx.principal.account_id, &ctx.region)
-        .map_or(&[][..], |r| r.log_groups.as_slice())
+/// The log groups CloudWatch Logs serves in the call's region: the region's own, and those
+/// tasks of other regions write here through `awslogs-region`.
+fn groups<'a>(world: &'a World, ctx: &Ctx) -> Vec<&'a LogGroup> {
+    let Some(account) = world.account(&ctx.principal.account_id) else {
+        return Vec::new();
+    };
+    account
+        .regions
+        .iter()
+        .flat_map(|r| {
+            r.log_groups
+                .iter()
+                .filter(move |g| g.shown_in.as_deref().unwrap_or(&r.name) == ctx.region)
+        })
+        .collect()
 }
 
 fn find_group<'a>(world: &'a World, ctx: &Ctx, call: &Call) -> Result<&'a LogGroup, AwsError> {
     let name = group_name(call)?;
     groups(world, ctx)
-        .iter()
+        .into_iter()
         .find(|g| g.name == name)
         .ok_or_else(no_group)
 }

@@ -115,7 +115,11 @@ pub(super) fn service_minute(s: &Service, kind: Kind, t: f64, now: f64) -> Optio
             }
             let v = if kind == Kind::Cpu {
                 let base = match &s.behaviour {
-                    Behaviour::Healthy | Behaviour::SlowStart { .. } => 14.0 + 24.0 * d,
+                    // A revision that never starts leaves only older tasks running.
+                    Behaviour::Healthy
+                    | Behaviour::SlowStart { .. }
+                    | Behaviour::ImageNotFound
+                    | Behaviour::SecretDenied { .. } => 14.0 + 24.0 * d,
                     Behaviour::HighCpu { cpu } => cpu - 4.0 + 6.0 * d,
                     Behaviour::CrashLoop { .. } => 1.5 + n.abs(),
                     Behaviour::OutOfMemory { .. } => 28.0 + 12.0 * d,
@@ -124,7 +128,9 @@ pub(super) fn service_minute(s: &Service, kind: Kind, t: f64, now: f64) -> Optio
                 base + 2.5 * n + if dep { 8.0 } else { 0.0 } + inc.map_or(0.0, |v| 25.0 * v)
             } else {
                 let base = match &s.behaviour {
-                    Behaviour::Healthy => 32.0 + 6.0 * d,
+                    Behaviour::Healthy
+                    | Behaviour::ImageNotFound
+                    | Behaviour::SecretDenied { .. } => 32.0 + 6.0 * d,
                     Behaviour::SlowStart { .. } => 40.0 + 4.0 * d,
                     Behaviour::HighCpu { .. } => 48.0 + 5.0 * d,
                     Behaviour::CrashLoop { .. } => 6.0 + 2.0 * n.abs(),

@@ -11,6 +11,11 @@ use crate::protocol::Call;
 use crate::shape::Shape;
 use crate::world::World;
 
+/// The browser sign-in's grant.
+const AUTH_CODE_GRANT: &str = "authorization_code";
+/// The device sign-in's grant.
+const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
 /// A user code like `ABCD-EFGH` (letters only, as IAM Identity Center shows them).
 fn user_code() -> String {
     const LETTERS: &[u8] = b"BCDFGHJKLMNPQRSTVWXZ";
@@ -59,7 +64,16 @@ pub(super) fn register_client(world: &mut World, call: &Call) -> Reply {
     }
     let grant_types = call.strings("grantTypes");
     let redirect_uris = call.strings("redirectUris");
-    if grant_types.iter().any(|g| g == "authorization_code") && redirect_uris.is_empty() {
+    let auth_code = grant_types.iter().any(|g| g == AUTH_CODE_GRANT);
+    // IAM Identity Center refuses a client for both browser and device sign-ins (reported as
+    // InvalidScopeException by current tools; a 500 earlier): the AWS CLI registers one each.
+    if auth_code && grant_types.iter().any(|g| g == DEVICE_GRANT) {
+        return Err(AwsError::client(
+            "InvalidScopeException",
+            "A client may not be registered for both the authorization_code and the device_code grants",
+        ));
+    }
+    if auth_code && redirect_uris.is_empty() {
         return Err(invalid_request(
             "redirectUris is required for the authorization_code grant",
         ));
@@ -113,9 +127,26 @@ fn check_client<'a>(world: &'a World, call: &Call, now: f64) -> Result<&'a OidcC
     Ok(client)
 }
 
+/// A client registered for the browser sign-in (authorization code) may not start a device
+/// sign-in; clients registered for the device grant, or with no grant types (as before
+/// Identity Center knew the browser flow), may.
+fn check_device_grant(client: &OidcClient) -> Result<(), AwsError> {
+    if client.grant_types.iter().any(|g| g == AUTH_CODE_GRANT)
+        && !client.grant_types.iter().any(|g| g == DEVICE_GRANT)
+    {
+        return Err(AwsError::client(
+            "UnauthorizedClientException",
+            "The client is not authorized to use the device_code grant",
+        ));
+    }
+    Ok(())
+}
+
 pub(super) fn start_device_authorization(world: &mut World, call: &Call) -> Reply {
     let now = world.clock.now();
-    let client_id = check_client(world, call, now)?.id.clone();
+    let client = check_client(world, call, now)?;
+    check_device_grant(client)?;
+    let client_id = client.id.clone();
     let start_url = required(call, "startUrl")?;
     let Some(instance) = world
         .sso
@@ -161,7 +192,8 @@ pub(super) fn create_token(world: &mut World, call: &Call) -> Reply {
     let may_refresh = client.grant_types.iter().any(|g| g == "refresh_token");
     let grant = required(call, "grantType")?;
     let (start_url, with_refresh) = match grant {
-        "urn:ietf:params:oauth:grant-type:device_code" => {
+        DEVICE_GRANT => {
+            check_device_grant(client)?;
             (redeem_device_code(world, call, &client_id, now)?, false)
         }
         "authorization_code" => (redeem_auth_code(world, call, &client_id, now)?, true),

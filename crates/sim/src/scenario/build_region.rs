@@ -78,7 +78,7 @@ pub(super) fn build_region(
                     f.family
                 )),
                 task_role_arn: Some(format!("arn:{p}:iam::{acct}:role/{}-task-role", f.family)),
-                region: r.name.clone(),
+                region: f.log_region.clone().unwrap_or_else(|| r.name.clone()),
             });
             if let Some(group) = &f.log_group {
                 if !out.log_groups.iter().any(|g| &g.name == group) {
@@ -86,6 +86,7 @@ pub(super) fn build_region(
                         name: group.clone(),
                         created_at: now - (n as f64 * 7.0 + 30.0) * DAY,
                         retention_days: Some(30),
+                        shown_in: f.log_region.clone().filter(|lr| lr != &r.name),
                         streams: Vec::new(),
                     });
                 }

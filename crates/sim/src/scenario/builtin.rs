@@ -76,6 +76,7 @@ impl Scenario {
                         architecture: default_arch(),
                         log_group: Some(format!("/ecs/{family}")),
                         log_prefix: default_prefix(),
+                        log_region: None,
                         network_mode: default_network_mode(),
                         compatibilities: Vec::new(),
                         revisions: vec![RevisionSpec {

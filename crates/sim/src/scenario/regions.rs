@@ -138,6 +138,9 @@ pub struct FamilySpec {
     /// awslogs-stream-prefix.
     #[serde(default = "default_prefix")]
     pub log_prefix: String,
+    /// awslogs-region, when the logs go to another region of the partition.
+    #[serde(default)]
+    pub log_region: Option<String>,
     /// `awsvpc` or `bridge`.
     #[serde(default = "default_network_mode")]
     pub network_mode: String,
@@ -208,6 +211,13 @@ pub enum BehaviourSpec {
         /// CPU percent.
         cpu: f64,
     },
+    /// Its image tag does not exist (the task never starts).
+    ImageNotFound,
+    /// Its execution role may not read this secret (the task never starts).
+    SecretDenied {
+        /// Secret name.
+        secret: String,
+    },
 }
 
 impl BehaviourSpec {
@@ -223,6 +233,10 @@ impl BehaviourSpec {
             BehaviourSpec::SlowStart { seconds } => Behaviour::SlowStart { seconds: *seconds },
             BehaviourSpec::FailingHealthCheck => Behaviour::FailingHealthCheck,
             BehaviourSpec::HighCpu { cpu } => Behaviour::HighCpu { cpu: *cpu },
+            BehaviourSpec::ImageNotFound => Behaviour::ImageNotFound,
+            BehaviourSpec::SecretDenied { secret } => Behaviour::SecretDenied {
+                secret: secret.clone(),
+            },
         }
     }
 }

@@ -44,6 +44,9 @@ pub struct LogGroup {
     pub created_at: f64,
     /// Retention days.
     pub retention_days: Option<i64>,
+    /// The region CloudWatch Logs serves it from when that is not the region of the tasks that
+    /// write it (their task definition's `awslogs-region`).
+    pub shown_in: Option<String>,
     /// Streams (created by tasks through the awslogs driver).
     pub streams: Vec<LogStream>,
 }

@@ -30,6 +30,15 @@ pub enum Behaviour {
         /// Typical CPU percent.
         cpu: f64,
     },
+    /// The image tag does not exist: ECS stops the task before it runs (TaskFailedToStart,
+    /// CannotPullContainerError).
+    ImageNotFound,
+    /// The execution role may not read `secret`: ECS stops the task before it runs
+    /// (TaskFailedToStart, ResourceInitializationError).
+    SecretDenied {
+        /// Name of the Secrets Manager secret the task definition refers to.
+        secret: String,
+    },
 }
 
 /// An ECS cluster.

@@ -50,3 +50,21 @@ pub fn ecs_client(h: &SimHandle, key: (&str, &str), region: &str) -> aws_sdk_ecs
         .build();
     aws_sdk_ecs::Client::from_conf(conf)
 }
+
+/// An unmodified CloudWatch Logs client signed with `key` in `region`, pointed at the simulator.
+pub fn logs_client(
+    h: &SimHandle,
+    key: (&str, &str),
+    region: &str,
+) -> aws_sdk_cloudwatchlogs::Client {
+    let creds = aws_credential_types::Credentials::new(key.0, key.1, None, None, "test");
+    let conf = aws_sdk_cloudwatchlogs::Config::builder()
+        .behavior_version(aws_sdk_cloudwatchlogs::config::BehaviorVersion::latest())
+        .credentials_provider(creds)
+        .region(aws_sdk_cloudwatchlogs::config::Region::new(
+            region.to_string(),
+        ))
+        .endpoint_url(h.endpoint())
+        .build();
+    aws_sdk_cloudwatchlogs::Client::from_conf(conf)
+}

@@ -65,6 +65,51 @@ def test_ecs_clusters_services_and_tasks():
     assert len(paginated) == 2
 
 
+def test_daemon_codedeploy_and_external_services_as_ecs_shows_and_guards_them():
+    ecs = client("ecs", COM)
+    out = ecs.describe_services(
+        cluster="service-kinds",
+        services=["log-agent-Daemon", "checkout-bluegreen-Service", "partner-api-external-Service"],
+    )
+    by_name = {s["serviceName"]: s for s in out["services"]}
+    daemon = by_name["log-agent-Daemon"]
+    assert daemon["schedulingStrategy"] == "DAEMON"
+    assert daemon["desiredCount"] == 3
+    for name, controller in [("checkout-bluegreen-Service", "CODE_DEPLOY"), ("partner-api-external-Service", "EXTERNAL")]:
+        svc = by_name[name]
+        assert svc["deploymentController"]["type"] == controller
+        assert svc["deployments"] == []
+        task_set = svc["taskSets"][0]
+        assert task_set["status"] == "PRIMARY"
+        assert task_set["stabilityStatus"] in ("STEADY_STATE", "STABILIZING")
+        assert task_set["scale"] == {"value": 100.0, "unit": "PERCENT"}
+    assert "taskDefinition" not in by_name["partner-api-external-Service"]
+    with pytest.raises(ClientError) as refused:
+        ecs.update_service(cluster="service-kinds", service="log-agent-Daemon", desiredCount=4)
+    assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert "daemon scheduling strategy" in refused.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as refused:
+        ecs.update_service(cluster="service-kinds", service="checkout-bluegreen-Service", forceNewDeployment=True)
+    assert refused.value.response["Error"]["Message"] == (
+        "Cannot force a new deployment on services with a CODE_DEPLOY deployment controller. "
+        "Use AWS CodeDeploy to trigger a new deployment."
+    )
+
+
+def test_tasks_that_never_start_and_logs_sent_to_another_region():
+    ecs = client("ecs", COM)
+    arns = ecs.list_tasks(cluster="start-failures", serviceName="image-typo-Service", desiredStatus="STOPPED")["taskArns"]
+    tasks = ecs.describe_tasks(cluster="start-failures", tasks=arns)["tasks"]
+    failed = [t for t in tasks if t.get("stopCode") == "TaskFailedToStart"]
+    assert failed, tasks
+    assert failed[0]["stoppedReason"].startswith("CannotPullContainerError:")
+    assert "exitCode" not in failed[0]["containers"][0]
+    east = client("logs", COM)
+    west = boto3.client("logs", endpoint_url=ENDPOINT, **{**COM, "region_name": "us-west-2"})
+    assert not east.describe_log_groups(logGroupNamePrefix="/ecs/west-logs")["logGroups"]
+    assert west.describe_log_groups(logGroupNamePrefix="/ecs/west-logs")["logGroups"][0]["logGroupName"] == "/ecs/west-logs"
+
+
 def test_cloudwatch_get_metric_data_in_whatever_protocol_boto3_speaks():
     cw = client("cloudwatch", COM)
     end = now()

@@ -313,4 +313,45 @@ mod tests {
             .any(|r| r.text.contains("while a deployment is in progress")));
         assert!(h.summary.contains("more finding"), "{}", h.summary);
     }
+
+    #[test]
+    fn failures_of_a_version_rolled_back_are_amber_not_red() {
+        let failed_version: Vec<StoppedTask> = (0..4)
+            .map(|_| StoppedTask {
+                task_definition: "app:4".into(),
+                ..stopped(2, "")
+            })
+            .collect();
+        let input = HealthInput {
+            desired: 2,
+            running: 2,
+            deployments: vec![primary("COMPLETED", None)],
+            stopped: &failed_version,
+            ..Default::default()
+        };
+        let h = roll_up("svc", &input, &Thresholds::default(), false, vec![]);
+        assert_eq!(h.level, HealthLevel::Amber, "{h:?}");
+        assert!(
+            h.summary
+                .starts_with("A deployment of app:4 failed and no longer runs: 4 tasks of it"),
+            "{}",
+            h.summary
+        );
+        // The same failures of the version that runs now are the service's state: red.
+        let current: Vec<StoppedTask> = failed_version
+            .iter()
+            .map(|t| StoppedTask {
+                task_definition: "app:3".into(),
+                ..t.clone()
+            })
+            .collect();
+        let input = HealthInput {
+            stopped: &current,
+            ..input
+        };
+        assert_eq!(
+            roll_up("svc", &input, &Thresholds::default(), false, vec![]).level,
+            HealthLevel::Red
+        );
+    }
 }

@@ -104,13 +104,34 @@ pub(super) fn deployments(input: &HealthInput<'_>, f: &mut Findings) {
     }
 }
 
-/// Recently stopped tasks that point at a problem.
+/// Recently stopped tasks that point at a problem. Failures of a version no deployment runs
+/// any more (the circuit breaker rolled it back, or a later deployment replaced it) are a past
+/// problem, not the service's state now.
 pub(super) fn stopped_tasks(input: &HealthInput<'_>, f: &mut Findings) {
-    let failures: Vec<&StoppedTask> = input
+    let deployed = |t: &StoppedTask| {
+        input.deployments.is_empty()
+            || input
+                .deployments
+                .iter()
+                .any(|d| d.task_definition == t.task_definition)
+    };
+    let (failures, past): (Vec<&StoppedTask>, Vec<&StoppedTask>) = input
         .stopped
         .iter()
         .filter(|t| t.diagnosis.cause.is_failure())
-        .collect();
+        .partition(|t| deployed(t));
+    if let (None, Some(newest)) = (failures.first(), past.first()) {
+        f.add(
+            HealthLevel::Amber,
+            "stoppedTasks",
+            format!(
+                "A deployment of {} failed and no longer runs: {} of it stopped recently ({}).",
+                newest.task_definition,
+                tasks(past.len() as i32),
+                newest.diagnosis.title
+            ),
+        );
+    }
     if let Some(newest) = failures.first() {
         let n = failures.len();
         let oom = failures

@@ -86,7 +86,7 @@ pub fn plan(
             snap.status
         )));
     }
-    if let Some(reason) = snap.kind.refusal(action) {
+    if let Some(reason) = refusal(snap, action) {
         return Err(CoreError::ActionRefused {
             code: "NotSupported",
             message: reason,
@@ -96,8 +96,19 @@ pub fn plan(
     // Never suggest instead what this kind of service cannot do either.
     body.alternative = body
         .alternative
-        .filter(|a| snap.kind.refusal(&a.action).is_none());
+        .filter(|a| refusal(snap, &a.action).is_none());
     Ok(body)
+}
+
+/// Why the service's kind rules `action` out, in plain words; None when ECS allows it.
+fn refusal(snap: &ServiceSnapshot, action: &ActionRequest) -> Option<String> {
+    let limits = snap.kind.limits();
+    match action {
+        ActionRequest::ForceNewDeployment => limits.restart,
+        ActionRequest::Rollback { .. } => limits.rollback,
+        ActionRequest::SetDesiredCount { .. } => limits.scale,
+        ActionRequest::StopTask { .. } => None,
+    }
 }
 
 /// The plan of an action the service's kind allows.

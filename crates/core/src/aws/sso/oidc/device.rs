@@ -2,6 +2,90 @@
 //! user allows it, slowed down or expired.
 
 use super::*;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+
+impl SsoAuth {
+    /// Starts a device-code sign-in: the code to show and where to enter it. Finish with
+    /// [`PendingDeviceLogin::complete`].
+    pub async fn begin_device_login(
+        &self,
+        session: &SsoSession,
+    ) -> Result<PendingDeviceLogin, CoreError> {
+        let clients = self.clients(&session.region).await;
+        let start = |registration: &ClientRegistration| {
+            clients
+                .oidc
+                .start_device_authorization()
+                .client_id(&registration.client_id)
+                .client_secret(&registration.client_secret)
+                .start_url(&session.start_url)
+                .send()
+        };
+        let device_error =
+            |e| CoreError::from_sdk(e, "sso-oidc:StartDeviceAuthorization", &clients.oidc_url);
+        let (registration, out) = match self.cached_registration(session).await? {
+            Some(cached) if allows_device(&cached) => match start(&cached).await {
+                Ok(out) => (cached, out),
+                // A registration whose grants the cache does not say (the AWS CLI's browser
+                // sign-in leaves one without the device grant) is refused: register anew once.
+                Err(e) if refuses_client(&e) => {
+                    let fresh = self.register(session, Vec::new()).await?;
+                    let out = start(&fresh).await.map_err(device_error)?;
+                    (fresh, out)
+                }
+                Err(e) => return Err(device_error(e)),
+            },
+            _ => {
+                let fresh = self.register(session, Vec::new()).await?;
+                let out = start(&fresh).await.map_err(device_error)?;
+                (fresh, out)
+            }
+        };
+        let missing = |what: &str| CoreError::Aws {
+            code: "InvalidResponse".into(),
+            action: "sso-oidc:StartDeviceAuthorization".into(),
+            message: format!("the answer has no {what}"),
+            retryable: true,
+        };
+        let device_code = out.device_code().ok_or_else(|| missing("deviceCode"))?;
+        let user_code = out.user_code().ok_or_else(|| missing("userCode"))?;
+        let verification_uri = out
+            .verification_uri()
+            .ok_or_else(|| missing("verificationUri"))?;
+        let interval = u64::try_from(out.interval())
+            .ok()
+            .filter(|i| *i > 0)
+            .unwrap_or(DEFAULT_INTERVAL_SECONDS);
+        let expires_in = i64::from(out.expires_in().max(1));
+        Ok(PendingDeviceLogin {
+            user_code: user_code.to_string(),
+            verification_uri: verification_uri.to_string(),
+            verification_uri_complete: out.verification_uri_complete().map(str::to_string),
+            expires_at: Utc::now() + chrono::Duration::seconds(expires_in),
+            interval: Duration::from_secs(interval),
+            auth: self.clone(),
+            session: session.clone(),
+            registration,
+            device_code: Secret::new(device_code),
+        })
+    }
+}
+
+/// Whether a registration may start a device sign-in, as far as its recorded grants tell (none
+/// recorded: perhaps; Identity Center answers).
+fn allows_device(registration: &ClientRegistration) -> bool {
+    registration.grant_types.is_empty()
+        || registration.grant_types.iter().any(|g| g == DEVICE_GRANT)
+}
+
+/// Whether StartDeviceAuthorization refused the client itself (its grants, or it is unknown).
+fn refuses_client<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> bool {
+    matches!(
+        err.as_service_error().and_then(|e| e.code()),
+        Some("UnauthorizedClientException" | "InvalidClientException")
+    )
+}
 
 /// A device-code sign-in waiting for the user to enter the code.
 #[derive(Debug)]

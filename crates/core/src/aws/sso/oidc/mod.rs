@@ -346,7 +346,8 @@ impl SsoAuth {
         let redirect_uri = format!("http://127.0.0.1:{port}{CALLBACK_PATH}");
         // The port changes with every sign-in and a service may match redirect URIs exactly, so
         // the browser flow registers a client for this redirect URI (the port-less form too, as
-        // the AWS CLI registers). Refreshes and device sign-ins reuse that registration.
+        // the AWS CLI registers). Refreshes reuse that registration; a device sign-in registers
+        // its own, as Identity Center refuses one client for both grants.
         let registration = self
             .register(
                 session,
@@ -382,54 +383,6 @@ impl SsoAuth {
             registration,
             verifier: Secret::new(verifier),
             state,
-        })
-    }
-
-    /// Starts a device-code sign-in: the code to show and where to enter it. Finish with
-    /// [`PendingDeviceLogin::complete`].
-    pub async fn begin_device_login(
-        &self,
-        session: &SsoSession,
-    ) -> Result<PendingDeviceLogin, CoreError> {
-        let registration = self.registration_for_device(session).await?;
-        let clients = self.clients(&session.region).await;
-        let out = clients
-            .oidc
-            .start_device_authorization()
-            .client_id(&registration.client_id)
-            .client_secret(&registration.client_secret)
-            .start_url(&session.start_url)
-            .send()
-            .await
-            .map_err(|e| {
-                CoreError::from_sdk(e, "sso-oidc:StartDeviceAuthorization", &clients.oidc_url)
-            })?;
-        let missing = |what: &str| CoreError::Aws {
-            code: "InvalidResponse".into(),
-            action: "sso-oidc:StartDeviceAuthorization".into(),
-            message: format!("the answer has no {what}"),
-            retryable: true,
-        };
-        let device_code = out.device_code().ok_or_else(|| missing("deviceCode"))?;
-        let user_code = out.user_code().ok_or_else(|| missing("userCode"))?;
-        let verification_uri = out
-            .verification_uri()
-            .ok_or_else(|| missing("verificationUri"))?;
-        let interval = u64::try_from(out.interval())
-            .ok()
-            .filter(|i| *i > 0)
-            .unwrap_or(DEFAULT_INTERVAL_SECONDS);
-        let expires_in = i64::from(out.expires_in().max(1));
-        Ok(PendingDeviceLogin {
-            user_code: user_code.to_string(),
-            verification_uri: verification_uri.to_string(),
-            verification_uri_complete: out.verification_uri_complete().map(str::to_string),
-            expires_at: Utc::now() + chrono::Duration::seconds(expires_in),
-            interval: Duration::from_secs(interval),
-            auth: self.clone(),
-            session: session.clone(),
-            registration,
-            device_code: Secret::new(device_code),
         })
     }
 

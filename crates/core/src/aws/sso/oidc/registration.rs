@@ -4,17 +4,6 @@
 use super::*;
 
 impl SsoAuth {
-    /// A still-valid cached registration of `session`, or a new one (device flow).
-    pub(super) async fn registration_for_device(
-        &self,
-        session: &SsoSession,
-    ) -> Result<ClientRegistration, CoreError> {
-        if let Some(registration) = self.cached_registration(session).await? {
-            return Ok(registration);
-        }
-        self.register(session, Vec::new()).await
-    }
-
     /// The cached registration of `session` if it has more than a margin left: from the token
     /// file, the registration file, with the secret from the keyring when the file has none.
     pub(super) async fn cached_registration(
@@ -55,17 +44,21 @@ impl SsoAuth {
         }))
     }
 
-    /// Registers a public client for `session` with every grant ECS Desk uses.
+    /// Registers a public client for `session`: for the browser sign-in when `redirect_uris` are
+    /// given, else for the device sign-in; refreshes either way (Identity Center refuses one
+    /// client for both sign-ins).
     pub(super) async fn register(
         &self,
         session: &SsoSession,
         redirect_uris: Vec<String>,
     ) -> Result<ClientRegistration, CoreError> {
         let clients = self.clients(&session.region).await;
-        let mut grant_types = vec![REFRESH_GRANT.to_string(), DEVICE_GRANT.to_string()];
-        if !redirect_uris.is_empty() {
-            grant_types.insert(0, AUTH_CODE_GRANT.to_string());
-        }
+        let first = if redirect_uris.is_empty() {
+            DEVICE_GRANT
+        } else {
+            AUTH_CODE_GRANT
+        };
+        let grant_types = vec![first.to_string(), REFRESH_GRANT.to_string()];
         let out = clients
             .oidc
             .register_client()
