@@ -91,7 +91,7 @@ fn lb_shape(lb: &LoadBalancer) -> Shape {
         ("Scheme", Shape::from(&lb.scheme)),
         ("VpcId", Shape::from(&lb.vpc_id)),
         ("State", Shape::map([("Code", Shape::from("active"))])),
-        ("Type", Shape::from("application")),
+        ("Type", Shape::from(&lb.kind)),
         (
             "AvailabilityZones",
             Shape::List(
@@ -160,6 +160,10 @@ fn describe_load_balancers(region: &Region, call: &Call) -> Reply {
 }
 
 fn tg_shape(tg: &TargetGroup) -> Shape {
+    // A TCP group (behind a network load balancer) checks health by connecting: no path, no
+    // matcher, no HTTP version.
+    let http = tg.protocol.starts_with("HTTP");
+    let when_http = |v: Shape| if http { v } else { Shape::Null };
     Shape::map([
         ("TargetGroupArn", Shape::from(&tg.arn)),
         ("TargetGroupName", Shape::from(&tg.name)),
@@ -173,14 +177,20 @@ fn tg_shape(tg: &TargetGroup) -> Shape {
         ("HealthCheckTimeoutSeconds", Shape::Int(5)),
         ("HealthyThresholdCount", Shape::Int(5)),
         ("UnhealthyThresholdCount", Shape::Int(2)),
-        ("HealthCheckPath", Shape::from(&tg.health_check_path)),
-        ("Matcher", Shape::map([("HttpCode", Shape::from("200"))])),
+        (
+            "HealthCheckPath",
+            when_http(Shape::from(&tg.health_check_path)),
+        ),
+        (
+            "Matcher",
+            when_http(Shape::map([("HttpCode", Shape::from("200"))])),
+        ),
         (
             "LoadBalancerArns",
             Shape::list(tg.load_balancer_arns.clone()),
         ),
         ("TargetType", Shape::from(&tg.target_type)),
-        ("ProtocolVersion", Shape::from("HTTP1")),
+        ("ProtocolVersion", when_http(Shape::from("HTTP1"))),
         ("IpAddressType", Shape::from("ipv4")),
     ])
 }
@@ -357,14 +367,17 @@ fn describe_listeners(region: &Region, call: &Call) -> Reply {
                 continue;
             }
             let https = port == 443;
+            let protocol = match (lb.kind.as_str(), port) {
+                ("network", 443) => "TLS",
+                ("network", _) => "TCP",
+                (_, 443) => "HTTPS",
+                _ => "HTTP",
+            };
             listeners.push(Shape::map([
                 ("ListenerArn", Shape::from(arn)),
                 ("LoadBalancerArn", Shape::from(&lb.arn)),
                 ("Port", Shape::Int(port)),
-                (
-                    "Protocol",
-                    Shape::from(if https { "HTTPS" } else { "HTTP" }),
-                ),
+                ("Protocol", Shape::from(protocol)),
                 (
                     "Certificates",
                     if https {

@@ -19,14 +19,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 const CLUSTER: &str = "coe-ecs-staging";
 
 fn client(h: &SimHandle, key: (&str, &str), region: &str) -> Client {
-    let creds = aws_credential_types::Credentials::new(key.0, key.1, None, None, "test");
-    let conf = aws_sdk_cloudwatch::Config::builder()
-        .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::latest())
-        .credentials_provider(creds)
-        .region(aws_sdk_cloudwatch::config::Region::new(region.to_string()))
-        .endpoint_url(h.endpoint())
-        .build();
-    Client::from_conf(conf)
+    common::cloudwatch_client(h, key, region)
 }
 
 fn now() -> f64 {
@@ -860,5 +853,73 @@ async fn raw_aws_query_requests_work() {
     .await;
     assert_eq!(status, 400);
     assert!(xml.contains("<Code>InvalidParameterValue</Code>"), "{xml}");
+    h.shutdown().await;
+}
+
+/// A network load balancer publishes connections, resets and host counts in AWS/NetworkELB, and
+/// nothing in AWS/ApplicationELB (no requests, HTTP codes or response times: it sees TCP).
+#[tokio::test]
+async fn network_load_balancer_metrics_are_in_aws_network_elb_only() {
+    let h = sim("demo").await;
+    let c = client(&h, COM_KEY, "us-east-1");
+    let listed = c
+        .list_metrics()
+        .namespace("AWS/NetworkELB")
+        .metric_name("NewFlowCount")
+        .send()
+        .await
+        .expect("list metrics");
+    let dims: Vec<Dimension> = listed
+        .metrics()
+        .iter()
+        .find(|m| m.dimensions().len() == 2)
+        .expect("a target group's NewFlowCount")
+        .dimensions()
+        .to_vec();
+    let end = now();
+    let out = c
+        .get_metric_data()
+        .metric_data_queries(query(
+            "flows",
+            "AWS/NetworkELB",
+            "NewFlowCount",
+            dims.clone(),
+            "Sum",
+            60,
+        ))
+        .metric_data_queries(query(
+            "healthy",
+            "AWS/NetworkELB",
+            "HealthyHostCount",
+            dims.clone(),
+            "Minimum",
+            60,
+        ))
+        .metric_data_queries(query(
+            "req",
+            "AWS/ApplicationELB",
+            "RequestCount",
+            dims,
+            "Sum",
+            60,
+        ))
+        .start_time(DateTime::from_secs((end - 3_600.0) as i64))
+        .end_time(DateTime::from_secs(end as i64))
+        .send()
+        .await
+        .expect("metrics");
+    let points = |id: &str| {
+        out.metric_data_results()
+            .iter()
+            .find(|r| r.id() == Some(id))
+            .map_or(0, |r| r.values().len())
+    };
+    assert!(points("flows") > 30, "connections every minute");
+    assert!(points("healthy") > 30);
+    assert_eq!(
+        points("req"),
+        0,
+        "an NLB publishes nothing in AWS/ApplicationELB"
+    );
     h.shutdown().await;
 }

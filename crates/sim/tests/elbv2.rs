@@ -11,16 +11,7 @@ mod common;
 use common::{sim, COM_KEY, GOV_KEY};
 
 fn client(h: &SimHandle, key: (&str, &str), region: &str) -> Client {
-    let creds = aws_credential_types::Credentials::new(key.0, key.1, None, None, "test");
-    let conf = aws_sdk_elasticloadbalancingv2::Config::builder()
-        .behavior_version(aws_sdk_elasticloadbalancingv2::config::BehaviorVersion::latest())
-        .credentials_provider(creds)
-        .region(aws_sdk_elasticloadbalancingv2::config::Region::new(
-            region.to_string(),
-        ))
-        .endpoint_url(h.endpoint())
-        .build();
-    Client::from_conf(conf)
+    common::elbv2_client(h, key, region)
 }
 
 #[tokio::test]

@@ -453,3 +453,60 @@ async fn logs_sent_to_another_region_are_found_there_only() {
     assert!(!lines.events().is_empty());
     h.shutdown().await;
 }
+
+/// GetLogEvents answers with part of a page while more is there (a page here holds at most 100
+/// events), and a stream's lastEventTimestamp lags its newest line by minutes.
+#[tokio::test]
+async fn get_log_events_pages_are_partial_and_last_event_times_lag() {
+    let h = sim("demo").await;
+    let logs = client(&h, COM_KEY, "us-east-1");
+    let group = "/ecs/search-staging";
+    let streams = logs
+        .describe_log_streams()
+        .log_group_name(group)
+        .send()
+        .await
+        .expect("streams");
+    let now = now_ms();
+    for s in streams.log_streams() {
+        if let (Some(reported), Some(ingested)) =
+            (s.last_event_timestamp(), s.last_ingestion_time())
+        {
+            assert!(reported <= ingested, "{s:?}");
+            assert!(
+                reported <= now - 300_000,
+                "reported 5 minutes late at least: {s:?}"
+            );
+        }
+    }
+    let running = streams
+        .log_streams()
+        .iter()
+        .filter_map(|s| Some((s.log_stream_name()?, s.last_ingestion_time()?)))
+        .max_by_key(|(_, t)| *t)
+        .map(|(name, _)| name.to_string())
+        .expect("a stream");
+    let first = logs
+        .get_log_events()
+        .log_group_name(group)
+        .log_stream_name(&running)
+        .start_from_head(false)
+        .limit(500)
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(first.events().len(), 100, "a partial page");
+    let token = first.next_backward_token().expect("token").to_string();
+    let second = logs
+        .get_log_events()
+        .log_group_name(group)
+        .log_stream_name(&running)
+        .next_token(&token)
+        .limit(500)
+        .send()
+        .await
+        .expect("next page");
+    assert!(!second.events().is_empty());
+    assert!(second.events().last().and_then(|e| e.timestamp()) <= first.events()[0].timestamp());
+    h.shutdown().await;
+}

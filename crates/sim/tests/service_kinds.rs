@@ -192,3 +192,33 @@ async fn code_deploy_and_external_services_show_task_sets_and_refuse_new_version
     );
     h.shutdown().await;
 }
+
+/// A network load balancer forwards TCP: TCP listener and target group, no HTTP health check
+/// (its metrics: `cloudwatch.rs`).
+#[tokio::test]
+async fn a_network_load_balancer_forwards_tcp() {
+    let h = sim("demo").await;
+    let elb = common::elbv2_client(&h, COM_KEY, "us-east-1");
+    let lbs = elb
+        .describe_load_balancers()
+        .names("staging-nlb")
+        .send()
+        .await
+        .expect("NLB");
+    let nlb = &lbs.load_balancers()[0];
+    assert_eq!(nlb.r#type().map(|t| t.as_str()), Some("network"));
+    assert!(nlb
+        .load_balancer_arn()
+        .is_some_and(|a| a.contains(":loadbalancer/net/staging-nlb/")));
+    let tgs = elb
+        .describe_target_groups()
+        .names("mqtt-broker-tg")
+        .send()
+        .await
+        .expect("TG");
+    let tg = &tgs.target_groups()[0];
+    assert_eq!(tg.protocol().map(|p| p.as_str()), Some("TCP"));
+    assert!(tg.health_check_path().is_none());
+
+    h.shutdown().await;
+}

@@ -4,7 +4,7 @@
 // shown as scaling rather than trouble; a daemon and services deployed by AWS CodeDeploy or an
 // external tool, where ECS refuses some actions and the app says why instead of offering them; a
 // deployment whose tasks never start because their secret may not be read; logs sent to another
-// region.
+// region; a service behind a network load balancer.
 // Each with its actions, screenshotted.
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -104,6 +104,13 @@ test("a Spot service, an EC2 bridge-mode service, scaling alarms, a daemon and C
     await waitText(driver, "log-region", "in us-west-2");
     await driver.wait(async () => Number(await (await find(driver, "log-list")).getAttribute("data-count")) > 0, WAIT_MS, "no lines from us-west-2");
     await screenshot(driver, "kinds-08-logs-in-another-region");
+
+    // Behind a network load balancer: connections and resets, no request or latency charts.
+    await open(driver, "service-kinds", "mqtt-broker-Service");
+    await showTab(driver, "metrics");
+    await find(driver, "chart-connections");
+    assert.equal((await driver.findElements(tid("chart-requests"))).length, 0, "no request chart for TCP");
+    await screenshot(driver, "kinds-09-network-load-balancer");
   } catch (error) {
     await screenshot(driver, "kinds-FAILED").catch(() => {});
     throw error;

@@ -167,10 +167,20 @@ pub struct FetchedMetrics {
     pub window: Window,
     /// Query id -> points.
     pub series: HashMap<String, Points>,
-    /// Target group names, in query-suffix order.
-    pub target_groups: Vec<String>,
+    /// Target groups, in query-suffix order.
+    pub target_groups: Vec<MetricGroup>,
     /// Deployment times in the window (epoch seconds, label).
     pub markers: Vec<(i64, String)>,
+}
+
+/// A target group as its metrics are read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricGroup {
+    /// Target group name.
+    pub name: String,
+    /// Behind a network load balancer (TCP, `AWS/NetworkELB`): connections and resets, no
+    /// requests, HTTP codes or response times.
+    pub network: bool,
 }
 
 impl FetchedMetrics {
@@ -226,10 +236,13 @@ impl FetchedMetrics {
         let period = i64::from(self.window.period);
         let since = self.window.end - (2 * period).max(300);
         let mean = |id: &str| mean_since(self.points(id), since);
-        let n = self.target_groups.len();
+        // Requests, errors and response times come from application load balancers only.
+        let http: Vec<usize> = (0..self.target_groups.len())
+            .filter(|&i| !self.target_groups[i].network)
+            .collect();
         let total = |prefix: &str| {
-            (n > 0).then(|| {
-                (0..n)
+            (!http.is_empty()).then(|| {
+                http.iter()
                     .map(|i| sum_since(self.points(&format!("{prefix}_{i}")), since).unwrap_or(0.0))
                     .sum::<f64>()
             })
@@ -237,7 +250,8 @@ impl FetchedMetrics {
         let requests = total("req");
         let errors = total("e5xx");
         // Without requests there is no response time (AWS publishes none either).
-        let response: Vec<f64> = (0..n)
+        let response: Vec<f64> = http
+            .iter()
             .filter_map(|i| mean(&format!("rt_avg_{i}")))
             .collect();
         LatestValues {
@@ -339,9 +353,23 @@ mod tests {
                 .into_iter()
                 .map(|(id, points)| (id.to_string(), points))
                 .collect(),
-            target_groups: vec!["tg".into()],
+            target_groups: vec![MetricGroup {
+                name: "tg".into(),
+                network: false,
+            }],
             markers: vec![],
         }
+    }
+
+    #[test]
+    fn a_network_load_balancer_has_no_requests_errors_or_latency() {
+        let mut m = last_hour(vec![("flows_0", vec![(3_540, 40.0)])]);
+        m.target_groups[0].network = true;
+        let l = m.latest();
+        assert_eq!(
+            (l.requests, l.error_rate_percent, l.response_time_ms),
+            (None, None, None)
+        );
     }
 
     #[test]

@@ -24,6 +24,15 @@ pub struct TargetGroupRef {
     pub port: Option<i32>,
 }
 
+impl TargetGroupRef {
+    /// Whether a network load balancer forwards to it (dimension `net/NAME/ID`).
+    pub fn is_network(&self) -> bool {
+        self.load_balancer_dimension
+            .as_deref()
+            .is_some_and(|d| d.starts_with("net/"))
+    }
+}
+
 /// The `app/NAME/ID` dimension value of a load balancer ARN.
 pub fn load_balancer_dimension(arn: &str) -> String {
     arn.split_once(":loadbalancer/")

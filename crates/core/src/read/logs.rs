@@ -3,7 +3,6 @@
 //! patterns in pages, follow mode (polling FilterLogEvents from the last line seen, deduplicated
 //! by event id, with pause/resume/stop) and lines as plain text for saving.
 
-use aws_sdk_cloudwatchlogs::types::OrderBy;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -16,8 +15,6 @@ use crate::read::targets::describe_service;
 pub const ERROR_PATTERN: &str = "?ERROR ?Error ?error ?Exception ?FATAL";
 /// Lines one search page asks for.
 const PAGE_LIMIT: i32 = 1_000;
-/// Streams "recent lines" reads the tail of.
-const RECENT_STREAMS: i32 = 5;
 /// Pages one follow poll reads at most before handing over (the rest comes next poll).
 pub(crate) const FOLLOW_PAGES: usize = 20;
 
@@ -84,6 +81,53 @@ pub(crate) async fn sources_of_task_definition(
         .collect())
 }
 
+/// Calls one backward read of a stream makes at most: GetLogEvents may answer with part of a
+/// page, or none, while more lines are there.
+const TAIL_CALLS: usize = 20;
+
+/// The last `count` lines of one stream, oldest first: GetLogEvents read backwards, following
+/// its backward token until enough lines came or the token comes back unchanged (the start).
+pub(crate) async fn stream_tail(
+    session: &Session,
+    group: &str,
+    stream: &str,
+    count: i32,
+) -> Result<Vec<LogLine>, CoreError> {
+    let count = count.clamp(1, 10_000);
+    let mut lines: Vec<LogLine> = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..TAIL_CALLS {
+        let reply = session
+            .logs
+            .get_log_events()
+            .log_group_name(group)
+            .log_stream_name(stream)
+            .start_from_head(false)
+            .limit(count - lines.len() as i32)
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .map_err(session.error("logs:GetLogEvents"))?;
+        let page: Vec<LogLine> = reply
+            .events()
+            .iter()
+            .map(|e| LogLine {
+                event_id: None,
+                timestamp: e.timestamp().unwrap_or_default(),
+                stream: Some(stream.to_string()),
+                message: display_message(e.message().unwrap_or_default()),
+            })
+            .collect();
+        lines.splice(0..0, page);
+        let next = reply.next_backward_token().map(str::to_string);
+        if lines.len() as i32 >= count || next.is_none() || next == token {
+            break;
+        }
+        token = next;
+    }
+    Ok(lines)
+}
+
 /// The last `count` lines of one stream (what a container said just before it stopped).
 pub(crate) async fn tail(
     session: &Session,
@@ -91,20 +135,10 @@ pub(crate) async fn tail(
     stream: &str,
     count: i32,
 ) -> Result<Vec<String>, CoreError> {
-    let reply = session
-        .logs
-        .get_log_events()
-        .log_group_name(group)
-        .log_stream_name(stream)
-        .start_from_head(false)
-        .limit(count)
-        .send()
-        .await
-        .map_err(session.error("logs:GetLogEvents"))?;
-    Ok(reply
-        .events()
-        .iter()
-        .map(|e| display_message(e.message().unwrap_or_default()))
+    Ok(stream_tail(session, group, stream, count)
+        .await?
+        .into_iter()
+        .map(|l| l.message)
         .collect())
 }
 
@@ -218,8 +252,15 @@ pub async fn errors_last_hour(
     .await
 }
 
-/// The last `limit` lines of `group`: the tails of its most recently written streams (or of
-/// `stream` alone), merged by time.
+/// How far back "recent lines" of a group look, widening until enough lines are found.
+const RECENT_WINDOWS_MS: [i64; 4] = [60_000, 10 * 60_000, 3_600_000, 86_400_000];
+/// FilterLogEvents pages one window reads at most (the first, one minute, is rarely one page).
+const RECENT_PAGES: usize = 5;
+
+/// The last `limit` lines of `group` (or of `stream` alone), oldest first. A group's lines are
+/// searched by time over a widening window rather than taken from the streams DescribeLogStreams
+/// lists as most recent: its `lastEventTimestamp` lags by up to an hour, so a task started a few
+/// minutes ago would be missed.
 pub async fn recent(
     session: &Session,
     group: &str,
@@ -227,49 +268,30 @@ pub async fn recent(
     limit: i32,
 ) -> Result<Vec<LogLine>, CoreError> {
     let limit = limit.clamp(1, 10_000);
-    let streams: Vec<String> = match stream {
-        Some(s) => vec![s.to_string()],
-        None => session
-            .logs
-            .describe_log_streams()
-            .log_group_name(group)
-            .order_by(OrderBy::LastEventTime)
-            .descending(true)
-            .limit(RECENT_STREAMS)
-            .send()
-            .await
-            .map_err(session.error("logs:DescribeLogStreams"))?
-            .log_streams()
-            .iter()
-            .filter_map(|s| s.log_stream_name().map(str::to_string))
-            .collect(),
-    };
-    let tails = futures::future::try_join_all(streams.iter().map(|name| async move {
-        let reply = session
-            .logs
-            .get_log_events()
-            .log_group_name(group)
-            .log_stream_name(name)
-            .start_from_head(false)
-            .limit(limit)
-            .send()
-            .await
-            .map_err(session.error("logs:GetLogEvents"))?;
-        Ok::<_, CoreError>(
-            reply
-                .events()
-                .iter()
-                .map(|e| LogLine {
-                    event_id: None,
-                    timestamp: e.timestamp().unwrap_or_default(),
-                    stream: Some(name.clone()),
-                    message: display_message(e.message().unwrap_or_default()),
-                })
-                .collect::<Vec<_>>(),
-        )
-    }))
-    .await?;
-    let mut lines: Vec<LogLine> = tails.into_iter().flatten().collect();
+    if let Some(stream) = stream {
+        return stream_tail(session, group, stream, limit).await;
+    }
+    let mut lines = Vec::new();
+    for (i, window) in RECENT_WINDOWS_MS.iter().enumerate() {
+        let mut query = LogQuery {
+            group: group.to_string(),
+            start: Some(now_ms() - window),
+            limit: Some(10_000),
+            ..LogQuery::default()
+        };
+        lines.clear();
+        for _ in 0..RECENT_PAGES {
+            let page = search(session, &query).await?;
+            lines.extend(page.lines);
+            match page.next_token {
+                Some(t) => query.next_token = Some(t),
+                None => break,
+            }
+        }
+        if lines.len() >= limit as usize || i + 1 == RECENT_WINDOWS_MS.len() {
+            break;
+        }
+    }
     lines.sort_by_key(|l| l.timestamp);
     let skip = lines.len().saturating_sub(limit as usize);
     Ok(lines.split_off(skip))

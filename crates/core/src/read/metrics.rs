@@ -16,6 +16,7 @@ use crate::error::CoreError;
 use crate::model::metrics::window;
 use crate::model::metrics::FetchedMetrics;
 use crate::model::metrics::LatestValues;
+use crate::model::metrics::MetricGroup;
 use crate::model::metrics::MetricRange;
 use crate::model::metrics::Points;
 use crate::model::metrics::Window;
@@ -31,7 +32,26 @@ struct QuerySpec {
     stat: &'static str,
 }
 
-/// The queries of a service: ECS CPU/memory, then six ALB metrics per target group (`_N`).
+/// An application load balancer's metrics of a target group: (query id, metric, statistic).
+const ALB_QUERIES: &[(&str, &str, &str)] = &[
+    ("req", "RequestCount", "Sum"),
+    ("e5xx", "HTTPCode_Target_5XX_Count", "Sum"),
+    ("rt_avg", "TargetResponseTime", "Average"),
+    ("rt_p90", "TargetResponseTime", "p90"),
+    ("healthy", "HealthyHostCount", "Minimum"),
+    ("unhealthy", "UnHealthyHostCount", "Maximum"),
+];
+
+/// A network load balancer's (TCP: connections, not requests).
+const NLB_QUERIES: &[(&str, &str, &str)] = &[
+    ("flows", "NewFlowCount", "Sum"),
+    ("resets", "TCP_Target_Reset_Count", "Sum"),
+    ("healthy", "HealthyHostCount", "Minimum"),
+    ("unhealthy", "UnHealthyHostCount", "Maximum"),
+];
+
+/// The queries of a service: ECS CPU/memory, then per target group (`_N`) its load balancer's
+/// metrics, from `AWS/ApplicationELB` or `AWS/NetworkELB`.
 fn queries(ctx: &ServiceContext) -> Vec<QuerySpec> {
     let ecs_dims = vec![
         ("ClusterName", ctx.cluster_name.clone()),
@@ -55,17 +75,15 @@ fn queries(ctx: &ServiceContext) -> Vec<QuerySpec> {
         if let Some(lb) = &group.load_balancer_dimension {
             dims.push(("LoadBalancer", lb.clone()));
         }
-        for (id, metric, stat) in [
-            ("req", "RequestCount", "Sum"),
-            ("e5xx", "HTTPCode_Target_5XX_Count", "Sum"),
-            ("rt_avg", "TargetResponseTime", "Average"),
-            ("rt_p90", "TargetResponseTime", "p90"),
-            ("healthy", "HealthyHostCount", "Minimum"),
-            ("unhealthy", "UnHealthyHostCount", "Maximum"),
-        ] {
+        let (namespace, metrics) = if group.is_network() {
+            ("AWS/NetworkELB", NLB_QUERIES)
+        } else {
+            ("AWS/ApplicationELB", ALB_QUERIES)
+        };
+        for &(id, metric, stat) in metrics {
             out.push(QuerySpec {
                 id: format!("{id}_{i}"),
-                namespace: "AWS/ApplicationELB",
+                namespace,
                 metric,
                 dimensions: dims.clone(),
                 stat,
@@ -145,7 +163,14 @@ pub async fn fetch(
     Ok(FetchedMetrics {
         window,
         series,
-        target_groups: ctx.target_groups.iter().map(|g| g.name.clone()).collect(),
+        target_groups: ctx
+            .target_groups
+            .iter()
+            .map(|g| MetricGroup {
+                name: g.name.clone(),
+                network: g.is_network(),
+            })
+            .collect(),
         markers: markers(ctx, &window),
     })
 }

@@ -10,6 +10,7 @@ mod demo;
 mod fleet_sim;
 mod health_sim;
 mod layers;
+mod logs_sim;
 mod moto_check;
 mod reliability_expiry;
 mod security_fuzz;

@@ -167,3 +167,41 @@ async fn logs_are_read_from_the_region_the_task_definition_sends_them_to() {
     assert_eq!(err.code(), "InvalidInput", "{err}");
     sim.shutdown().await;
 }
+
+/// Behind a network load balancer the charts are connections and resets from AWS/NetworkELB;
+/// no request, error-rate or latency chart, and the health roll-up does not invent an error rate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_network_load_balancer_service_is_charted_from_aws_network_elb() {
+    use ecsdesk_core::app::charts::service_metrics;
+    use ecsdesk_core::model::metrics::{MetricRange, RangePreset};
+    use ecsdesk_core::model::thresholds::Thresholds;
+    use ecsdesk_core::read::metrics::MetricsCache;
+    use ecsdesk_core::render::charts::{ChartOptions, Theme};
+    let sim = crate::demo::sim("demo").await;
+    let (registry, _, com) = crate::demo::both(&sim.endpoint()).await;
+    let session = registry.get(&com.id).await.expect("session");
+    let charts = service_metrics(
+        &session,
+        &MetricsCache::new(),
+        CLUSTER,
+        "mqtt-broker-Service",
+        &MetricRange::preset(RangePreset::H1),
+        &Thresholds::default(),
+        &ChartOptions {
+            width: 640,
+            height: 240,
+            theme: Theme::Light,
+        },
+    )
+    .await
+    .expect("charts");
+    let ids: Vec<&str> = charts.charts.iter().map(|c| c.id.as_str()).collect();
+    assert!(ids.contains(&"connections"), "{ids:?}");
+    assert!(ids.contains(&"targets"), "{ids:?}");
+    for http in ["requests", "errors", "latency"] {
+        assert!(!ids.contains(&http), "{ids:?}");
+    }
+    assert_eq!(charts.latest.error_rate_percent, None);
+    assert_eq!(charts.latest.requests, None);
+    sim.shutdown().await;
+}

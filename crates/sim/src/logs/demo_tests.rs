@@ -136,8 +136,23 @@ fn get_log_events_tokens_walk_the_stream_and_stop_with_the_same_token() {
         .expect("running api stream");
     let base = json!({"logGroupName": "/ecs/api-staging", "logStreamName": stream,
                       "startTime": now - 3_600_000, "endTime": now + 1});
-    let tail = run(&mut w, "GetLogEvents", base.clone()).expect("tail");
-    let tail_msgs = messages(&tail);
+    // Backwards from the end, a page holds at most 100 events: the hour comes in several pages,
+    // until the backward token comes back unchanged.
+    let mut tail_msgs = Vec::new();
+    let mut input = base.clone();
+    let mut last_token = String::new();
+    for _ in 0..100 {
+        let v = run(&mut w, "GetLogEvents", input.clone()).expect("tail page");
+        let page = messages(&v);
+        assert!(page.len() <= 100, "{}", page.len());
+        tail_msgs.splice(0..0, page);
+        let t = v["nextBackwardToken"].as_str().expect("token").to_string();
+        if t == last_token {
+            break;
+        }
+        last_token = t.clone();
+        input["nextToken"] = json!(t);
+    }
     assert!(tail_msgs.len() > 200, "{}", tail_msgs.len());
     let mut input = base.clone();
     input["startFromHead"] = json!(true);

@@ -18,6 +18,8 @@ use crate::world::{LogStream, World};
 /// Events FilterLogEvents examines before answering with what it has and a token (as
 /// CloudWatch does for long searches), so that a week-long search pages instead of stalling.
 const SCAN_BUDGET: usize = 200_000;
+/// Most events one GetLogEvents page holds, whatever the limit asked.
+const PARTIAL_PAGE: usize = 100;
 
 fn event_shape(lines: &Lines, key: Key, stream_name: Option<&str>) -> Shape {
     let e = lines.event(key);
@@ -58,7 +60,9 @@ pub(super) fn get_log_events(world: &mut World, ctx: &Ctx, call: &Call) -> Reply
                 "The specified log stream does not exist.",
             )
         })?;
-    let limit = limit(call, MAX_EVENTS, MAX_EVENTS)?;
+    // AWS documents that GetLogEvents may answer with part of a page, or none, while more
+    // events are there through the token: a page here holds at most PARTIAL_PAGE events.
+    let limit = limit(call, MAX_EVENTS, MAX_EVENTS)?.min(PARTIAL_PAGE);
     let lo = call.int("startTime").unwrap_or(i64::MIN / 2);
     let hi = call.int("endTime").unwrap_or(i64::MAX / 2);
     let lines = Lines::new(stream, ctx.now);

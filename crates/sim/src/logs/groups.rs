@@ -3,6 +3,7 @@
 use super::lines::{ms, Lines};
 use super::{find_group, group_arn, groups, invalid, limit, offset_token, MAX_DESCRIBE};
 use crate::error::Reply;
+use crate::metrics::{hash_str, mix};
 use crate::page_token;
 use crate::protocol::Call;
 use crate::server::Ctx;
@@ -52,6 +53,10 @@ pub(super) fn describe_log_groups(world: &mut World, ctx: &Ctx, call: &Call) -> 
     ]))
 }
 
+/// A stream as DescribeLogStreams lists it: first event, reported (lagging) last event, and the
+/// real last event (for lastIngestionTime).
+type StreamRow<'a> = (&'a LogStream, Option<i64>, Option<i64>, Option<i64>);
+
 pub(super) fn describe_log_streams(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
     let group = find_group(world, ctx, call)?;
     let limit = limit(call, MAX_DESCRIBE, MAX_DESCRIBE)?;
@@ -71,13 +76,18 @@ pub(super) fn describe_log_streams(world: &mut World, ctx: &Ctx, call: &Call) ->
         ));
     }
     let descending = call.bool("descending").unwrap_or(false);
-    let mut rows: Vec<(&LogStream, Option<i64>, Option<i64>)> = group
+    // lastEventTimestamp is eventually consistent ("typically updates in less than an hour"):
+    // each stream reports its last line of 5 to 30 minutes ago, or none, and LastEventTime
+    // order follows what is reported. lastIngestionTime stays current.
+    let mut rows: Vec<StreamRow> = group
         .streams
         .iter()
         .filter(|s| prefix.is_none_or(|p| s.name.starts_with(p)))
         .map(|s| {
             let lines = Lines::new(s, ctx.now);
-            (s, lines.first_ts(), lines.last_ts())
+            let lag_ms = 300_000 + (mix(hash_str(&s.name), 0x1a6) % 1_500_001) as i64;
+            let reported = lines.last_ts_until(ms(ctx.now) - lag_ms);
+            (s, lines.first_ts(), reported, lines.last_ts())
         })
         .collect();
     if by_time {
@@ -94,12 +104,12 @@ pub(super) fn describe_log_streams(world: &mut World, ctx: &Ctx, call: &Call) ->
     let arn = group_arn(ctx, &group.name);
     let items = page
         .iter()
-        .map(|(s, first, last)| {
+        .map(|(s, first, reported, last)| {
             Shape::map([
                 ("logStreamName", Shape::from(&s.name)),
                 ("creationTime", Shape::Int(ms(s.created_at))),
                 ("firstEventTimestamp", Shape::from(*first)),
-                ("lastEventTimestamp", Shape::from(*last)),
+                ("lastEventTimestamp", Shape::from(*reported)),
                 ("lastIngestionTime", Shape::from(last.map(|t| t + 500))),
                 ("arn", Shape::from(format!("{arn}:log-stream:{}", s.name))),
                 ("storedBytes", Shape::Int(0)),

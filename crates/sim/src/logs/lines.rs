@@ -330,7 +330,12 @@ impl<'a> Lines<'a> {
 
     /// Timestamp of the last line so far, if any.
     pub(super) fn last_ts(&self) -> Option<i64> {
-        self.backward(Key::after_ms(i64::MAX / 2), i64::MIN)
+        self.last_ts_until(i64::MAX / 2)
+    }
+
+    /// Timestamp of the last line at or before `cutoff_ms`, if any.
+    pub(super) fn last_ts_until(&self, cutoff_ms: i64) -> Option<i64> {
+        self.backward(Key::after_ms(cutoff_ms), i64::MIN)
             .next()
             .map(|k| k.ts)
     }

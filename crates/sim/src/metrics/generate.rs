@@ -205,6 +205,31 @@ pub(super) fn service_minute(s: &Service, kind: Kind, t: f64, now: f64) -> Optio
                 }
             }
         }
+        Kind::NewFlows | Kind::TargetResets => {
+            if s.load_balancers.is_empty() || healthy == 0 {
+                return None;
+            }
+            // Long-lived TCP connections: a few new ones a minute per busy client.
+            let flows = (peak_rate(seed) * 0.1 * (0.2 + 0.8 * d) * (1.0 + 0.2 * n)).round();
+            let value = if kind == Kind::NewFlows {
+                flows
+            } else {
+                // Resets are counted only in minutes that had one, like the ALB's 5xx.
+                let resets = (flows * 0.01 * unit(mix(seed ^ 0x7c, minute)) * 2.0
+                    + inc.map_or(0.0, |v| 3.0 * v))
+                .floor();
+                if resets <= 0.0 {
+                    return None;
+                }
+                resets
+            };
+            Some(Sample {
+                value,
+                min: value,
+                max: value,
+                count: 1.0,
+            })
+        }
         Kind::RunningTasks | Kind::DesiredTasks => {
             let v = if kind == Kind::RunningTasks {
                 running

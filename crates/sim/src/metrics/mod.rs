@@ -68,10 +68,14 @@ pub enum Kind {
     Target5xx,
     /// AWS/ApplicationELB TargetResponseTime (seconds).
     ResponseTime,
-    /// AWS/ApplicationELB HealthyHostCount.
+    /// AWS/ApplicationELB and AWS/NetworkELB HealthyHostCount.
     HealthyHosts,
-    /// AWS/ApplicationELB UnHealthyHostCount.
+    /// AWS/ApplicationELB and AWS/NetworkELB UnHealthyHostCount.
     UnhealthyHosts,
+    /// AWS/NetworkELB NewFlowCount (new TCP connections).
+    NewFlows,
+    /// AWS/NetworkELB TCP_Target_Reset_Count (resets sent by targets).
+    TargetResets,
     /// ECS/ContainerInsights RunningTaskCount.
     RunningTasks,
     /// ECS/ContainerInsights DesiredTaskCount.
@@ -99,6 +103,19 @@ pub const ALB_METRICS: &[(&str, Kind)] = &[
     ("UnHealthyHostCount", Kind::UnhealthyHosts),
 ];
 
+/// Network Load Balancer metric names (no requests, HTTP codes or response times: it sees TCP).
+pub const NLB_METRICS: &[(&str, Kind)] = &[
+    ("NewFlowCount", Kind::NewFlows),
+    ("TCP_Target_Reset_Count", Kind::TargetResets),
+    ("HealthyHostCount", Kind::HealthyHosts),
+    ("UnHealthyHostCount", Kind::UnhealthyHosts),
+];
+
+/// Whether a load balancer ARN (or its dimension value) is a network load balancer's.
+pub fn is_network(lb: &str) -> bool {
+    lb_dimension(lb).starts_with("net/")
+}
+
 impl Kind {
     /// The metric's CloudWatch unit.
     pub fn unit(self) -> &'static str {
@@ -110,7 +127,10 @@ impl Kind {
     }
 
     fn is_gauge(self) -> bool {
-        !matches!(self, Kind::Requests | Kind::Target5xx)
+        !matches!(
+            self,
+            Kind::Requests | Kind::Target5xx | Kind::NewFlows | Kind::TargetResets
+        )
     }
 
     fn salt(self) -> u64 {
@@ -196,8 +216,11 @@ pub fn resolve<'a>(region: &'a Region, metric: &MetricId) -> Option<Series<'a>> 
                 .collect();
             (kind, found)
         }
-        "AWS/ApplicationELB" => {
-            let kind = ALB_METRICS
+        ns @ ("AWS/ApplicationELB" | "AWS/NetworkELB") => {
+            // Each namespace knows only its own kind of load balancer.
+            let network = ns == "AWS/NetworkELB";
+            let table = if network { NLB_METRICS } else { ALB_METRICS };
+            let kind = table
                 .iter()
                 .find(|(n, _)| *n == metric.name)
                 .map(|(_, k)| *k)?;
@@ -212,7 +235,7 @@ pub fn resolve<'a>(region: &'a Region, metric: &MetricId) -> Option<Series<'a>> 
                     region
                         .load_balancers
                         .iter()
-                        .find(|l| lb_dimension(&l.arn) == v)?
+                        .find(|l| lb_dimension(&l.arn) == v && is_network(&l.arn) == network)?
                         .arn
                         .as_str(),
                 ),
@@ -223,6 +246,11 @@ pub fn resolve<'a>(region: &'a Region, metric: &MetricId) -> Option<Series<'a>> 
                 .iter()
                 .filter(|g| tg.is_none_or(|v| tg_dimension(&g.arn) == v))
                 .filter(|g| lb_arn.is_none_or(|a| g.load_balancer_arns.iter().any(|x| x == a)))
+                .filter(|g| {
+                    g.load_balancer_arns
+                        .iter()
+                        .any(|a| is_network(a) == network)
+                })
                 .map(|g| g.arn.as_str())
                 .collect();
             if tg_arns.is_empty() {
@@ -292,17 +320,18 @@ pub fn list(region: &Region) -> Vec<MetricId> {
             .iter()
             .filter(|g| g.load_balancer_arns.contains(&lb.arn))
             .collect();
-        for (name, kind) in ALB_METRICS {
+        let (namespace, table) = if is_network(&lb.arn) {
+            ("AWS/NetworkELB", NLB_METRICS)
+        } else {
+            ("AWS/ApplicationELB", ALB_METRICS)
+        };
+        for (name, kind) in table {
             if !matches!(kind, Kind::HealthyHosts | Kind::UnhealthyHosts) {
-                out.push(metric(
-                    "AWS/ApplicationELB",
-                    name,
-                    vec![("LoadBalancer", lbv)],
-                ));
+                out.push(metric(namespace, name, vec![("LoadBalancer", lbv)]));
             }
             for g in &groups {
                 out.push(metric(
-                    "AWS/ApplicationELB",
+                    namespace,
                     name,
                     vec![("TargetGroup", tg_dimension(&g.arn)), ("LoadBalancer", lbv)],
                 ));

@@ -101,7 +101,11 @@ pub(super) fn build_region(
                 p,
                 region,
                 acct,
-                &format!("loadbalancer/app/{}/{id}", lb.name),
+                &format!(
+                    "loadbalancer/{}/{}/{id}",
+                    if lb.kind == "network" { "net" } else { "app" },
+                    lb.name
+                ),
             ),
             dns_name: format!(
                 "{}{}-{}.{region}.elb.amazonaws.com",
@@ -114,6 +118,7 @@ pub(super) fn build_region(
                 u64::from_str_radix(&id[..8], 16).unwrap_or(1) % 2_000_000_000
             ),
             scheme: lb.scheme.clone(),
+            kind: lb.kind.clone(),
             listener_ports: lb.listeners.clone(),
             created_at: now - 120.0 * DAY,
             vpc_id: vpc_id.clone(),

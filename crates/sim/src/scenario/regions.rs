@@ -43,6 +43,9 @@ pub(super) fn default_network_mode() -> String {
 fn default_scheme() -> String {
     "internet-facing".into()
 }
+fn default_lb_type() -> String {
+    "application".into()
+}
 fn default_listeners() -> Vec<i64> {
     vec![443]
 }
@@ -325,6 +328,9 @@ pub struct LoadBalancerSpec {
     /// `internet-facing` or `internal`.
     #[serde(default = "default_scheme")]
     pub scheme: String,
+    /// `application` or `network` (TCP; its metrics are in AWS/NetworkELB).
+    #[serde(rename = "type", default = "default_lb_type")]
+    pub kind: String,
     /// Listener ports.
     #[serde(default = "default_listeners")]
     pub listeners: Vec<i64>,

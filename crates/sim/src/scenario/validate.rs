@@ -51,6 +51,14 @@ impl Scenario {
                         ));
                     }
                 }
+                for l in &r.load_balancers {
+                    if l.kind != "application" && l.kind != "network" {
+                        return Err(format!(
+                            "{at}.load_balancers ({}).type: '{}' is not application or network",
+                            l.name, l.kind
+                        ));
+                    }
+                }
                 for (ti, t) in r.target_groups.iter().enumerate() {
                     if t.target_type != "ip" && t.target_type != "instance" {
                         return Err(format!(
@@ -59,10 +67,18 @@ impl Scenario {
                         ));
                     }
                     if let Some(lb) = &t.load_balancer {
-                        if !r.load_balancers.iter().any(|l| &l.name == lb) {
+                        let Some(found) = r.load_balancers.iter().find(|l| &l.name == lb) else {
                             return Err(format!(
                                 "{at}.target_groups[{ti}] ({}).load_balancer: no load balancer '{lb}' in this region",
                                 t.name
+                            ));
+                        };
+                        // A network load balancer forwards TCP; an application one HTTP(S).
+                        let tcp = t.protocol == "TCP";
+                        if tcp != (found.kind == "network") {
+                            return Err(format!(
+                                "{at}.target_groups[{ti}] ({}).protocol: '{}' does not suit the {} load balancer '{lb}'",
+                                t.name, t.protocol, found.kind
                             ));
                         }
                     }

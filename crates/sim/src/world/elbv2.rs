@@ -11,6 +11,8 @@ pub struct LoadBalancer {
     pub dns_name: String,
     /// `internet-facing` or `internal`.
     pub scheme: String,
+    /// `application` or `network`.
+    pub kind: String,
     /// Listener ports.
     pub listener_ports: Vec<i64>,
     /// Created.

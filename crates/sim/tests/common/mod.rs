@@ -68,3 +68,37 @@ pub fn logs_client(
         .build();
     aws_sdk_cloudwatchlogs::Client::from_conf(conf)
 }
+
+/// An unmodified cloudwatch client signed with `key` in `region`, pointed at the simulator.
+pub fn cloudwatch_client(
+    h: &SimHandle,
+    key: (&str, &str),
+    region: &str,
+) -> aws_sdk_cloudwatch::Client {
+    let creds = aws_credential_types::Credentials::new(key.0, key.1, None, None, "test");
+    let conf = aws_sdk_cloudwatch::Config::builder()
+        .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::latest())
+        .credentials_provider(creds)
+        .region(aws_sdk_cloudwatch::config::Region::new(region.to_string()))
+        .endpoint_url(h.endpoint())
+        .build();
+    aws_sdk_cloudwatch::Client::from_conf(conf)
+}
+
+/// An unmodified elasticloadbalancingv2 client signed with `key` in `region`, pointed at the simulator.
+pub fn elbv2_client(
+    h: &SimHandle,
+    key: (&str, &str),
+    region: &str,
+) -> aws_sdk_elasticloadbalancingv2::Client {
+    let creds = aws_credential_types::Credentials::new(key.0, key.1, None, None, "test");
+    let conf = aws_sdk_elasticloadbalancingv2::Config::builder()
+        .behavior_version(aws_sdk_elasticloadbalancingv2::config::BehaviorVersion::latest())
+        .credentials_provider(creds)
+        .region(aws_sdk_elasticloadbalancingv2::config::Region::new(
+            region.to_string(),
+        ))
+        .endpoint_url(h.endpoint())
+        .build();
+    aws_sdk_elasticloadbalancingv2::Client::from_conf(conf)
+}

@@ -13,6 +13,26 @@ fn per_period(period: i64) -> String {
     }
 }
 
+/// A sparse count drawn over the periods of `base`: AWS publishes a load balancer's count (5xx
+/// answers, TCP resets) only for periods in which it counted some, so a period with traffic and
+/// no count had none and is drawn as 0, not as a line between two bursts.
+fn zero_filled(m: &FetchedMetrics, count_id: &str, base_id: &str) -> Vec<(i64, f64)> {
+    let counts: std::collections::HashMap<i64, f64> = m.points(count_id).iter().copied().collect();
+    let mut out: Vec<(i64, f64)> = m
+        .points(base_id)
+        .iter()
+        .map(|(t, _)| (*t, counts.get(t).copied().unwrap_or(0.0)))
+        .collect();
+    let with_traffic: std::collections::HashSet<i64> = out.iter().map(|(t, _)| *t).collect();
+    out.extend(
+        m.points(count_id)
+            .iter()
+            .filter(|(t, _)| !with_traffic.contains(t)),
+    );
+    out.sort_by_key(|(t, _)| *t);
+    out
+}
+
 /// The charts of a service's metrics, with the thresholds drawn.
 pub fn service_charts(m: &FetchedMetrics, thresholds: &Thresholds) -> Vec<ChartSpec> {
     let period = i64::from(m.window.period);
@@ -62,7 +82,7 @@ pub fn service_charts(m: &FetchedMetrics, thresholds: &Thresholds) -> Vec<ChartS
     let many = m.target_groups.len() > 1;
     let named = |base: &str, i: usize| {
         if many {
-            format!("{base} ({})", m.target_groups[i])
+            format!("{base} ({})", m.target_groups[i].name)
         } else {
             base.to_string()
         }
@@ -72,28 +92,25 @@ pub fn service_charts(m: &FetchedMetrics, thresholds: &Thresholds) -> Vec<ChartS
     let mut rate = Vec::new();
     let mut latency = Vec::new();
     let mut hosts = Vec::new();
+    let mut connections = Vec::new();
     for i in groups {
+        hosts.push(line(&named("healthy", i), &format!("healthy_{i}")));
+        hosts.push(line(&named("unhealthy", i), &format!("unhealthy_{i}")));
+        if m.target_groups[i].network {
+            // TCP: new connections, and resets (counted, like 5xx, only when there were some).
+            connections.push(line(&named("new connections", i), &format!("flows_{i}")));
+            connections.push(SeriesSpec {
+                name: named("resets by targets", i),
+                points: zero_filled(m, &format!("resets_{i}"), &format!("flows_{i}")),
+            });
+            continue;
+        }
         requests.push(line(&named("requests", i), &format!("req_{i}")));
         let errors: std::collections::HashMap<i64, f64> =
             m.points(&format!("e5xx_{i}")).iter().copied().collect();
-        // AWS publishes a 5xx count only for periods with errors: a period with requests and no
-        // count had none, so it is drawn as 0 rather than as a line between two bursts.
-        let mut counted: Vec<(i64, f64)> = m
-            .points(&format!("req_{i}"))
-            .iter()
-            .map(|(t, _)| (*t, errors.get(t).copied().unwrap_or(0.0)))
-            .collect();
-        let with_requests: std::collections::HashSet<i64> =
-            counted.iter().map(|(t, _)| *t).collect();
-        counted.extend(
-            m.points(&format!("e5xx_{i}"))
-                .iter()
-                .filter(|(t, _)| !with_requests.contains(t)),
-        );
-        counted.sort_by_key(|(t, _)| *t);
         requests.push(SeriesSpec {
             name: named("5xx answers", i),
-            points: counted,
+            points: zero_filled(m, &format!("e5xx_{i}"), &format!("req_{i}")),
         });
         rate.push(SeriesSpec {
             name: named("5xx % of requests", i),
@@ -114,23 +131,31 @@ pub fn service_charts(m: &FetchedMetrics, thresholds: &Thresholds) -> Vec<ChartS
         };
         latency.push(ms(format!("rt_avg_{i}"), named("average", i)));
         latency.push(ms(format!("rt_p90_{i}"), named("p90", i)));
-        hosts.push(line(&named("healthy", i), &format!("healthy_{i}")));
-        hosts.push(line(&named("unhealthy", i), &format!("unhealthy_{i}")));
     }
-    out.push(chart(
-        "requests",
-        "Requests and 5xx answers",
-        per_period(period),
-        requests,
-    ));
-    out.push(ChartSpec {
-        threshold: limit(thresholds.error_rate_percent, "%"),
-        ..chart("errors", "HTTP 5xx answers", "% of requests".into(), rate)
-    });
-    out.push(ChartSpec {
-        threshold: limit(thresholds.response_time_ms, "ms"),
-        ..chart("latency", "Target response time", "ms".into(), latency)
-    });
+    if !requests.is_empty() {
+        out.push(chart(
+            "requests",
+            "Requests and 5xx answers",
+            per_period(period),
+            requests,
+        ));
+        out.push(ChartSpec {
+            threshold: limit(thresholds.error_rate_percent, "%"),
+            ..chart("errors", "HTTP 5xx answers", "% of requests".into(), rate)
+        });
+        out.push(ChartSpec {
+            threshold: limit(thresholds.response_time_ms, "ms"),
+            ..chart("latency", "Target response time", "ms".into(), latency)
+        });
+    }
+    if !connections.is_empty() {
+        out.push(chart(
+            "connections",
+            "New connections and resets (network load balancer)",
+            per_period(period),
+            connections,
+        ));
+    }
     let mut targets = chart(
         "targets",
         "Healthy and unhealthy targets",
