@@ -822,3 +822,52 @@ async fn describe_services_latency_is_printed() {
     );
     h.shutdown().await;
 }
+
+/// StopTask's effect is eventually consistent too: its answer shows the task stopping, reads a
+/// moment later may still show it running, and a few seconds on they catch up.
+#[tokio::test]
+async fn a_stopped_task_reads_as_running_for_a_moment() {
+    let h = sim("demo").await;
+    let com = client(&h, COM_KEY, "us-east-1");
+    let (cluster, service) = ("coe-ecs-staging", "api-staging-Service");
+    let running = com
+        .list_tasks()
+        .cluster(cluster)
+        .service_name(service)
+        .send()
+        .await
+        .expect("tasks");
+    let arn = running.task_arns()[0].clone();
+    let stopped = com
+        .stop_task()
+        .cluster(cluster)
+        .task(&arn)
+        .reason("test")
+        .send()
+        .await
+        .expect("stop");
+    assert_eq!(
+        stopped.task().and_then(|t| t.desired_status()),
+        Some("STOPPED")
+    );
+    let read = || com.describe_tasks().cluster(cluster).tasks(&arn).send();
+    let early = read().await.expect("describe");
+    assert_eq!(
+        early.tasks()[0].desired_status(),
+        Some("RUNNING"),
+        "not caught up yet"
+    );
+    let listed = com
+        .list_tasks()
+        .cluster(cluster)
+        .service_name(service)
+        .send()
+        .await
+        .expect("tasks");
+    assert!(listed.task_arns().contains(&arn), "still listed as running");
+    h.control().advance_clock(5.0).await.expect("advance");
+    let late = read().await.expect("describe");
+    assert_eq!(late.tasks()[0].desired_status(), Some("STOPPED"));
+    assert_eq!(late.tasks()[0].stopped_reason(), Some("test"));
+    h.shutdown().await;
+}

@@ -190,3 +190,14 @@ fn all_tasks(cluster: &Cluster) -> impl Iterator<Item = (&Service, &Task)> {
         .iter()
         .flat_map(|s| s.tasks.iter().map(move |t| (s, t)))
 }
+
+/// How long after StopTask reads may still show the task as it was.
+const STOP_LISTING_LAG_SECS: f64 = 2.0;
+
+/// The task as a read at `now` shows it: for a moment after StopTask, as it was before.
+fn as_read(t: &Task, now: f64) -> &Task {
+    match &t.before_stop {
+        Some((until, before)) if now < *until => before,
+        _ => t,
+    }
+}

@@ -1,8 +1,8 @@
 //! ListTasks, DescribeTasks and StopTask, which hands the stop to the engine.
 
 use super::{
-    access_denied, all_tasks, describe_idents, fargate_only, find_cluster, ident_name, missing,
-    paginate, service_not_found, with_region,
+    access_denied, all_tasks, as_read, describe_idents, fargate_only, find_cluster, ident_name,
+    missing, paginate, service_not_found, with_region, STOP_LISTING_LAG_SECS,
 };
 use crate::engine::{self, StopInfo};
 use crate::error::{AwsError, Reply};
@@ -58,6 +58,7 @@ pub(super) fn list_tasks(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
         let started_by = call.str("startedBy");
         let launch_type = call.str("launchType");
         let mut tasks: Vec<&Task> = all_tasks(cluster)
+            .map(|(s, t)| (s, as_read(t, ctx.now)))
             .filter(|(s, t)| {
                 service.as_ref().is_none_or(|n| &s.name == n)
                     && match desired {
@@ -290,7 +291,7 @@ pub(super) fn describe_tasks(world: &mut World, ctx: &Ctx, call: &Call) -> Reply
             let found = ident_name(ctx, ident, "task")
                 .and_then(|id| all_tasks(cluster).find(|(_, t)| t.id == id));
             match found {
-                Some((_, t)) => tasks.push(task_shape(r, t)),
+                Some((_, t)) => tasks.push(task_shape(r, as_read(t, ctx.now))),
                 None => failures.push(missing(
                     ctx,
                     ident,
@@ -341,6 +342,10 @@ pub(super) fn stop_task(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
         &service_name,
         |svc, env| {
             let i = svc.tasks.iter().position(|t| t.arn == task_arn)?;
+            let before = Box::new(Task {
+                before_stop: None,
+                ..svc.tasks[i].clone()
+            });
             engine::stop_task(
                 svc,
                 env,
@@ -354,7 +359,12 @@ pub(super) fn stop_task(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
                 },
             );
             engine::run_until(svc, env, now);
-            svc.tasks.iter().find(|t| t.arn == task_arn).cloned()
+            let task = svc.tasks.iter_mut().find(|t| t.arn == task_arn)?;
+            // The call's own answer shows the stop; reads catch up a moment later.
+            if task.before_stop.is_none() && before.desired_status == "RUNNING" {
+                task.before_stop = Some((now + STOP_LISTING_LAG_SECS, before));
+            }
+            Some(task.clone())
         },
     )
     .flatten()

@@ -80,6 +80,7 @@ pub(super) fn launch_task(svc: &mut Service, env: &mut Env<'_>, t: f64) -> Optio
         due_phase: Some(t + PROVISION_SECS),
         due_health: None,
         due_exit: None,
+        before_stop: None,
     };
     svc.tasks.push(task);
     Some(id)

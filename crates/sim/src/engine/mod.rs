@@ -10,6 +10,8 @@
 //! tracks its load balancer health, `scheduler` starts and stops tasks toward the desired count,
 //! and `deployments` rolls revisions out, completes them or trips the circuit breaker.
 
+#[cfg(test)]
+mod demo_tests;
 mod deployments;
 mod launch;
 mod scheduler;

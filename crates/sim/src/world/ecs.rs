@@ -325,6 +325,9 @@ pub struct Task {
     pub due_health: Option<f64>,
     /// When its essential container exits on its own (crash, OOM; engine bookkeeping).
     pub due_exit: Option<f64>,
+    /// What reads show until the given time: the task as it was before StopTask (its effect is
+    /// eventually consistent, like UpdateService's).
+    pub before_stop: Option<(f64, Box<Task>)>,
 }
 
 /// A container of a task.
