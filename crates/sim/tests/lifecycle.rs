@@ -36,24 +36,9 @@ async fn sim_of(scenario: &str) -> SimHandle {
 }
 
 fn clients(h: &SimHandle, key: (&str, &str), region: &str) -> Clients {
-    let creds = aws_credential_types::Credentials::new(key.0, key.1, None, None, "test");
-    let ecs = aws_sdk_ecs::Config::builder()
-        .behavior_version(aws_sdk_ecs::config::BehaviorVersion::latest())
-        .credentials_provider(creds.clone())
-        .region(aws_sdk_ecs::config::Region::new(region.to_string()))
-        .endpoint_url(h.endpoint())
-        .build();
-    let elb = aws_sdk_elasticloadbalancingv2::Config::builder()
-        .behavior_version(aws_sdk_elasticloadbalancingv2::config::BehaviorVersion::latest())
-        .credentials_provider(creds)
-        .region(aws_sdk_elasticloadbalancingv2::config::Region::new(
-            region.to_string(),
-        ))
-        .endpoint_url(h.endpoint())
-        .build();
     Clients {
-        ecs: aws_sdk_ecs::Client::from_conf(ecs),
-        elb: aws_sdk_elasticloadbalancingv2::Client::from_conf(elb),
+        ecs: common::ecs_client(h, key, region),
+        elb: common::elbv2_client(h, key, region),
     }
 }
 
