@@ -24,19 +24,21 @@ impl SsoAuth {
         };
         let device_error =
             |e| CoreError::from_sdk(e, "sso-oidc:StartDeviceAuthorization", &clients.oidc_url);
-        let (registration, out) = match self.cached_registration(session).await? {
-            Some(cached) if allows_device(&cached) => match start(&cached).await {
-                Ok(out) => (cached, out),
-                // A registration whose grants the cache does not say (the AWS CLI's browser
-                // sign-in leaves one without the device grant) is refused: register anew once.
-                Err(e) if refuses_client(&e) => {
-                    let fresh = self.register(session, Vec::new()).await?;
-                    let out = start(&fresh).await.map_err(device_error)?;
-                    (fresh, out)
-                }
+        // A cached registration is tried when its grants allow the device sign-in (or are not
+        // recorded); one Identity Center refuses (the AWS CLI's browser sign-in leaves one
+        // without the device grant) is replaced by a new registration, once.
+        let mut started = None;
+        let cached = self.cached_registration(session).await?;
+        if let Some(cached) = cached.filter(allows_device) {
+            match start(&cached).await {
+                Ok(out) => started = Some((cached, out)),
+                Err(e) if refuses_client(&e) => {}
                 Err(e) => return Err(device_error(e)),
-            },
-            _ => {
+            }
+        }
+        let (registration, out) = match started {
+            Some(found) => found,
+            None => {
                 let fresh = self.register(session, Vec::new()).await?;
                 let out = start(&fresh).await.map_err(device_error)?;
                 (fresh, out)
