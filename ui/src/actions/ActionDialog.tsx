@@ -12,7 +12,24 @@ export type ActionStart =
   | { kind: "forceNewDeployment" }
   | { kind: "stopTask"; task: string }
   | { kind: "setDesiredCount"; current: number }
-  | { kind: "rollback"; current: number };
+  | { kind: "rollback"; current: number }
+  | { kind: "rollBackDeployment"; deployment: string }
+  | { kind: "continueDeployment"; deployment: string; hook: string };
+
+/** The request of a start that needs no details (the plan comes straight away), else null. */
+function direct(start: ActionStart): ActionRequest | null {
+  switch (start.kind) {
+    case "forceNewDeployment":
+      return { kind: "forceNewDeployment" };
+    case "rollBackDeployment":
+      // The core decides whether the deployment waits at a pause hook.
+      return { kind: "rollBackDeployment", deployment: start.deployment, hook: null };
+    case "continueDeployment":
+      return { kind: "continueDeployment", deployment: start.deployment, hook: start.hook };
+    default:
+      return null;
+  }
+}
 
 /** The dialog from details to confirmation. */
 export function ActionDialog({
@@ -32,9 +49,7 @@ export function ActionDialog({
   onStarted: (plan: ActionPlan, started: ExecuteStarted) => void;
   onUpdate: (update: WatchUpdate) => void;
 }) {
-  const [request, setRequest] = useState<ActionRequest | null>(
-    start.kind === "forceNewDeployment" ? { kind: "forceNewDeployment" } : null,
-  );
+  const [request, setRequest] = useState<ActionRequest | null>(() => direct(start));
   // Escape presses the step's Cancel/Close; while the plan is being worked out there is none.
   const dialog = useDialog();
   useEffect(() => {

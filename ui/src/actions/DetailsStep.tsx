@@ -36,6 +36,8 @@ export function DetailsStep({
   let problem: string | null = null;
   switch (start.kind) {
     case "forceNewDeployment":
+    case "rollBackDeployment":
+    case "continueDeployment":
       return null;
     case "setDesiredCount": {
       title = `Scale ${service}`;

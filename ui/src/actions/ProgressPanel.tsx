@@ -37,7 +37,7 @@ export function ProgressPanel({
         </div>
       ) : (
         <>
-          <p className="progress-phase" data-testid="progress-phase">
+          <p className="progress-phase" data-testid="progress-phase" data-stage={update?.stage ?? ""}>
             {update?.phase ?? "Sent to ECS. Waiting for the first reading…"}
           </p>
           <progress
@@ -46,6 +46,11 @@ export function ProgressPanel({
             aria-label="New tasks running and healthy"
             data-testid="progress-bar"
           />
+          {update?.newTrafficPercent != null && (
+            <p className="muted" data-testid="progress-traffic">
+              Production traffic on the new tasks: {Math.round(update.newTrafficPercent * 10) / 10} %
+            </p>
+          )}
           <button
             type="button"
             className="button"

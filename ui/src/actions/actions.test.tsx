@@ -35,6 +35,8 @@ const update = (over: Partial<WatchUpdate>): WatchUpdate => ({
   at: "2024-05-01T10:00:10Z",
   elapsedSecs: 10,
   phase: "Starting new tasks: 0 of 1 running, 0 healthy.",
+  stage: null,
+  newTrafficPercent: null,
   desired: 1,
   newRunning: 0,
   newHealthy: 0,

@@ -57,6 +57,8 @@ export function outcomeLabel(outcome: VerdictOutcome): string {
       return "Stopped watching";
     case "error":
       return "Lost track";
+    case "paused":
+      return "Paused";
   }
 }
 
@@ -78,6 +80,10 @@ export function confirmLabel(action: ActionRequest): string {
       return `Scale to ${action.desired}`;
     case "rollback":
       return `Deploy revision ${action.revision}`;
+    case "rollBackDeployment":
+      return "Roll back now";
+    case "continueDeployment":
+      return "Continue the deployment";
   }
 }
 
@@ -100,6 +106,10 @@ export function actionName(action: string): string {
       return "Scale";
     case "rollback":
       return "Roll back / deploy revision";
+    case "rollBackDeployment":
+      return "Roll back a deployment in progress";
+    case "continueDeployment":
+      return "Continue a paused deployment";
     case "setProtection":
       return "Change protection";
     default:
@@ -118,6 +128,7 @@ export function resultName(result: string): string {
     changed: "Changed",
     completed: "Done",
     rolledBack: "Rolled back",
+    paused: "Paused, waiting for someone",
     timedOut: "Still in progress at the time limit",
     stoppedWatching: "Stopped watching",
     error: "Lost track",

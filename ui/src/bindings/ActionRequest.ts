@@ -19,4 +19,20 @@ desired: number, } | { "kind": "rollback",
 /**
  * The revision to run.
  */
-revision: number, };
+revision: number, } | { "kind": "rollBackDeployment", 
+/**
+ * Service deployment ARN.
+ */
+deployment: string, 
+/**
+ * The pause hook it waits at; the core fills it in when planning.
+ */
+hook: string | null, } | { "kind": "continueDeployment", 
+/**
+ * Service deployment ARN.
+ */
+deployment: string, 
+/**
+ * The pause hook's id.
+ */
+hook: string, };

@@ -72,6 +72,14 @@ targets: Array<WatchTarget>,
  */
 rolloutState: string | null, 
 /**
+ * ECS's lifecycle stage of the deployment, for strategies with stages.
+ */
+stage: string | null, 
+/**
+ * Share of production traffic on the new tasks, in percent, while traffic shifts.
+ */
+newTrafficPercent: number | null, 
+/**
  * Service events since the action, newest first.
  */
 events: Array<ServiceEventInfo>, 

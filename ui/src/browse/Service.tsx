@@ -146,7 +146,7 @@ export function Service({ session, cluster, service }: { session: SessionInfo; c
         onStart={setActionStart}
       />
 
-      <HealthTabs session={session} cluster={cluster} service={s.name} />
+      <HealthTabs session={session} cluster={cluster} service={s.name} onAction={setActionStart} />
 
       <section className="card" aria-labelledby="tasks-title">
         <h2 id="tasks-title">Tasks</h2>

@@ -2,10 +2,19 @@ import { invoke } from "@tauri-apps/api/core";
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { DeploymentHistory } from "../api";
 import { etlDetail, etlService, fakeBridge, govSession, renderWithClient, stoppedTask, taskDetail } from "../test/fixtures";
 import { Service } from "./Service";
 import { Services } from "./Services";
 import { Task } from "./Task";
+
+const noHistory: DeploymentHistory = {
+  available: false,
+  note: "ECS's deployment history is not available in this region yet.",
+  strategy: { kind: "rolling", bakeMinutes: 0, canaryPercent: null, canaryMinutes: null, stepPercent: null, stepMinutes: null, pauses: [] },
+  strategyWords: "Rolling update: ECS replaces tasks a few at a time.",
+  deployments: [],
+};
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
@@ -29,7 +38,7 @@ describe("Services, Service and Task views", () => {
     const calls = fakeBridge(invoke, {
       get_service: () => etlDetail,
       list_tasks: () => [stoppedTask],
-      service_deployments: () => ({ deployments: etlDetail.deployments.map((d) => ({ ...d, revision: 3, circuitBreakerTripped: false })), circuitBreaker: null, taskDefinition: "coe-etl-prod:3", previousTaskDefinition: null }),
+      service_deployments: () => ({ deployments: etlDetail.deployments.map((d) => ({ ...d, revision: 3, circuitBreakerTripped: false })), circuitBreaker: null, taskDefinition: "coe-etl-prod:3", previousTaskDefinition: null, history: noHistory }),
       service_events: () => etlDetail.events.map((e) => ({ ...e, kind: "other" as const, gloss: null, problem: false })),
     });
     renderWithClient(<Service session={govSession} cluster="coe-ecs-prod" service="coe-etl-prod-Service" />);

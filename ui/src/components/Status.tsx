@@ -7,6 +7,7 @@ export function statusTone(value: string | null | undefined): "good" | "warn" | 
     case "COMPLETED":
     case "PRIMARY":
     case "OK":
+    case "SUCCESSFUL":
       return "good";
     case "DRAINING":
     case "DEACTIVATING":
@@ -17,9 +18,13 @@ export function statusTone(value: string | null | undefined): "good" | "warn" | 
     case "ACTIVATING":
     case "IN_PROGRESS":
     case "INITIAL":
+    case "STOP_REQUESTED":
+    case "ROLLBACK_REQUESTED":
+    case "ROLLBACK_IN_PROGRESS":
       return "info";
     case "UNHEALTHY":
     case "FAILED":
+    case "ROLLBACK_FAILED":
     case "ALARM":
       return "bad";
     case "UNKNOWN":

@@ -1,9 +1,11 @@
 import { useState } from "react";
+import type { ActionStart } from "../actions/ActionsPanel";
 import type { SessionInfo } from "../api";
 import { ErrorPanel } from "../components/ErrorPanel";
 import { EmptyState, SkeletonRows } from "../components/Skeleton";
 import { StatusPill } from "../components/Status";
 import { formatTime } from "../format";
+import { History } from "./DeploymentHistory";
 import { useDeployments, useDiff } from "./queries";
 
 const FIELD_WORDS: Record<string, string> = {
@@ -55,8 +57,19 @@ function Diff({ session, from, to }: { session: SessionInfo; from: string; to: s
   );
 }
 
-/** The Deployments tab: each deployment with its rollout, and the revision diff. */
-export function DeploymentsTab({ session, cluster, service }: { session: SessionInfo; cluster: string; service: string }) {
+/** The Deployments tab: ECS's history and the deployment in progress, what ECS runs now, and the revision diff. */
+export function DeploymentsTab({
+  session,
+  cluster,
+  service,
+  onAction,
+}: {
+  session: SessionInfo;
+  cluster: string;
+  service: string;
+  /** Opens the action dialog (continue or roll back the deployment in progress). */
+  onAction?: (start: ActionStart) => void;
+}) {
   const deps = useDeployments(session, cluster, service);
   const [compare, setCompare] = useState<{ from: string; to: string } | null>(null);
   if (deps.isPending) return <SkeletonRows rows={3} label="Loading deployments" />;
@@ -65,6 +78,8 @@ export function DeploymentsTab({ session, cluster, service }: { session: Session
   const pair = compare ?? (d.previousTaskDefinition === null ? null : { from: d.previousTaskDefinition, to: d.taskDefinition });
   return (
     <div data-testid="deployments-tab">
+      <History history={d.history} onAction={onAction} />
+      <h3>What ECS runs now</h3>
       <p className="muted" data-testid="circuit-breaker">
         {d.circuitBreaker === null || !d.circuitBreaker.enabled
           ? "Deployment circuit breaker: off — a failing deployment keeps retrying until someone stops it."

@@ -1,3 +1,4 @@
+import type { ActionStart } from "../actions/ActionsPanel";
 import type { SessionInfo } from "../api";
 import { useStickyState } from "../stickyState";
 import { AlarmsTab } from "./AlarmsTab";
@@ -28,7 +29,18 @@ export function tabKeyTarget(key: string, index: number, count: number): number 
 }
 
 /** The service page's health tabs; only the open tab loads its data. */
-export function HealthTabs({ session, cluster, service }: { session: SessionInfo; cluster: string; service: string }) {
+export function HealthTabs({
+  session,
+  cluster,
+  service,
+  onAction,
+}: {
+  session: SessionInfo;
+  cluster: string;
+  service: string;
+  /** Opens the action dialog from a tab (the Deployments tab's Continue and Roll back). */
+  onAction?: (start: ActionStart) => void;
+}) {
   const [tab, setTab] = useStickyState("health-tab", "metrics");
   const current = TABS.find((t) => t.id === tab) ?? TABS[0];
   const View = current.View;
@@ -75,7 +87,11 @@ export function HealthTabs({ session, cluster, service }: { session: SessionInfo
         aria-labelledby={`health-tab-${current.id}`}
         data-testid={`health-panel-${current.id}`}
       >
-        <View key={`${session.id}:${cluster}:${service}`} session={session} cluster={cluster} service={service} />
+        {current.id === "deployments" ? (
+          <DeploymentsTab key={`${session.id}:${cluster}:${service}`} session={session} cluster={cluster} service={service} onAction={onAction} />
+        ) : (
+          <View key={`${session.id}:${cluster}:${service}`} session={session} cluster={cluster} service={service} />
+        )}
       </div>
     </section>
   );

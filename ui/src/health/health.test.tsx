@@ -2,7 +2,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { fireEvent, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { LogLine, RenderedChart, ServiceHealth, StoppedTask } from "../api";
+import type { DeploymentHistory, DeploymentStrategy, LogLine, RenderedChart, RevisionSide, ServiceHealth, StoppedTask } from "../api";
 import { fakeBridge, govSession, renderWithClient } from "../test/fixtures";
 import { nearestPoint, formatValue, Chart } from "./Chart";
 import { HealthBanner } from "./HealthBanner";
@@ -10,6 +10,71 @@ import { HealthTabs } from "./HealthTabs";
 import { LogList, ROW_HEIGHT, visibleRange } from "./LogList";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn(), Channel: vi.fn() }));
+
+const side = (arn: string, td: string, image: string, production: number, running: number): RevisionSide => ({
+  arn,
+  taskDefinition: td,
+  images: [{ container: "api", image, digest: `sha256:${td.length}abc` }],
+  registeredBy: "arn:aws:sts::1:assumed-role/ci/pipeline",
+  requested: 2,
+  running,
+  pending: 0,
+  productionPercent: production,
+  testPercent: null,
+});
+
+const linear: DeploymentStrategy = { kind: "linear", bakeMinutes: 5, canaryPercent: null, canaryMinutes: null, stepPercent: 25, stepMinutes: 2, pauses: [] };
+
+const pausedHistory: DeploymentHistory = {
+  available: true,
+  note: null,
+  strategy: { ...linear, pauses: [{ stages: ["POST_TEST_TRAFFIC_SHIFT"], timeoutMinutes: 120, timeoutAction: "ROLLBACK" }] },
+  strategyWords: "Linear: traffic moves 25 % every 2 minutes; the old tasks stay ready for 5 minutes of bake time.",
+  deployments: [
+    {
+      arn: "arn:sd/new",
+      status: "IN_PROGRESS",
+      statusReason: null,
+      stage: "POST_TEST_TRAFFIC_SHIFT",
+      stageWords: "test traffic on the new tasks",
+      createdAt: "2026-01-01T10:00:00Z",
+      startedAt: "2026-01-01T10:00:00Z",
+      finishedAt: null,
+      stoppedAt: null,
+      updatedAt: "2026-01-01T10:02:00Z",
+      source: [side("arn:rev/3", "search:3", "repo/search:3", 100, 2)],
+      target: side("arn:rev/4", "search:4", "repo/search:4", 0, 2),
+      strategy: linear,
+      rollbackReason: null,
+      rolledBackTo: null,
+      breaker: null,
+      triggeredAlarms: [],
+      hooks: [{ hookId: "hook-1", targetType: "PAUSE", status: "AWAITING_ACTION", expiresAt: "2026-01-01T12:02:00Z", timeoutAction: "ROLLBACK" }],
+      outcome: "Paused (test traffic on the new tasks): waiting for someone to continue or roll back.",
+    },
+    {
+      arn: "arn:sd/old",
+      status: "SUCCESSFUL",
+      statusReason: null,
+      stage: null,
+      stageWords: null,
+      createdAt: "2025-12-28T10:00:00Z",
+      startedAt: "2025-12-28T10:00:00Z",
+      finishedAt: "2025-12-28T10:20:00Z",
+      stoppedAt: null,
+      updatedAt: "2025-12-28T10:20:00Z",
+      source: [side("arn:rev/2", "search:2", "repo/search:2", 0, 0)],
+      target: side("arn:rev/3", "search:3", "repo/search:3", 100, 2),
+      strategy: linear,
+      rollbackReason: null,
+      rolledBackTo: null,
+      breaker: null,
+      triggeredAlarms: [],
+      hooks: [],
+      outcome: "Deployed search:3.",
+    },
+  ],
+};
 
 const red: ServiceHealth = {
   service: "reports-staging-Service",
@@ -113,6 +178,7 @@ describe("service health views", () => {
         circuitBreaker: { enabled: true, rollback: true },
         taskDefinition: "coe-etl-prod:3",
         previousTaskDefinition: "coe-etl-prod:2",
+        history: { ...pausedHistory, deployments: [] },
       }),
       task_definition_diff: (a) => {
         expect(a).toMatchObject({ from: "coe-etl-prod:2", to: "coe-etl-prod:3" });
@@ -126,6 +192,28 @@ describe("service health views", () => {
     const row = await screen.findByTestId("diff-row");
     expect(row.textContent).toContain("MEDIA_URL");
     expect(screen.getByTestId("circuit-breaker").textContent).toContain("automatic rollback");
+  });
+
+  it("shows the deployment in progress with its traffic split and pause, and offers continue and roll back", async () => {
+    fakeBridge(invoke, {
+      service_deployments: () => ({ deployments: [], circuitBreaker: null, taskDefinition: "search:4", previousTaskDefinition: "search:3", history: pausedHistory }),
+      task_definition_diff: () => ({ from: "search:3", to: "search:4", changes: [] }),
+    });
+    const onAction = vi.fn();
+    renderWithClient(<HealthTabs session={govSession} cluster="release-strategies" service="search-linear-Service" onAction={onAction} />);
+    await userEvent.click(screen.getByTestId("health-tab-deployments"));
+    const current = await screen.findByTestId("current-deployment");
+    expect(current.getAttribute("data-stage")).toBe("POST_TEST_TRAFFIC_SHIFT");
+    expect(screen.getByTestId("traffic-split").textContent).toContain("Old (search:3): 100 % of production traffic");
+    expect(screen.getByTestId("pause-hook").textContent).toContain("ECS will roll back by itself");
+    expect(screen.getByTestId("deployment-strategy").textContent).toContain("Linear");
+    const rows = screen.getAllByTestId("history-row");
+    expect(rows).toHaveLength(2);
+    expect(rows[1]?.textContent).toContain("api: repo/search:2 → repo/search:3");
+    await userEvent.click(screen.getByTestId("deployment-continue"));
+    expect(onAction).toHaveBeenLastCalledWith({ kind: "continueDeployment", deployment: "arn:sd/new", hook: "hook-1" });
+    await userEvent.click(screen.getByTestId("deployment-rollback"));
+    expect(onAction).toHaveBeenLastCalledWith({ kind: "rollBackDeployment", deployment: "arn:sd/new" });
   });
 
   it("windows a 50,000-line log list", () => {

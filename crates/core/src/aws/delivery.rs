@@ -225,6 +225,113 @@ pub async fn stop_task_once(
     ))
 }
 
+/// What a native deployment call asks of ECS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeploymentCall<'a> {
+    /// StopServiceDeployment ROLLBACK.
+    StopRollback,
+    /// ContinueServiceDeployment at pause hook `0`, CONTINUE (true) or ROLLBACK (false).
+    Continue(&'a str, bool),
+}
+
+/// Sends StopServiceDeployment or ContinueServiceDeployment for deployment `arn` exactly once.
+/// If the answer is lost, reads the deployment: a rollback under way, or the hook no longer
+/// waiting, means it happened.
+pub async fn service_deployment_once(
+    session: &Session,
+    arn: &str,
+    call: DeploymentCall<'_>,
+) -> Result<Delivery, CoreError> {
+    // Each call's error is judged (was the answer lost?) before it becomes a CoreError.
+    let sent: Result<(), (bool, CoreError)> = match call {
+        DeploymentCall::StopRollback => session
+            .ecs
+            .stop_service_deployment()
+            .service_deployment_arn(arn)
+            .stop_type(aws_sdk_ecs::types::StopServiceDeploymentStopType::Rollback)
+            .customize()
+            .config_override(send_once())
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| {
+                (
+                    outcome_unknown(&e),
+                    session.error("ecs:StopServiceDeployment")(e),
+                )
+            }),
+        DeploymentCall::Continue(hook, go_on) => session
+            .ecs
+            .continue_service_deployment()
+            .service_deployment_arn(arn)
+            .hook_id(hook)
+            .action(if go_on {
+                aws_sdk_ecs::types::DeploymentLifecycleHookAction::Continue
+            } else {
+                aws_sdk_ecs::types::DeploymentLifecycleHookAction::Rollback
+            })
+            .customize()
+            .config_override(send_once())
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| {
+                let lost = outcome_unknown(&e);
+                (lost, session.error("ecs:ContinueServiceDeployment")(e))
+            }),
+    };
+    match sent {
+        Ok(()) => {
+            return Ok(Delivery {
+                reconciled: false,
+                deployment_id: None,
+            })
+        }
+        Err((false, err)) => return Err(err),
+        Err((true, _)) => {}
+    }
+    let policy = crate::aws::retry::policy();
+    let mut last_read_error = None;
+    for read in 0..policy.reconcile_reads.max(1) {
+        if read > 0 {
+            tokio::time::sleep(policy.reconcile_interval).await;
+        }
+        let described = session
+            .ecs
+            .describe_service_deployments()
+            .service_deployment_arns(arn)
+            .send()
+            .await
+            .map_err(session.error("ecs:DescribeServiceDeployments"));
+        match described {
+            Ok(out) => {
+                last_read_error = None;
+                let Some(d) = out.service_deployments().first() else {
+                    continue;
+                };
+                let status = d.status().map(|s| s.as_str()).unwrap_or_default();
+                let happened = match call {
+                    DeploymentCall::StopRollback => status.starts_with("ROLLBACK"),
+                    DeploymentCall::Continue(hook, _) => {
+                        !d.lifecycle_hook_details().iter().any(|h| {
+                            h.hook_id() == Some(hook)
+                                && h.status().map(|s| s.as_str()) == Some("AWAITING_ACTION")
+                        })
+                    }
+                };
+                if happened {
+                    return Ok(Delivery {
+                        reconciled: true,
+                        deployment_id: None,
+                    });
+                }
+            }
+            Err(e) => last_read_error = Some(e),
+        }
+    }
+    Err(not_confirmed("the deployment action", last_read_error))
+}
+
 /// The error of an action whose answer was lost and whose effect could not be seen.
 fn not_confirmed(what: &str, read_error: Option<CoreError>) -> CoreError {
     let message = match read_error {

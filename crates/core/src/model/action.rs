@@ -33,6 +33,21 @@ pub enum ActionRequest {
         /// The revision to run.
         revision: i32,
     },
+    /// ECS's own rollback of a deployment in progress: StopServiceDeployment ROLLBACK, or
+    /// ContinueServiceDeployment ROLLBACK when it waits at a pause hook.
+    RollBackDeployment {
+        /// Service deployment ARN.
+        deployment: String,
+        /// The pause hook it waits at; the core fills it in when planning.
+        hook: Option<String>,
+    },
+    /// ContinueServiceDeployment CONTINUE of a deployment waiting at a pause hook.
+    ContinueDeployment {
+        /// Service deployment ARN.
+        deployment: String,
+        /// The pause hook's id.
+        hook: String,
+    },
 }
 
 impl ActionRequest {
@@ -43,6 +58,8 @@ impl ActionRequest {
             ActionRequest::StopTask { .. } => "stopTask",
             ActionRequest::SetDesiredCount { .. } => "setDesiredCount",
             ActionRequest::Rollback { .. } => "rollback",
+            ActionRequest::RollBackDeployment { .. } => "rollBackDeployment",
+            ActionRequest::ContinueDeployment { .. } => "continueDeployment",
         }
     }
 
@@ -50,7 +67,20 @@ impl ActionRequest {
     pub fn iam_action(&self) -> &'static str {
         match self {
             ActionRequest::StopTask { .. } => "ecs:StopTask",
+            ActionRequest::RollBackDeployment { hook: None, .. } => "ecs:StopServiceDeployment",
+            ActionRequest::RollBackDeployment { .. } | ActionRequest::ContinueDeployment { .. } => {
+                "ecs:ContinueServiceDeployment"
+            }
             _ => "ecs:UpdateService",
+        }
+    }
+
+    /// The service deployment it acts on, for the native deployment actions.
+    pub fn service_deployment(&self) -> Option<&str> {
+        match self {
+            ActionRequest::RollBackDeployment { deployment, .. }
+            | ActionRequest::ContinueDeployment { deployment, .. } => Some(deployment),
+            _ => None,
         }
     }
 
@@ -60,7 +90,10 @@ impl ActionRequest {
             ActionRequest::ForceNewDeployment => "restart services",
             ActionRequest::StopTask { .. } => "stop tasks",
             ActionRequest::SetDesiredCount { .. } => "scale services",
-            ActionRequest::Rollback { .. } => "roll back services",
+            ActionRequest::Rollback { .. } | ActionRequest::RollBackDeployment { .. } => {
+                "roll back services"
+            }
+            ActionRequest::ContinueDeployment { .. } => "continue deployments",
         }
     }
 
@@ -73,6 +106,12 @@ impl ActionRequest {
             }
             ActionRequest::SetDesiredCount { desired } => serde_json::json!({ "desired": desired }),
             ActionRequest::Rollback { revision } => serde_json::json!({ "revision": revision }),
+            ActionRequest::RollBackDeployment { deployment, hook } => {
+                serde_json::json!({ "deployment": deployment, "hook": hook })
+            }
+            ActionRequest::ContinueDeployment { deployment, hook } => {
+                serde_json::json!({ "deployment": deployment, "hook": hook })
+            }
         }
     }
 }
@@ -219,6 +258,8 @@ pub enum VerdictOutcome {
     StoppedWatching,
     /// The service could not be read any more.
     Error,
+    /// The deployment waits at a pause hook for someone to continue or roll it back.
+    Paused,
 }
 
 impl VerdictOutcome {
@@ -231,6 +272,7 @@ impl VerdictOutcome {
             VerdictOutcome::TimedOut => "timedOut",
             VerdictOutcome::StoppedWatching => "stoppedWatching",
             VerdictOutcome::Error => "error",
+            VerdictOutcome::Paused => "paused",
         }
     }
 }
@@ -256,7 +298,7 @@ pub struct Verdict {
 }
 
 /// One progress report of a watch.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct WatchUpdate {
     /// The plan.
@@ -291,6 +333,10 @@ pub struct WatchUpdate {
     pub targets: Vec<WatchTarget>,
     /// Rollout state of the action's deployment.
     pub rollout_state: Option<String>,
+    /// ECS's lifecycle stage of the deployment, for strategies with stages.
+    pub stage: Option<String>,
+    /// Share of production traffic on the new tasks, in percent, while traffic shifts.
+    pub new_traffic_percent: Option<f64>,
     /// Service events since the action, newest first.
     pub events: Vec<ServiceEventInfo>,
     /// Set on the last update.
@@ -298,7 +344,7 @@ pub struct WatchUpdate {
 }
 
 /// The latest action of a service, for a page opened later.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ActionStatus {
     /// The plan executed.

@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::model::service_deployment::DeploymentHistory;
+
 /// One deployment of a service: what the service page, the deployments tab, the health roll-up,
 /// the history and the action plans all read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -50,7 +52,7 @@ pub struct CircuitBreakerInfo {
 }
 
 /// The Deployments tab.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceDeployments {
     /// Deployments, primary first, then newest first.
@@ -61,6 +63,8 @@ pub struct ServiceDeployments {
     pub task_definition: String,
     /// The revision before it (`family:revision-1`), to compare with.
     pub previous_task_definition: Option<String>,
+    /// ECS's deployment history of the last 90 days, where the region keeps one.
+    pub history: DeploymentHistory,
 }
 
 /// One difference between two revisions.

@@ -4,7 +4,9 @@
 use crate::model::deployment::Deployment;
 use crate::model::service::task_definition_label;
 use crate::model::service::ServiceEventInfo;
+use crate::model::service_deployment::ServiceDeploymentRecord;
 use crate::model::service_kind::ServiceKind;
+use crate::model::strategy::DeploymentStrategy;
 
 /// One task of the service.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -80,7 +82,7 @@ pub struct SnapTarget {
 }
 
 /// A service as read at one moment.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceSnapshot {
     /// Service name.
     pub name: String,
@@ -114,6 +116,10 @@ pub struct ServiceSnapshot {
     pub targets: Vec<SnapTarget>,
     /// Its scheduling strategy and deployment controller.
     pub kind: ServiceKind,
+    /// How it deploys (rolling, blue/green, linear, canary).
+    pub strategy: DeploymentStrategy,
+    /// ECS's record of its current service deployment, where the region keeps them.
+    pub service_deployment: Option<ServiceDeploymentRecord>,
 }
 
 impl ServiceSnapshot {

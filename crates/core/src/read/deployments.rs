@@ -10,7 +10,9 @@ use crate::model::deployment::DefinitionChange;
 use crate::model::deployment::ServiceDeployments;
 use crate::model::deployment::TaskDefinitionDiff;
 use crate::model::service::task_definition_label;
+use crate::model::service_deployment::DeploymentHistory;
 use crate::read::targets::describe_service;
+use crate::read::task_definitions::describe_task_definition;
 
 /// The deployments of `service`.
 pub async fn service_deployments(
@@ -26,7 +28,21 @@ pub async fn service_deployments(
         .rsplit_once(':')
         .filter(|_| revision > 1)
         .map(|(family, _)| format!("{family}:{}", revision - 1));
+    let strategy = crate::read::described::strategy_of(found.deployment_configuration());
+    // The history is worth showing but never worth failing the tab for (a role without
+    // ecs:ListServiceDeployments still sees what DescribeServices lists).
+    let history =
+        crate::read::service_deployments::history(session, cluster, service, strategy.clone())
+            .await
+            .unwrap_or_else(|e| DeploymentHistory {
+                available: false,
+                note: Some(format!("ECS's deployment history could not be read: {e}")),
+                strategy_words: strategy.summary(),
+                strategy,
+                deployments: Vec::new(),
+            });
     Ok(ServiceDeployments {
+        history,
         deployments,
         circuit_breaker: found
             .deployment_configuration()
@@ -123,37 +139,6 @@ fn diff(before: &Fields, after: &Fields) -> Vec<DefinitionChange> {
         }
     }
     out
-}
-
-/// DescribeTaskDefinition of `name` (`family:revision` or ARN).
-pub(crate) async fn describe_task_definition(
-    session: &Session,
-    name: &str,
-) -> Result<aws_sdk_ecs::types::TaskDefinition, CoreError> {
-    let fetch = || async {
-        let out = session
-            .ecs
-            .describe_task_definition()
-            .task_definition(name)
-            .send()
-            .await
-            .map_err(session.error("ecs:DescribeTaskDefinition"))?;
-        out.task_definition.map(std::sync::Arc::new).ok_or_else(|| {
-            CoreError::NotFound(format!("The task definition {name} was not found."))
-        })
-    };
-    // A revision never changes once registered, so views share it; a bare family means "latest".
-    let pinned = name.rsplit('/').next().is_some_and(|n| n.contains(':'));
-    let found = if pinned {
-        session
-            .reads()
-            .table("task-definitions", crate::util::freshness::DEFINITION_TTL)
-            .get(name.to_string(), fetch)
-            .await?
-    } else {
-        fetch().await?
-    };
-    Ok(found.as_ref().clone())
 }
 
 /// What changed from task definition `from` to `to` (each `family:revision` or an ARN).

@@ -7,6 +7,7 @@ use aws_sdk_ecs::types::{Service, TaskSet};
 use crate::model::deployment::Deployment;
 use crate::model::service::task_definition_label;
 use crate::model::service_kind::ServiceKind;
+use crate::model::strategy::{DeploymentStrategy, PauseHook, StrategyKind};
 use crate::util::time::sdk_rfc3339;
 
 /// The launch type, or else the first capacity provider, of a service, deployment or task set.
@@ -111,6 +112,49 @@ pub(crate) fn task_definition_of(service: &Service) -> &str {
                 .and_then(|t| t.task_definition())
         })
         .unwrap_or_default()
+}
+
+/// How a deployment configuration moves to a new version (absent fields are ECS's defaults).
+pub(crate) fn strategy_of(
+    config: Option<&aws_sdk_ecs::types::DeploymentConfiguration>,
+) -> DeploymentStrategy {
+    let Some(c) = config else {
+        return DeploymentStrategy::default();
+    };
+    let pauses = c
+        .lifecycle_hooks()
+        .iter()
+        .filter(|h| h.target_type().map(|t| t.as_str()) == Some("PAUSE"))
+        .map(|h| PauseHook {
+            stages: h
+                .lifecycle_stages()
+                .iter()
+                .map(|s| s.as_str().to_string())
+                .collect(),
+            timeout_minutes: h
+                .timeout_configuration()
+                .and_then(|t| t.timeout_in_minutes())
+                .unwrap_or(1440),
+            timeout_action: h
+                .timeout_configuration()
+                .and_then(|t| t.action())
+                .map_or("ROLLBACK", |a| a.as_str())
+                .to_string(),
+        })
+        .collect();
+    DeploymentStrategy {
+        kind: StrategyKind::from_name(c.strategy().map(|s| s.as_str())),
+        bake_minutes: c.bake_time_in_minutes().unwrap_or(0),
+        canary_percent: c.canary_configuration().and_then(|x| x.canary_percent()),
+        canary_minutes: c
+            .canary_configuration()
+            .and_then(|x| x.canary_bake_time_in_minutes()),
+        step_percent: c.linear_configuration().and_then(|x| x.step_percent()),
+        step_minutes: c
+            .linear_configuration()
+            .and_then(|x| x.step_bake_time_in_minutes()),
+        pauses,
+    }
 }
 
 #[cfg(test)]

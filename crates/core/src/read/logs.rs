@@ -8,8 +8,8 @@ use ts_rs::TS;
 
 use crate::aws::session::Session;
 use crate::error::CoreError;
-use crate::read::deployments::describe_task_definition;
 use crate::read::targets::describe_service;
+use crate::read::task_definitions::describe_task_definition;
 
 /// The filter pattern of "errors in the last hour": any of the usual error words.
 pub const ERROR_PATTERN: &str = "?ERROR ?Error ?error ?Exception ?FATAL";

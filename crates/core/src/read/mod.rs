@@ -11,6 +11,8 @@ pub mod log_follow;
 pub mod logs;
 pub mod metrics;
 pub mod reading;
+pub mod service_deployments;
 pub mod services;
 pub mod targets;
+pub mod task_definitions;
 pub mod tasks;

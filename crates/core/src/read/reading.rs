@@ -166,6 +166,19 @@ pub async fn read(
             });
         }
     }
+    // The service deployment ECS records, read only when it tells more than DescribeServices:
+    // while a deployment runs, or always for strategies with stages and traffic weights.
+    let strategy = crate::read::described::strategy_of(config);
+    let moving = deployments.len() > 1
+        || deployments
+            .iter()
+            .any(|d| d.rollout_state.as_deref() == Some("IN_PROGRESS"));
+    let service_deployment = match svc.current_service_deployment() {
+        Some(arn) if moving || strategy.shifts_traffic() => {
+            crate::read::service_deployments::current(session, arn).await?
+        }
+        _ => None,
+    };
     Ok(ServiceSnapshot {
         name,
         status: svc.status().unwrap_or_default().to_string(),
@@ -185,6 +198,8 @@ pub async fn read(
         has_load_balancer: !target_groups.is_empty(),
         targets,
         kind: crate::read::described::kind_of(svc),
+        strategy,
+        service_deployment,
     })
 }
 

@@ -277,6 +277,7 @@ impl ActionCenter {
             baseline_tasks: before.tasks.iter().map(|t| t.id.clone()).collect(),
             baseline_events: before.events.iter().map(|e| e.id.clone()).collect(),
             failed_task_limit: self.inner.config.failed_task_limit,
+            baseline_service_deployment: before.service_deployment.as_ref().map(|d| d.arn.clone()),
         };
         let cancel = CancellationToken::new();
         lock(&self.inner.watches).insert(plan.plan_id.clone(), cancel.clone());
@@ -339,6 +340,23 @@ impl ActionCenter {
                 once(update().task_definition(format!("{family}:{revision}")))
                     .await
                     .map(|d| d.deployment_id)
+                    .map_err(denied)
+            }
+            ActionRequest::RollBackDeployment { deployment, hook } => {
+                let call = match hook {
+                    Some(h) => delivery::DeploymentCall::Continue(h, false),
+                    None => delivery::DeploymentCall::StopRollback,
+                };
+                delivery::service_deployment_once(session, deployment, call)
+                    .await
+                    .map(|_| None)
+                    .map_err(denied)
+            }
+            ActionRequest::ContinueDeployment { deployment, hook } => {
+                let call = delivery::DeploymentCall::Continue(hook, true);
+                delivery::service_deployment_once(session, deployment, call)
+                    .await
+                    .map(|_| None)
                     .map_err(denied)
             }
             ActionRequest::StopTask { task, reason } => {

@@ -65,6 +65,8 @@ struct Fingerprint {
     desired: i32,
     primary: Option<String>,
     task_running: Option<bool>,
+    /// For ECS's own deployment actions: the deployment's status and the hook it waits at.
+    service_deployment: Option<(String, Option<String>)>,
 }
 
 impl Fingerprint {
@@ -80,7 +82,16 @@ impl Fingerprint {
             }
             _ => None,
         };
+        let service_deployment = action.service_deployment().map(|arn| {
+            snap.service_deployment
+                .as_ref()
+                .filter(|d| d.arn == arn)
+                .map_or(("gone".to_string(), None), |d| {
+                    (d.status.clone(), d.paused_hook().map(|h| h.hook_id.clone()))
+                })
+        });
         Fingerprint {
+            service_deployment,
             task_definition: snap.task_definition.clone(),
             desired: snap.desired,
             primary: snap.primary().map(|p| p.id.clone()),
@@ -105,6 +116,15 @@ impl Fingerprint {
         }
         if self.primary != now.primary {
             out.push("another deployment started".to_string());
+        }
+        if self.service_deployment != now.service_deployment {
+            out.push(match &now.service_deployment {
+                Some((status, None)) => format!(
+                    "the deployment is now {} and waits at no pause",
+                    status.to_ascii_lowercase().replace('_', " ")
+                ),
+                _ => "the deployment moved on".to_string(),
+            });
         }
         if self.task_running != now.task_running {
             out.push("the task is no longer running".to_string());
@@ -236,6 +256,7 @@ impl ActionCenter {
         let session = registry.get(session_id).await?;
         let snap = crate::read::reading::read(&session, cluster, service, false).await?;
         let revisions = crate::read::reading::revisions(&session, snap.family()).await?;
+        let action = crate::model::plan::settle(&snap, action);
         let body = crate::model::plan::plan(&snap, &action, &revisions)?;
         let info = session.info();
         let protection = self

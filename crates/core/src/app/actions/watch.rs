@@ -33,7 +33,7 @@ impl ActionCenter {
                     "Check the service page; the action itself goes on in ECS.".to_string(),
                 );
             }
-            match crate::read::reading::read(&session, &plan.cluster, &plan.service, true).await {
+            match self.reading(&session, &plan, &spec).await {
                 Ok(snap) => {
                     errors = 0;
                     let (mut update, outcome) =
@@ -122,6 +122,8 @@ impl ActionCenter {
             has_load_balancer: false,
             targets: Vec::new(),
             rollout_state: None,
+            stage: None,
+            new_traffic_percent: None,
             events: Vec::new(),
             verdict: None,
         });
@@ -141,6 +143,25 @@ impl ActionCenter {
         lock(&self.inner.watches).remove(&plan.plan_id);
         drop(guard);
         sink(update);
+    }
+
+    /// One reading for the watch: the service, with ECS's record of the deployment a native
+    /// action acts on read by its ARN (DescribeServices stops pointing at it once it is over).
+    async fn reading(
+        &self,
+        session: &Session,
+        plan: &ActionPlan,
+        spec: &WatchTargetSpec,
+    ) -> Result<ServiceSnapshot, CoreError> {
+        let mut snap =
+            crate::read::reading::read(session, &plan.cluster, &plan.service, true).await?;
+        if let Some(arn) = spec.action.service_deployment() {
+            if snap.service_deployment.as_ref().map(|d| d.arn.as_str()) != Some(arn) {
+                snap.service_deployment =
+                    crate::read::service_deployments::current(session, arn).await?;
+            }
+        }
+        Ok(snap)
     }
 
     /// Keeps the latest progress for pages opened later.

@@ -7,6 +7,7 @@ use crate::model::count::tasks;
 use crate::model::reading::ServiceSnapshot;
 use crate::model::rollout::rollout;
 use crate::model::service_kind::Scheduling;
+use crate::model::strategy::minutes;
 
 /// The highest desired count ECS Desk sets (bigger changes belong to the platform team).
 pub const MAX_DESIRED_COUNT: i32 = 100;
@@ -105,9 +106,11 @@ fn refusal(snap: &ServiceSnapshot, action: &ActionRequest) -> Option<String> {
     let limits = snap.kind.limits();
     match action {
         ActionRequest::ForceNewDeployment => limits.restart,
-        ActionRequest::Rollback { .. } => limits.rollback,
+        ActionRequest::Rollback { .. } | ActionRequest::RollBackDeployment { .. } => {
+            limits.rollback
+        }
         ActionRequest::SetDesiredCount { .. } => limits.scale,
-        ActionRequest::StopTask { .. } => None,
+        ActionRequest::StopTask { .. } | ActionRequest::ContinueDeployment { .. } => None,
     }
 }
 
@@ -122,8 +125,14 @@ fn plan_allowed(
     let current = snap.revision();
     let previous = revisions.iter().copied().filter(|r| *r < current).max();
     match action {
+        ActionRequest::RollBackDeployment { deployment, .. } => {
+            native::roll_back(snap, deployment, notes)
+        }
+        ActionRequest::ContinueDeployment { deployment, hook } => {
+            native::continue_past(snap, deployment, hook, notes)
+        }
         ActionRequest::ForceNewDeployment => {
-            let r = rollout(snap);
+            let r = strategy_rollout(snap);
             let mut steps = vec![format!(
                 "ECS starts a new deployment of {} (same version, fresh tasks).",
                 snap.task_definition
@@ -310,7 +319,7 @@ fn plan_allowed(
                         .join(", ")
                 )));
             }
-            let r = rollout(snap);
+            let r = strategy_rollout(snap);
             let mut steps = vec![format!(
                 "ECS deploys {family}:{revision} in place of {} (every task is replaced; the task definition itself is not changed).",
                 snap.task_definition
@@ -332,6 +341,23 @@ fn plan_allowed(
             } else {
                 (r.risk, r.sentence)
             };
+            // While a deployment is in progress, ECS's own rollback is faster and safer.
+            let alternative = snap
+                .service_deployment
+                .as_ref()
+                .filter(|d| d.in_progress())
+                .map(|d| PlanAlternative {
+                    action: ActionRequest::RollBackDeployment {
+                        deployment: d.arn.clone(),
+                        hook: None,
+                    },
+                    label: "Roll back the deployment in progress".to_string(),
+                    why: if snap.strategy.shifts_traffic() {
+                        "The old tasks are still running: ECS sends traffic back to them at once instead of starting a new deployment.".to_string()
+                    } else {
+                        "ECS stops the deployment in progress and returns to the revision it replaced.".to_string()
+                    },
+                });
             Ok(PlanBody {
                 title: if *revision < current {
                     format!("Roll back {service} to {family}:{revision}")
@@ -343,11 +369,33 @@ fn plan_allowed(
                 risk_sentence: sentence,
                 downtime_expected: r.downtime,
                 notes,
-                alternative: None,
+                alternative,
             })
         }
     }
 }
+
+/// How a new deployment proceeds: the strategy's stages when it shifts traffic, else the
+/// rolling replacement within minimum and maximum percent.
+fn strategy_rollout(snap: &ServiceSnapshot) -> crate::model::rollout::Rollout {
+    if !snap.strategy.shifts_traffic() || snap.desired <= 0 {
+        return rollout(snap);
+    }
+    crate::model::rollout::Rollout {
+        steps: snap.strategy.steps(snap.desired),
+        risk: RiskLevel::Safe,
+        sentence: format!(
+            "No downtime expected: the old tasks keep serving until traffic has moved and stay ready for {} after. A {} deployment takes at least {}.",
+            minutes(snap.strategy.bake_minutes),
+            snap.strategy.kind.label().to_ascii_lowercase(),
+            minutes(snap.strategy.minimum_minutes())
+        ),
+        downtime: false,
+    }
+}
+
+mod native;
+pub use native::settle;
 
 #[cfg(test)]
 mod tests;

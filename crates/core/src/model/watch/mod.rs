@@ -8,6 +8,8 @@ use crate::model::count::tasks;
 use crate::model::reading::{ServiceSnapshot, SnapTask};
 use crate::util::time::now_rfc3339;
 
+mod service_deployment;
+
 /// What the watch follows, fixed when the action starts.
 #[derive(Debug, Clone)]
 pub struct WatchTargetSpec {
@@ -23,6 +25,8 @@ pub struct WatchTargetSpec {
     pub baseline_events: HashSet<String>,
     /// New tasks failing to start this many times end the watch as failed.
     pub failed_task_limit: i32,
+    /// The service's current service deployment before the action (ECS's record), if any.
+    pub baseline_service_deployment: Option<String>,
 }
 
 /// What the watch learned so far beyond the latest reading.
@@ -39,6 +43,8 @@ pub struct WatchMemory {
     /// New tasks seen stopped with a failure. ECS's `failedTasks` goes back to zero once a task
     /// of the deployment runs well, so a flapping deployment is judged by what the watch saw.
     pub failed_seen: HashSet<String>,
+    /// The last lifecycle stage seen while the deployment ran (a verdict names it).
+    pub last_stage: Option<String>,
 }
 
 /// Readings in a row that may miss the action's deployment before the watch says another one
@@ -156,7 +162,24 @@ pub fn evaluate(
     let failed = failed_new_tasks(spec, snap).max(memory.failed_seen.len() as i32);
     let name = &snap.name;
 
+    let record = service_deployment::followed(spec, snap);
     let outcome = match &spec.action {
+        _ if record.is_some() => {
+            record.and_then(|r| service_deployment::outcome(spec, snap, r, memory))
+        }
+        ActionRequest::RollBackDeployment { .. } | ActionRequest::ContinueDeployment { .. } => {
+            // ECS's record is read by ARN every time; missing, it is not listed yet.
+            if memory.missing_reads < MISSING_READS_TOLERATED {
+                memory.missing_reads += 1;
+                None
+            } else {
+                Some((
+                    VerdictOutcome::Error,
+                    format!("ECS no longer lists the deployment of {name}."),
+                    String::new(),
+                ))
+            }
+        }
         ActionRequest::ForceNewDeployment | ActionRequest::Rollback { .. } => {
             deployment_outcome(spec, snap, memory, failed)
         }
@@ -213,8 +236,10 @@ pub fn evaluate(
         }
     };
 
+    let staged = record.and_then(service_deployment::phase);
     let phase = match &outcome {
         Some((_, headline, _)) => headline.clone(),
+        None if staged.is_some() => staged.unwrap_or_default(),
         None if memory.missing_reads > 0 => {
             "Waiting for ECS to list the new deployment (its reads lag a few seconds).".to_string()
         }
@@ -251,6 +276,8 @@ pub fn evaluate(
         has_load_balancer: snap.has_load_balancer,
         targets,
         rollout_state: deployment.and_then(|d| d.rollout_state.clone()),
+        stage: record.and_then(|r| r.stage.clone()),
+        new_traffic_percent: record.and_then(|r| r.new_traffic()),
         events,
         verdict: None,
     };
@@ -375,6 +402,7 @@ mod tests {
             baseline_tasks: HashSet::new(),
             baseline_events: HashSet::new(),
             failed_task_limit: 3,
+            baseline_service_deployment: None,
         }
     }
 
