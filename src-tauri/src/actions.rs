@@ -65,6 +65,7 @@ fn notify<R: Runtime>(app: &AppHandle<R>, service: &str, outcome: VerdictOutcome
         VerdictOutcome::TimedOut => format!("{service}: still in progress"),
         VerdictOutcome::StoppedWatching => return,
         VerdictOutcome::Error => format!("{service}: lost track"),
+        VerdictOutcome::Paused => format!("{service}: paused, waiting for you"),
     };
     let _ = app.notification().builder().title(title).body(text).show();
 }
