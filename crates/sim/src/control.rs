@@ -112,7 +112,7 @@ fn parse_fault(v: &Value) -> Result<Fault, String> {
         .filter(|s| !s.is_empty())
         .ok_or("a fault needs \"operation\" (e.g. \"DescribeServices\")")?;
     let kind = v.get("kind").and_then(Value::as_str).ok_or(
-        "a fault needs \"kind\": throttle | error500 | error503 | latency | drop | lost_answer",
+        "a fault needs \"kind\": throttle | error500 | error503 | latency | drop | lost_answer | unknown_operation",
     )?;
     if ![
         "throttle",
@@ -121,11 +121,12 @@ fn parse_fault(v: &Value) -> Result<Fault, String> {
         "latency",
         "drop",
         "lost_answer",
+        "unknown_operation",
     ]
     .contains(&kind)
     {
         return Err(format!(
-            "unknown fault kind '{kind}': use throttle, error500, error503, latency, drop or lost_answer"
+            "unknown fault kind '{kind}': use throttle, error500, error503, latency, drop, lost_answer or unknown_operation"
         ));
     }
     let count = v.get("count").and_then(Value::as_u64).unwrap_or(1);
@@ -164,6 +165,8 @@ pub fn take_fault(world: &mut World, call: &Call) -> Option<Fault> {
 pub fn fault_error(call: &Call, kind: &str) -> AwsError {
     let query = call.protocol == Protocol::AwsQuery;
     match kind {
+        // A region (or endpoint) that does not have the operation yet.
+        "unknown_operation" => AwsError::unknown_operation(call.service.prefix(), &call.operation),
         "throttle" if query => AwsError::client("Throttling", "Rate exceeded"),
         "throttle" if call.service == Service::Sso || call.service == Service::SsoOidc => {
             AwsError::with_status(429, "TooManyRequestsException", "Too many requests")

@@ -61,7 +61,8 @@ async fn clusters_are_listed_and_described_per_region() {
     let west = client(&h, GOV_KEY, "us-gov-west-1");
     let empty = west.list_clusters().send().await.expect("list west");
     assert!(empty.cluster_arns().is_empty());
-    // Commercial: staging, the EC2 dev cluster, the service kinds and the start failures.
+    // Commercial: staging, the EC2 dev cluster, the service kinds, the start failures and the
+    // release strategies.
     let com = client(&h, COM_KEY, "us-east-1");
     let names: Vec<String> = com
         .list_clusters()
@@ -78,7 +79,8 @@ async fn clusters_are_listed_and_described_per_region() {
             "coe-ecs-staging",
             "tak-ec2-dev",
             "service-kinds",
-            "start-failures"
+            "start-failures",
+            "release-strategies"
         ]
     );
     h.shutdown().await;

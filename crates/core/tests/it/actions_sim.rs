@@ -1,154 +1,19 @@
 //! Guarded actions against the real simulator: plans, confirmations, the per-service lock, watches
 //! to a verdict while the test moves the simulated clock, access denied, and the audit log.
 
-use crate::demo::{COM_KEY, COM_SECRET, GOV_KEY, GOV_SECRET};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use crate::sso_support::{calls, control};
-use ecsdesk_core::app::actions::WatchSink;
+use crate::action_rig::{advance, fast, rig, rig_with, Updates};
+use crate::demo::{GOV_KEY, GOV_SECRET};
+use crate::sso_support::calls;
 use ecsdesk_core::model::action::{
     ActionConfig, ConfirmationKind, ProtectionScope, RiskLevel, VerdictOutcome,
 };
 use ecsdesk_core::model::protection::ProtectionLevel;
 use ecsdesk_core::read::reading as snapshot;
 use ecsdesk_core::store::audit::{AuditEvent, AuditFilter};
-use ecsdesk_core::{
-    ActionCenter, ActionRequest, Partition, SessionInfo, SessionRegistry, SessionSource,
-    WatchUpdate,
-};
-use ecsdesk_sim::{SimConfig, SimHandle};
-
-/// A simulator whose clock only moves when the test says so.
-async fn sim() -> SimHandle {
-    ecsdesk_sim::start(SimConfig {
-        port: 0,
-        scenario: "demo".into(),
-        speed: 0.000_001,
-    })
-    .await
-    .expect("simulator starts")
-}
-
-/// Everything one test needs.
-struct Rig {
-    sim: SimHandle,
-    registry: SessionRegistry,
-    center: ActionCenter,
-    dir: tempfile::TempDir,
-    gov: SessionInfo,
-    com: SessionInfo,
-}
-
-/// Quick polls so the tests run in seconds of real time.
-fn fast() -> ActionConfig {
-    ActionConfig {
-        poll: Duration::from_millis(40),
-        limit: Duration::from_secs(120),
-        ..ActionConfig::default()
-    }
-}
-
-async fn rig_with(config: ActionConfig) -> Rig {
-    let sim = sim().await;
-    let registry = SessionRegistry::new();
-    let gov = registry
-        .open(
-            SessionSource::explicit("demo-govcloud", GOV_KEY, GOV_SECRET, sim.endpoint()),
-            Some("us-gov-east-1".into()),
-        )
-        .await
-        .expect("gov session");
-    let com = registry
-        .open(
-            SessionSource::explicit("demo-commercial", COM_KEY, COM_SECRET, sim.endpoint()),
-            None,
-        )
-        .await
-        .expect("commercial session");
-    let dir = tempfile::tempdir().unwrap();
-    let center = ActionCenter::with_config(
-        &dir.path().join("data"),
-        &dir.path().join("exports"),
-        config,
-    );
-    Rig {
-        sim,
-        registry,
-        center,
-        dir,
-        gov,
-        com,
-    }
-}
-
-async fn rig() -> Rig {
-    rig_with(fast()).await
-}
-
-/// Collects watch updates.
-#[derive(Clone, Default)]
-struct Updates(Arc<Mutex<Vec<WatchUpdate>>>);
-
-impl Updates {
-    fn sink(&self) -> WatchSink {
-        let all = self.0.clone();
-        Arc::new(move |u| all.lock().unwrap().push(u))
-    }
-    fn all(&self) -> Vec<WatchUpdate> {
-        self.0.lock().unwrap().clone()
-    }
-    fn verdict(&self) -> Option<ecsdesk_core::model::action::Verdict> {
-        self.all().iter().find_map(|u| u.verdict.clone())
-    }
-}
-
-async fn advance(sim: &SimHandle, seconds: f64) {
-    control(
-        &sim.endpoint(),
-        "POST",
-        "clock/advance",
-        &format!("{{\"seconds\":{seconds}}}"),
-    )
-    .await;
-}
-
-impl Rig {
-    /// Moves the clock 5 s at a time until the watch has a verdict; `each` sees every step.
-    async fn drive<F, Fut>(
-        &self,
-        updates: &Updates,
-        steps: usize,
-        mut each: F,
-    ) -> ecsdesk_core::model::action::Verdict
-    where
-        F: FnMut() -> Fut,
-        Fut: std::future::Future<Output = ()>,
-    {
-        for _ in 0..steps {
-            if let Some(v) = updates.verdict() {
-                return v;
-            }
-            advance(&self.sim, 5.0).await;
-            each().await;
-            tokio::time::sleep(Duration::from_millis(60)).await;
-        }
-        for _ in 0..50 {
-            if let Some(v) = updates.verdict() {
-                return v;
-            }
-            tokio::time::sleep(Duration::from_millis(40)).await;
-        }
-        panic!(
-            "no verdict after {steps} steps; last update: {:?}",
-            updates.all().last()
-        );
-    }
-
-    async fn update_calls(&self) -> u64 {
-        calls(&self.sim.endpoint(), "ecs:UpdateService").await
-    }
-}
+use ecsdesk_core::{ActionCenter, ActionRequest, Partition, SessionSource};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restart_of_the_one_task_prod_service_completes_with_a_healthy_target_throughout() {

@@ -3,6 +3,7 @@
 //! the `reliability` binary (a short retry policy, kill -9 children) and the `process` binary
 //! (process-wide HOME and AWS_* variables, the memory soak).
 
+mod action_rig;
 mod actions_sim;
 mod bindings;
 #[path = "../support/demo.rs"]
@@ -29,3 +30,4 @@ mod sso_sessions;
 #[path = "../support/sso.rs"]
 mod sso_support;
 mod start_failures_sim;
+mod strategies_sim;

@@ -8,6 +8,9 @@
 
 mod clusters;
 mod container_instances;
+mod release_config;
+mod service_deployment_shapes;
+mod service_deployments;
 mod service_kinds;
 mod services;
 mod task_definitions;
@@ -41,6 +44,11 @@ pub fn handle(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
         "DescribeTaskDefinition" => describe_task_definition(world, ctx, call),
         "ListContainerInstances" => list_container_instances(world, ctx, call),
         "DescribeContainerInstances" => describe_container_instances(world, ctx, call),
+        "ListServiceDeployments" => service_deployments::list(world, ctx, call),
+        "DescribeServiceDeployments" => service_deployments::describe(world, ctx, call),
+        "DescribeServiceRevisions" => service_deployments::describe_revisions(world, ctx, call),
+        "StopServiceDeployment" => service_deployments::stop(world, ctx, call),
+        "ContinueServiceDeployment" => service_deployments::continue_hook(world, ctx, call),
         op => Err(AwsError::unknown_operation("ecs", op)),
     }
 }

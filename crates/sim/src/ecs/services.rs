@@ -1,6 +1,7 @@
 //! ListServices, DescribeServices and UpdateService (desired count, new revision, forced
 //! deployment, deployment configuration), which hands the change to the engine.
 
+use super::release_config;
 use super::service_kinds::{refusal, task_sets, uses_task_sets};
 use super::task_definitions::resolve_task_definition;
 use super::{
@@ -141,21 +142,7 @@ fn service_shape(svc: &Service, now: f64) -> Shape {
         ("serviceArn", Shape::from(&svc.arn)),
         ("serviceName", Shape::from(&svc.name)),
         ("clusterArn", Shape::from(&svc.cluster_arn)),
-        (
-            "loadBalancers",
-            Shape::List(
-                svc.load_balancers
-                    .iter()
-                    .map(|lb| {
-                        Shape::map([
-                            ("targetGroupArn", Shape::from(&lb.target_group_arn)),
-                            ("containerName", Shape::from(&lb.container_name)),
-                            ("containerPort", Shape::Int(lb.container_port)),
-                        ])
-                    })
-                    .collect(),
-            ),
-        ),
+        ("loadBalancers", release_config::load_balancers(svc)),
         ("serviceRegistries", Shape::List(Vec::new())),
         ("status", Shape::from(&svc.status)),
         ("desiredCount", Shape::Int(svc.desired_count)),
@@ -176,20 +163,15 @@ fn service_shape(svc: &Service, now: f64) -> Shape {
         ),
         (
             "deploymentConfiguration",
-            Shape::map([
-                (
-                    "deploymentCircuitBreaker",
-                    Shape::map([
-                        ("enable", Shape::Bool(svc.circuit_breaker)),
-                        ("rollback", Shape::Bool(svc.rollback)),
-                    ]),
-                ),
-                ("maximumPercent", Shape::Int(svc.maximum_percent)),
-                (
-                    "minimumHealthyPercent",
-                    Shape::Int(svc.minimum_healthy_percent),
-                ),
-            ]),
+            release_config::deployment_configuration(svc, &svc.release),
+        ),
+        (
+            "currentServiceDeployment",
+            release_config::current_deployment(svc),
+        ),
+        (
+            "currentServiceRevisions",
+            release_config::current_revisions(svc),
         ),
         (
             "deployments",

@@ -1,13 +1,17 @@
 //! Deployments: starting one (new revision, forced, rollback), their counts and steady state,
 //! completion and the circuit breaker.
 
+use super::lifecycle::{may_complete, roll_back};
+use super::service_deployments::{
+    breaker_triggered, deployment_completed, open_record, rolling_back, stop_record,
+};
 use super::targets::is_healthy;
 use super::{push_event, Env, STEADY_EVENT_SECS};
 use crate::ids::stable_hex;
 use crate::world::{Behaviour, Deployment, Service};
 
 /// The behaviour of a task definition's tasks.
-fn behaviour_of(env: &Env<'_>, td_arn: &str) -> Behaviour {
+pub(super) fn behaviour_of(env: &Env<'_>, td_arn: &str) -> Behaviour {
     env.task_definitions
         .iter()
         .find(|d| d.arn == td_arn)
@@ -15,8 +19,22 @@ fn behaviour_of(env: &Env<'_>, td_arn: &str) -> Behaviour {
         .unwrap_or(Behaviour::Healthy)
 }
 
-/// Make `td_arn` the PRIMARY deployment (force new deployment, new revision, rollback).
+/// Start a service deployment of `td_arn` (force new deployment, new revision, revision
+/// rollback): a new PRIMARY ECS deployment and ECS's record of it. Returns the deployment id.
 pub fn start_deployment(
+    svc: &mut Service,
+    env: &mut Env<'_>,
+    td_arn: &str,
+    t: f64,
+    reason: Option<String>,
+) -> String {
+    let id = launch_deployment(svc, env, td_arn, t, reason);
+    open_record(svc, env, &id, td_arn, t);
+    id
+}
+
+/// Make `td_arn` the PRIMARY ECS deployment (a new one, or a rollback's within a record).
+pub(super) fn launch_deployment(
     svc: &mut Service,
     env: &mut Env<'_>,
     td_arn: &str,
@@ -176,7 +194,7 @@ pub(super) fn check_rollout(svc: &mut Service, env: &mut Env<'_>, t: f64) -> boo
         .iter()
         .filter(|x| x.started_by == primary_id && x.desired_status == "RUNNING")
         .count() as i64;
-    if !old_left && healthy == desired && active == desired {
+    if !old_left && healthy == desired && active == desired && may_complete(svc) {
         if let Some(p) = svc.deployments.first_mut() {
             p.rollout_state = "COMPLETED".into();
             p.rollout_state_reason = format!("ECS deployment {primary_id} completed.");
@@ -194,6 +212,7 @@ pub(super) fn check_rollout(svc: &mut Service, env: &mut Env<'_>, t: f64) -> boo
         push_event(svc, env, t, msg);
         svc.scheduler.steady = true;
         svc.scheduler.next_steady_event = Some(t + STEADY_EVENT_SECS);
+        deployment_completed(svc, &primary_id, t);
         return true;
     }
     if svc.circuit_breaker && failed >= breaker_threshold(desired) {
@@ -208,6 +227,29 @@ pub(super) fn check_rollout(svc: &mut Service, env: &mut Env<'_>, t: f64) -> boo
             svc.name
         );
         push_event(svc, env, t, msg);
+        let recorded = svc
+            .release
+            .in_progress()
+            .is_some_and(|r| r.status == "IN_PROGRESS");
+        if recorded {
+            breaker_triggered(svc, t);
+        }
+        // A traffic-shifting deployment goes back to the tasks it was replacing.
+        if recorded && svc.release.in_progress().is_some_and(|r| r.stage.is_some()) {
+            if svc.rollback {
+                roll_back(
+                    svc,
+                    env,
+                    t,
+                    "Service deployment rolled back because the circuit breaker threshold was exceeded.",
+                );
+            } else {
+                stop_record(svc, t);
+            }
+            return true;
+        }
+        // A rolling one deploys the last revision that completed.
+        let mut rolled = false;
         if svc.rollback {
             if let Some((done_id, done_td)) = svc.scheduler.last_completed.clone() {
                 if done_td != primary_td {
@@ -216,7 +258,7 @@ pub(super) fn check_rollout(svc: &mut Service, env: &mut Env<'_>, t: f64) -> boo
                         svc.name
                     );
                     push_event(svc, env, t, msg);
-                    start_deployment(
+                    let id = launch_deployment(
                         svc,
                         env,
                         &done_td,
@@ -225,8 +267,15 @@ pub(super) fn check_rollout(svc: &mut Service, env: &mut Env<'_>, t: f64) -> boo
                             "ECS deployment circuit breaker: rolling back to deploymentId {done_id}."
                         )),
                     );
+                    if recorded {
+                        rolling_back(svc, env, t, &done_id, &done_td, &id);
+                    }
+                    rolled = true;
                 }
             }
+        }
+        if recorded && !rolled {
+            stop_record(svc, t);
         }
         return true;
     }

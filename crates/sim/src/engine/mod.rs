@@ -14,7 +14,9 @@
 mod demo_tests;
 mod deployments;
 mod launch;
+mod lifecycle;
 mod scheduler;
+mod service_deployments;
 mod streams;
 mod targets;
 mod tasks;
@@ -27,6 +29,7 @@ use crate::world::{
 };
 
 pub use deployments::{breaker_threshold, set_desired_count, start_deployment};
+pub use lifecycle::{answer_hook, request_rollback};
 pub use tasks::stop_task;
 
 use scheduler::schedule;
@@ -225,6 +228,7 @@ fn min_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 fn next_due(svc: &Service, env: &Env<'_>) -> Option<f64> {
     let mut due = svc.scheduler.wake_at;
     due = min_opt(due, svc.scheduler.planned_updates.first().map(|p| p.0));
+    due = min_opt(due, lifecycle::next_wake(svc));
     if svc.scheduler.steady {
         due = min_opt(due, svc.scheduler.next_steady_event);
     }
@@ -236,12 +240,8 @@ fn next_due(svc: &Service, env: &Env<'_>) -> Option<f64> {
             due = min_opt(due, task.stopped_at.map(|s| s + FORGET_SECS));
         }
     }
-    for lb in &svc.load_balancers {
-        if let Some(tg) = env
-            .target_groups
-            .iter()
-            .find(|g| g.arn == lb.target_group_arn)
-        {
+    for arn in svc.target_group_arns() {
+        if let Some(tg) = env.target_groups.iter().find(|g| g.arn == arn) {
             for target in &tg.targets {
                 if target.next_transition.is_some()
                     && svc.tasks.iter().any(|t| t.id == target.task_id)
@@ -279,7 +279,10 @@ fn step(svc: &mut Service, env: &mut Env<'_>, t: f64) {
         push_event(svc, env, t, msg);
         svc.scheduler.next_steady_event = Some(t + STEADY_EVENT_SECS);
     }
+    lifecycle::step_stages(svc, env, t);
     schedule(svc, env, t);
+    lifecycle::step_stages(svc, env, t);
+    service_deployments::refresh_records(svc);
     for task in &mut svc.tasks {
         task.next_transition = min_opt(min_opt(task.due_phase, task.due_health), task.due_exit);
     }

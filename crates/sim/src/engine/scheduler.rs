@@ -4,6 +4,7 @@
 
 use super::deployments::{check_rollout, refresh_deployments};
 use super::launch::launch_task;
+use super::lifecycle::{holds_old_tasks, may_scale_up};
 use super::targets::{is_healthy, replace_unhealthy};
 use super::tasks::stop_task;
 use super::{push_event, Env, StopInfo};
@@ -108,9 +109,15 @@ fn schedule_once(svc: &mut Service, env: &mut Env<'_>, t: f64) -> bool {
         .iter()
         .filter(|x| x.desired_status == "RUNNING")
         .count() as i64;
-    let want = (desired - primary_count).min(max_total.max(desired) - total_active);
+    // A traffic-shifting deployment starts the whole new set beside the old one.
+    let holds = holds_old_tasks(svc);
+    let want = if holds {
+        desired - primary_count
+    } else {
+        (desired - primary_count).min(max_total.max(desired) - total_active)
+    };
     let mut launched = Vec::new();
-    if !primary_failed && want > 0 {
+    if !primary_failed && want > 0 && may_scale_up(svc) {
         if t >= svc.scheduler.launch_not_before {
             for _ in 0..want {
                 if let Some(id) = launch_task(svc, env, t) {
@@ -130,6 +137,9 @@ fn schedule_once(svc: &mut Service, env: &mut Env<'_>, t: f64) -> bool {
             svc.tasks[i].desired_status == "RUNNING" && svc.tasks[i].started_by != primary_id
         })
         .collect();
+    if holds {
+        old.clear();
+    }
     old.sort_by_key(|&i| is_healthy(svc, env, &svc.tasks[i]));
     for i in old {
         let healthy = is_healthy(svc, env, &svc.tasks[i]);

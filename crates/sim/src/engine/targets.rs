@@ -8,12 +8,8 @@ use crate::world::{Behaviour, Service, Task};
 pub(super) fn step_targets(svc: &mut Service, env: &mut Env<'_>, t: f64) {
     let mut messages = Vec::new();
     let mut now_healthy = Vec::new();
-    for lb in &svc.load_balancers {
-        let Some(tg) = env
-            .target_groups
-            .iter_mut()
-            .find(|g| g.arn == lb.target_group_arn)
-        else {
+    for arn in svc.target_group_arns() {
+        let Some(tg) = env.target_groups.iter_mut().find(|g| g.arn == arn) else {
             continue;
         };
         let tasks = &svc.tasks;
@@ -66,10 +62,10 @@ pub(super) fn step_targets(svc: &mut Service, env: &mut Env<'_>, t: f64) {
 
 /// The load balancer state of a task's target, if it has one.
 fn target_state<'e>(svc: &Service, env: &'e Env<'_>, task_id: &str) -> Option<&'e str> {
-    svc.load_balancers.iter().find_map(|lb| {
+    svc.target_group_arns().iter().find_map(|arn| {
         env.target_groups
             .iter()
-            .find(|g| g.arn == lb.target_group_arn)?
+            .find(|g| &g.arn == arn)?
             .targets
             .iter()
             .find(|x| x.task_id == task_id)
@@ -79,10 +75,10 @@ fn target_state<'e>(svc: &Service, env: &'e Env<'_>, task_id: &str) -> Option<&'
 
 /// Whether a task's target has been unhealthy long enough for the scheduler to replace it.
 pub(super) fn replace_unhealthy(svc: &Service, env: &Env<'_>, task_id: &str) -> bool {
-    svc.load_balancers.iter().any(|lb| {
+    svc.target_group_arns().iter().any(|arn| {
         env.target_groups
             .iter()
-            .find(|g| g.arn == lb.target_group_arn)
+            .find(|g| &g.arn == arn)
             .is_some_and(|g| {
                 g.targets.iter().any(|x| {
                     x.task_id == task_id && x.state == "unhealthy" && x.next_transition.is_none()

@@ -189,11 +189,12 @@ fn on_running(svc: &mut Service, env: &mut Env<'_>, i: usize, t: f64) {
             .map(|ci| ci.ec2_instance_id.clone())
     });
     for lb in &svc.load_balancers {
-        if let Some(tg) = env
-            .target_groups
-            .iter_mut()
-            .find(|g| g.arn == lb.target_group_arn)
-        {
+        // A traffic-shifting deployment's new tasks go to the alternate (green) target group.
+        let arn = match &lb.alternate_target_group_arn {
+            Some(alt) if super::lifecycle::is_green(svc, &task.started_by) => alt,
+            _ => &lb.target_group_arn,
+        };
+        if let Some(tg) = env.target_groups.iter_mut().find(|g| &g.arn == arn) {
             let (id, port) = match (&instance, tg.target_type.as_str()) {
                 (Some(instance), "instance") => (
                     instance.clone(),
@@ -232,12 +233,8 @@ pub fn stop_task(svc: &mut Service, env: &mut Env<'_>, i: usize, t: f64, stop: S
     // Deregister its targets: they drain for the target group's deregistration delay.
     let mut drain_secs: Option<f64> = None;
     let mut messages = Vec::new();
-    for lb in &svc.load_balancers {
-        if let Some(tg) = env
-            .target_groups
-            .iter_mut()
-            .find(|g| g.arn == lb.target_group_arn)
-        {
+    for arn in svc.target_group_arns() {
+        if let Some(tg) = env.target_groups.iter_mut().find(|g| g.arn == arn) {
             for target in tg
                 .targets
                 .iter_mut()

@@ -258,10 +258,11 @@ pub fn resolve<'a>(region: &'a Region, metric: &MetricId) -> Option<Series<'a>> 
             }
             let found: Vec<&Service> = services(region)
                 .map(|(_, s)| s)
+                // Blue/green services own both target groups of their pair.
                 .filter(|s| {
-                    s.load_balancers
+                    s.target_group_arns()
                         .iter()
-                        .any(|l| tg_arns.contains(&l.target_group_arn.as_str()))
+                        .any(|arn| tg_arns.contains(&arn.as_str()))
                 })
                 .collect();
             (kind, found)

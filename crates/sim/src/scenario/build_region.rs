@@ -299,21 +299,55 @@ fn build_service(
         .find(|f| f.family == family)
         .map(|f| f.container.clone())
         .unwrap_or_else(default_container);
+    let alternate = s
+        .release
+        .as_ref()
+        .and_then(|x| x.alternate_target_group.as_ref())
+        .and_then(|tg| region.target_groups.iter().find(|t| &t.name == tg))
+        .map(|tg| tg.arn.clone());
     let load_balancers = s
         .target_group
         .as_ref()
         .and_then(|tg| region.target_groups.iter().find(|t| &t.name == tg))
         .map(|tg| {
+            // The listener rules ECS moves production and test traffic with.
+            let rule = |kind: &str| {
+                let lb = tg.load_balancer_arns.first()?;
+                let id = stable_hex(&format!("{}/{kind}", tg.arn), 16);
+                Some(format!(
+                    "{}/{id}",
+                    lb.replace(":loadbalancer/", ":listener-rule/")
+                ))
+            };
             vec![ServiceLoadBalancer {
                 target_group_arn: tg.arn.clone(),
                 container_name: container.clone(),
                 container_port: port,
+                production_listener_rule: alternate.as_ref().and_then(|_| rule("production")),
+                test_listener_rule: alternate.as_ref().and_then(|_| rule("test")),
+                alternate_target_group_arn: alternate.clone(),
             }]
         })
         .unwrap_or_default();
     let deployed_at = s.deployed_hours_ago.map(|h| now - h * HOUR);
-    let (first_rev, planned) = match deployed_at {
-        Some(t) if rev > 1 && t > history_start => (rev - 1, vec![(t, td_arn(rev))]),
+    let rollouts = s
+        .release
+        .as_ref()
+        .map(|x| &x.rollouts)
+        .filter(|x| !x.is_empty());
+    let (first_rev, planned) = match (rollouts, deployed_at) {
+        (Some(list), _) => (
+            1,
+            list.iter()
+                .map(|x| {
+                    (
+                        (now - x.minutes_ago * 60.0).max(history_start),
+                        td_arn(x.revision),
+                    )
+                })
+                .collect(),
+        ),
+        (None, Some(t)) if rev > 1 && t > history_start => (rev - 1, vec![(t, td_arn(rev))]),
         _ => (rev, Vec::new()),
     };
     Service {
@@ -350,5 +384,10 @@ fn build_service(
                 .collect(),
             ..Scheduler::default()
         },
+        release: s
+            .release
+            .as_ref()
+            .map(|x| x.to_release())
+            .unwrap_or_default(),
     }
 }

@@ -107,6 +107,7 @@ impl Scenario {
                         behaviour: None,
                         deployed_hours_ago: None,
                         created_days_ago: Some(10.0),
+                        release: None,
                     });
                 }
                 region.clusters.push(cluster);

@@ -14,6 +14,7 @@ mod build;
 mod build_region;
 mod builtin;
 mod regions;
+mod release;
 mod validate;
 
 use serde::Deserialize;

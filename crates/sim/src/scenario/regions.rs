@@ -317,6 +317,9 @@ pub struct ServiceSpec {
     /// When the service was created (days ago; display only).
     #[serde(default)]
     pub created_days_ago: Option<f64>,
+    /// Deployment strategy, bake time, hooks and replayed rollouts.
+    #[serde(default)]
+    pub release: Option<super::release::ReleaseSpec>,
 }
 
 /// An application load balancer.

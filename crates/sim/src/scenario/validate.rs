@@ -96,15 +96,20 @@ impl Scenario {
                             ));
                         };
                         let rev: usize = rev.parse().unwrap_or(0);
-                        let ok = r
+                        let revisions = r
                             .task_definitions
                             .iter()
-                            .any(|f| f.family == family && rev >= 1 && rev <= f.revisions.len());
+                            .find(|f| f.family == family)
+                            .map_or(0, |f| f.revisions.len());
+                        let ok = rev >= 1 && rev <= revisions;
                         if !ok {
                             return Err(format!(
                                 "{at}.task_definition: no task definition '{}' in this region",
                                 s.task_definition
                             ));
+                        }
+                        if let Some(e) = s.release.as_ref().and_then(|x| x.error(r, revisions)) {
+                            return Err(format!("{at}.{e}"));
                         }
                         if let Some(tg) = &s.target_group {
                             if !r.target_groups.iter().any(|t| &t.name == tg) {

@@ -126,6 +126,20 @@ pub struct Service {
     pub cluster_arn: String,
     /// Engine bookkeeping (timers, back-off, last completed deployment).
     pub scheduler: Scheduler,
+    /// Deployment strategy, service revisions and ECS's record of service deployments.
+    pub release: super::Release,
+}
+
+impl Service {
+    /// Every target group its tasks may be registered in (blue/green: both of each pair).
+    pub fn target_group_arns(&self) -> Vec<String> {
+        let mut arns = Vec::new();
+        for lb in &self.load_balancers {
+            arns.push(lb.target_group_arn.clone());
+            arns.extend(lb.alternate_target_group_arn.clone());
+        }
+        arns
+    }
 }
 
 /// The service scheduler's own state, kept by `engine`.
@@ -156,6 +170,13 @@ pub struct ServiceLoadBalancer {
     pub container_name: String,
     /// Container port.
     pub container_port: i64,
+    /// advancedConfiguration.alternateTargetGroupArn: where a traffic-shifting deployment
+    /// registers its new tasks; the two swap roles when it completes.
+    pub alternate_target_group_arn: Option<String>,
+    /// advancedConfiguration.productionListenerRule.
+    pub production_listener_rule: Option<String>,
+    /// advancedConfiguration.testListenerRule.
+    pub test_listener_rule: Option<String>,
 }
 
 /// An ECS deployment.

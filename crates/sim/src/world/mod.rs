@@ -12,6 +12,7 @@ mod cloudwatch;
 mod ecs;
 mod elbv2;
 mod identity;
+mod release;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -24,6 +25,10 @@ pub use ecs::{
 };
 pub use elbv2::{LoadBalancer, Target, TargetGroup};
 pub use identity::{Credential, IamUser, Principal, RoleDef, SsoInstance};
+pub use release::{
+    HookRun, LifecycleHook, Release, RevisionSide, ServiceDeploymentRecord, ServiceRevision,
+    RECORD_RETENTION_SECS,
+};
 
 /// The partitions the simulator knows, with their regions.
 pub const PARTITIONS: &[(&str, &[&str])] = &[

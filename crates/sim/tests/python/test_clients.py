@@ -299,6 +299,43 @@ def test_sso_list_accounts_with_a_device_flow_token():
     assert "assumed-role/AWSReservedSSO_ReadOnlyAccess_" in who["Arn"]
 
 
+def test_service_deployments_revisions_and_paused_hooks():
+    ecs = client("ecs", COM)
+    listed = ecs.list_service_deployments(
+        cluster="release-strategies", service="storefront-bluegreen-Service"
+    )["serviceDeployments"]
+    assert [d["status"] for d in listed][:3] == ["IN_PROGRESS", "SUCCESSFUL", "ROLLBACK_SUCCESSFUL"]
+    assert all(isinstance(d["createdAt"], datetime.datetime) for d in listed)
+    full = ecs.describe_service_deployments(
+        serviceDeploymentArns=[d["serviceDeploymentArn"] for d in listed]
+    )["serviceDeployments"]
+    baking = full[0]
+    assert baking["lifecycleStage"] == "BAKE_TIME"
+    assert baking["deploymentConfiguration"]["strategy"] == "BLUE_GREEN"
+    assert baking["targetServiceRevision"]["requestedProductionTrafficWeight"] == 100.0
+    rolled = next(d for d in full if d["status"] == "ROLLBACK_SUCCESSFUL")
+    assert rolled["deploymentCircuitBreaker"]["status"] == "TRIGGERED"
+    assert rolled["rollback"]["serviceRevisionArn"] == rolled["sourceServiceRevisions"][0]["arn"]
+    revisions = ecs.describe_service_revisions(
+        serviceRevisionArns=[baking["targetServiceRevision"]["arn"], "arn:aws:ecs:us-east-1:123456789012:service-revision/x/y/1"]
+    )
+    image = revisions["serviceRevisions"][0]["containerImages"][0]
+    assert image["image"].endswith("storefront:4.3.0")
+    assert image["imageDigest"].startswith("sha256:")
+    assert revisions["failures"][0]["reason"] == "MISSING"
+    paused = ecs.list_service_deployments(
+        cluster="release-strategies", service="search-linear-Service", status=["IN_PROGRESS"]
+    )["serviceDeployments"][0]
+    detail = ecs.describe_service_deployments(
+        serviceDeploymentArns=[paused["serviceDeploymentArn"]]
+    )["serviceDeployments"][0]
+    hook = detail["lifecycleHookDetails"][0]
+    assert hook["status"] == "AWAITING_ACTION" and hook["targetType"] == "PAUSE"
+    with pytest.raises(ClientError) as err:
+        ecs.stop_service_deployment(serviceDeploymentArn=rolled["serviceDeploymentArn"])
+    assert err.value.response["Error"]["Code"] == "ConflictException"
+
+
 def aws(*args, profile):
     out = subprocess.run(
         [os.environ["AWS_CLI"], *args, "--profile", profile, "--output", "json"],

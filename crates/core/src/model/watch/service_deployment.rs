@@ -20,10 +20,12 @@ pub(super) fn followed<'s>(
     let record = snap.service_deployment.as_ref()?;
     match spec.action.service_deployment() {
         Some(arn) => (record.arn == arn).then_some(record),
+        // A rolling deployment is judged by its ECS deployment as before; the record adds stages
+        // and traffic only where traffic shifts.
         None if matches!(
             spec.action,
             ActionRequest::ForceNewDeployment | ActionRequest::Rollback { .. }
-        ) =>
+        ) && snap.strategy.shifts_traffic() =>
         {
             (spec.baseline_service_deployment.as_deref() != Some(record.arn.as_str()))
                 .then_some(record)
