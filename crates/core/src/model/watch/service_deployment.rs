@@ -174,6 +174,7 @@ mod tests {
     use super::super::evaluate;
     use super::*;
     use crate::model::service_deployment::{HookState, RevisionSide};
+    use crate::model::strategy::{DeploymentStrategy, StrategyKind};
     use std::collections::HashSet;
 
     fn spec(action: ActionRequest) -> WatchTargetSpec {
@@ -197,6 +198,10 @@ mod tests {
         ServiceSnapshot {
             name: "pricing".into(),
             desired: 2,
+            strategy: DeploymentStrategy {
+                kind: StrategyKind::Canary,
+                ..Default::default()
+            },
             service_deployment: Some(
                 ServiceDeploymentRecord {
                     arn: "sd/new".into(),
