@@ -354,8 +354,8 @@ async fn a_canary_holds_its_percent_then_shifts_everything_bakes_and_cleans_up()
     advance(&h, 11.0 * 60.0).await;
     let d = newest(&ecs, service).await;
     assert_eq!(d.status().map(|s| s.as_str()), Some("SUCCESSFUL"));
-    // Clean-up stopped the old tasks; the alternate target group now takes production and the
-    // old production group becomes the alternate for the next deployment.
+    // Clean-up stopped the old tasks. The service's configuration stays as set; the revisions
+    // say which target group of the pair takes production: the new one took the other.
     let svc = ecs
         .describe_services()
         .cluster(CLUSTER)
@@ -363,12 +363,26 @@ async fn a_canary_holds_its_percent_then_shifts_everything_bakes_and_cleans_up()
         .send()
         .await
         .expect("service");
-    assert_ne!(production_tg(&svc), production_tg(&before));
-    let alternate = svc.services()[0].load_balancers()[0]
-        .advanced_configuration()
-        .and_then(|a| a.alternate_target_group_arn())
-        .unwrap_or_default();
-    assert_eq!(alternate, production_tg(&before));
+    assert_eq!(production_tg(&svc), production_tg(&before));
+    let revisions = ecs
+        .describe_service_revisions()
+        .service_revision_arns(d.source_service_revisions()[0].arn().unwrap_or_default())
+        .service_revision_arns(
+            d.target_service_revision()
+                .and_then(|t| t.arn())
+                .unwrap_or_default(),
+        )
+        .send()
+        .await
+        .expect("revisions");
+    let resolved: Vec<&str> = revisions
+        .service_revisions()
+        .iter()
+        .filter_map(|r| r.resolved_configuration())
+        .map(|c| c.load_balancers()[0].target_group_arn().unwrap_or_default())
+        .collect();
+    assert_eq!(resolved.len(), 2);
+    assert_ne!(resolved[0], resolved[1], "{resolved:?}");
     assert_eq!(svc.services()[0].running_count(), 2);
     h.shutdown().await;
 }

@@ -59,6 +59,7 @@ export function ActionsPanel({
   const status = useActionStatus(session, cluster, service);
   const [live, setLive] = useState<Live | null>(null);
   const early = useRef(new Map<string, WatchUpdate>());
+  const lastStep = useRef("");
   const [auditOpen, setAuditOpen] = useState(false);
   const [protectionError, setProtectionError] = useState<string | null>(null);
 
@@ -70,6 +71,12 @@ export function ActionsPanel({
   const inFlight = current !== null && current.update?.verdict == null;
 
   const onUpdate = (u: WatchUpdate) => {
+    // The Deployments tab follows the watch: a new stage or traffic step shows there at once.
+    const step = `${u.stage ?? ""}/${u.newTrafficPercent ?? ""}/${u.verdict === null ? "" : "done"}`;
+    if (step !== lastStep.current) {
+      lastStep.current = step;
+      void client.invalidateQueries({ queryKey: queryKeys.health.deployments(session, cluster, service) });
+    }
     setLive((prev) => {
       if (prev === null || prev.plan.planId !== u.planId) {
         early.current.set(u.planId, u);
@@ -88,6 +95,7 @@ export function ActionsPanel({
     early.current.delete(plan.planId);
     onStart(null);
     void client.invalidateQueries({ queryKey: queryKeys.browse.service(session, cluster, service) });
+    void client.invalidateQueries({ queryKey: queryKeys.health.deployments(session, cluster, service) });
   };
   const changeProtection = (scope: ProtectionScope, value: string) => {
     setProtectionError(null);

@@ -1,16 +1,24 @@
 // Plain words for the guarded-action types (kept apart from the components so tests can use them).
-import type { ActionRequest, ProtectionLevel, RiskLevel, ServiceKind, VerdictOutcome } from "../api";
+import type { ActionRequest, ProtectionLevel, RiskLevel, ServiceKind, StrategyKind, VerdictOutcome } from "../api";
 
 /** How the service is scheduled, in words. */
 export function schedulingLabel(kind: ServiceKind): string {
   return kind.scheduling === "daemon" ? "Daemon (one task on each instance)" : "Replica (a set number of tasks)";
 }
 
+/** How ECS itself deploys, in words. */
+const STRATEGY_WORDS: Record<StrategyKind, string> = {
+  rolling: "ECS (rolling update)",
+  blueGreen: "ECS (blue/green)",
+  linear: "ECS (linear traffic shift)",
+  canary: "ECS (canary)",
+};
+
 /** Who deploys the service, in words. */
-export function controllerLabel(kind: ServiceKind): string {
+export function controllerLabel(kind: ServiceKind, strategy: StrategyKind = "rolling"): string {
   switch (kind.controller) {
     case "ecs":
-      return "ECS (rolling update)";
+      return STRATEGY_WORDS[strategy];
     case "codeDeploy":
       return "AWS CodeDeploy (blue/green)";
     case "external":

@@ -23,4 +23,8 @@ containerName: string | null,
 /**
  * Container port receiving traffic.
  */
-containerPort: number | null, };
+containerPort: number | null, 
+/**
+ * The other target group of a blue/green pair (name), where new tasks start.
+ */
+alternateTargetGroupName: string | null, };

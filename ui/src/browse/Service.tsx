@@ -112,14 +112,21 @@ export function Service({ session, cluster, service }: { session: SessionInfo; c
         </div>
         <div>
           <dt>Deployed by</dt>
-          <dd data-testid="service-controller">{controllerLabel(d.kind)}</dd>
+          <dd data-testid="service-controller">{controllerLabel(d.kind, d.strategy.kind)}</dd>
         </div>
-        <div>
-          <dt>Healthy range during deployments</dt>
-          <dd>
-            {d.minimumHealthyPercent ?? "—"} % to {d.maximumPercent ?? "—"} %
-          </dd>
-        </div>
+        {d.strategy.kind === "rolling" ? (
+          <div>
+            <dt>Healthy range during deployments</dt>
+            <dd>
+              {d.minimumHealthyPercent ?? "—"} % to {d.maximumPercent ?? "—"} %
+            </dd>
+          </div>
+        ) : (
+          <div>
+            <dt>Bake time</dt>
+            <dd data-testid="service-bake">{d.strategy.bakeMinutes} min with the old tasks ready</dd>
+          </div>
+        )}
         <div>
           <dt>Load balancing</dt>
           <dd data-testid="service-load-balancers">
@@ -128,7 +135,8 @@ export function Service({ session, cluster, service }: { session: SessionInfo; c
               : d.loadBalancers
                   .map((lb) => {
                     const target = lb.containerName === null ? "" : ` → ${lb.containerName}:${lb.containerPort ?? "?"}`;
-                    return `${lb.targetGroupName ?? lb.loadBalancerName ?? "target group"}${target}`;
+                    const pair = lb.alternateTargetGroupName === null ? "" : ` ⇄ ${lb.alternateTargetGroupName}`;
+                    return `${lb.targetGroupName ?? lb.loadBalancerName ?? "target group"}${pair}${target}`;
                   })
                   .join(", ")}
           </dd>

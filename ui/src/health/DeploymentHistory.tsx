@@ -152,7 +152,7 @@ export function History({ history, onAction }: { history: DeploymentHistory; onA
                       <tr key={d.arn} data-testid="history-row" data-status={d.status}>
                         <td>{formatTime(d.startedAt ?? d.createdAt)}</td>
                         <td className="mono">
-                          {label(d.source[0])} → {label(d.target)}
+                          {d.source.length === 0 ? <span className="muted">first deployment</span> : label(d.source[0])} → {label(d.target)}
                         </td>
                         <td className="mono">{changes.length === 0 ? <span className="muted">same images</span> : changes.map((c) => <div key={c}>{c}</div>)}</td>
                         <td>{d.strategy.kind === "rolling" ? "Rolling" : d.strategy.kind === "blueGreen" ? "Blue/green" : d.strategy.kind === "linear" ? "Linear" : "Canary"}</td>

@@ -48,9 +48,20 @@ function useTab<T>(queryKey: QueryKey, queryFn: () => Promise<T>) {
   return useQuery({ queryKey, queryFn, refetchInterval: HEALTH_REFRESH_MS });
 }
 
-/** Deployments. */
+/** How often the Deployments tab refreshes while a deployment moves (stage, traffic, bake). */
+export const DEPLOYMENT_MOVING_REFRESH_MS = 10_000;
+
+/** Statuses of a service deployment that is not over yet. */
+const MOVING = new Set(["PENDING", "IN_PROGRESS", "STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS"]);
+
+/** Deployments: refreshed often while one is under way, like the rest otherwise. */
 export const useDeployments = (s: api.SessionInfo, c: string, v: string) =>
-  useTab(queryKeys.health.deployments(s, c, v), () => api.serviceDeployments(s.id, c, v));
+  useQuery({
+    queryKey: queryKeys.health.deployments(s, c, v),
+    queryFn: () => api.serviceDeployments(s.id, c, v),
+    refetchInterval: (q) =>
+      q.state.data?.history.deployments.some((d) => MOVING.has(d.status)) === true ? DEPLOYMENT_MOVING_REFRESH_MS : HEALTH_REFRESH_MS,
+  });
 /** Events with glosses. */
 export const useEvents = (s: api.SessionInfo, c: string, v: string) =>
   useTab(queryKeys.health.events(s, c, v), () => api.serviceEvents(s.id, c, v));

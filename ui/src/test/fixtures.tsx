@@ -175,12 +175,13 @@ export const etlDetail: ServiceDetail = {
   ],
   tasks: [runningTask],
   loadBalancers: [
-    { targetGroupArn: "arn:aws-us-gov:elasticloadbalancing:us-gov-east-1:210987654321:targetgroup/coe-etl-prod-tg/abc", targetGroupName: "coe-etl-prod-tg", loadBalancerName: null, containerName: "api", containerPort: 443 },
+    { targetGroupArn: "arn:aws-us-gov:elasticloadbalancing:us-gov-east-1:210987654321:targetgroup/coe-etl-prod-tg/abc", targetGroupName: "coe-etl-prod-tg", loadBalancerName: null, containerName: "api", containerPort: 443, alternateTargetGroupName: null },
   ],
   minimumHealthyPercent: 100,
   maximumPercent: 200,
   kind: { scheduling: "replica", controller: "ecs" },
   limits: { restart: null, scale: null, rollback: null },
+  strategy: { kind: "rolling", bakeMinutes: 0, canaryPercent: null, canaryMinutes: null, stepPercent: null, stepMinutes: null, pauses: [] },
 };
 
 export const taskDetail: TaskDetail = {

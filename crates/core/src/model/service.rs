@@ -71,10 +71,12 @@ pub struct LoadBalancerInfo {
     pub container_name: Option<String>,
     /// Container port receiving traffic.
     pub container_port: Option<i32>,
+    /// The other target group of a blue/green pair (name), where new tasks start.
+    pub alternate_target_group_name: Option<String>,
 }
 
 /// The service page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceDetail {
     /// The list row of this service.
@@ -95,6 +97,8 @@ pub struct ServiceDetail {
     pub kind: ServiceKind,
     /// Why an action is not offered for this kind of service.
     pub limits: ActionLimits,
+    /// How ECS deploys it (rolling, blue/green, linear, canary).
+    pub strategy: crate::model::strategy::DeploymentStrategy,
 }
 
 /// Splits a task definition ARN (or `family:rev`) into `family:rev` and the revision number.

@@ -169,7 +169,7 @@ pub fn outcome_words(record: &ServiceDeploymentRecord) -> String {
         .rollback_reason
         .as_deref()
         .or(record.status_reason.as_deref())
-        .map(|r| format!(": {r}"))
+        .map(|r| format!(": {}", r.trim_end_matches('.')))
         .unwrap_or_default();
     match record.status.as_str() {
         "SUCCESSFUL" => format!("Deployed {to}."),

@@ -114,6 +114,22 @@ pub(crate) fn task_definition_of(service: &Service) -> &str {
         .unwrap_or_default()
 }
 
+/// The target groups whose targets are the service's: each load balancer's, and for a
+/// blue/green pair the alternate one too (new tasks start there before taking production).
+pub(crate) fn target_group_arns(svc: &aws_sdk_ecs::types::Service) -> Vec<String> {
+    let mut arns = Vec::new();
+    for lb in svc.load_balancers() {
+        arns.extend(lb.target_group_arn().map(str::to_string));
+        arns.extend(
+            lb.advanced_configuration()
+                .and_then(|a| a.alternate_target_group_arn())
+                .map(str::to_string),
+        );
+    }
+    arns.dedup();
+    arns
+}
+
 /// How a deployment configuration moves to a new version (absent fields are ECS's defaults).
 pub(crate) fn strategy_of(
     config: Option<&aws_sdk_ecs::types::DeploymentConfiguration>,

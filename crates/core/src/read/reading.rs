@@ -114,11 +114,7 @@ pub async fn read(
     let events = crate::read::services::events_of(svc);
     let config = svc.deployment_configuration();
     let breaker = config.and_then(|c| c.deployment_circuit_breaker());
-    let target_groups: Vec<String> = svc
-        .load_balancers()
-        .iter()
-        .filter_map(|lb| lb.target_group_arn().map(str::to_string))
-        .collect();
+    let target_groups = crate::read::described::target_group_arns(svc);
 
     let mut all = tasks(
         session,

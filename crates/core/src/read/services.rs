@@ -217,6 +217,11 @@ pub async fn get_service(
             load_balancer_name: lb.load_balancer_name().map(str::to_string),
             container_name: lb.container_name().map(str::to_string),
             container_port: lb.container_port(),
+            alternate_target_group_name: lb
+                .advanced_configuration()
+                .and_then(|a| a.alternate_target_group_arn())
+                .and_then(|arn| arn.split('/').nth(1))
+                .map(str::to_string),
         })
         .collect();
     let config = found.deployment_configuration();
@@ -232,6 +237,7 @@ pub async fn get_service(
         load_balancers,
         kind,
         limits: kind.limits(),
+        strategy: crate::read::described::strategy_of(config),
     })
 }
 

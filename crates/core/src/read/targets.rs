@@ -51,12 +51,7 @@ pub(crate) async fn target_groups_of(
     session: &Session,
     service: &aws_sdk_ecs::types::Service,
 ) -> Result<Vec<TargetGroupRef>, CoreError> {
-    let mut arns: Vec<String> = service
-        .load_balancers()
-        .iter()
-        .filter_map(|lb| lb.target_group_arn().map(str::to_string))
-        .collect();
-    arns.dedup();
+    let arns = crate::read::described::target_group_arns(service);
     if arns.is_empty() {
         return Ok(Vec::new());
     }

@@ -144,6 +144,23 @@ pub(super) fn describe_revisions(world: &mut World, ctx: &Ctx, call: &Call) -> R
                 ("platformFamily", super::fargate_only(fargate, "Linux")),
                 ("loadBalancers", load_balancers(svc)),
                 ("containerImages", Shape::List(images)),
+                (
+                    "resolvedConfiguration",
+                    Shape::map([(
+                        "loadBalancers",
+                        Shape::List(
+                            v.target_groups
+                                .iter()
+                                .map(|(tg, rule)| {
+                                    Shape::map([
+                                        ("targetGroupArn", Shape::from(tg)),
+                                        ("productionListenerRule", Shape::from(rule.clone())),
+                                    ])
+                                })
+                                .collect(),
+                        ),
+                    )]),
+                ),
                 ("guardDutyEnabled", Shape::Bool(false)),
                 ("createdAt", Shape::Time(v.created_at)),
             ]));

@@ -117,7 +117,7 @@ pub(super) fn step_stages(svc: &mut Service, env: &mut Env<'_>, t: f64) {
         if !stage_done(svc, env, t) {
             return;
         }
-        enter_next_stage(svc, env, t);
+        enter_next_stage(svc, t);
     }
 }
 
@@ -187,7 +187,7 @@ fn stage_done(svc: &mut Service, env: &Env<'_>, t: f64) -> bool {
     }
 }
 
-fn enter_next_stage(svc: &mut Service, env: &mut Env<'_>, t: f64) {
+fn enter_next_stage(svc: &mut Service, t: f64) {
     let Some(r) = svc.release.in_progress_mut() else {
         return;
     };
@@ -208,13 +208,7 @@ fn enter_next_stage(svc: &mut Service, env: &mut Env<'_>, t: f64) {
         }
         _ => {}
     }
-    let message = format!(
-        "(service {}) (service-deployment {}) entered {next}.",
-        svc.name,
-        r.arn.rsplit('/').next().unwrap_or_default()
-    );
     svc.scheduler.wake_at = Some(t);
-    push_event(svc, env, t, message);
 }
 
 /// Answer the hook `hook_id`: CONTINUE lets the deployment go on, ROLLBACK rolls it back.

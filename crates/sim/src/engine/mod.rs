@@ -337,7 +337,7 @@ fn sample(svc: &mut Service, env: &Env<'_>, t: f64) {
             .filter_map(|lb| {
                 env.target_groups
                     .iter()
-                    .find(|g| g.arn == lb.target_group_arn)
+                    .find(|g| g.arn == lb.production_target_group())
             })
             .flat_map(|g| g.targets.iter())
             .filter(|x| x.state == "healthy" && svc.tasks.iter().any(|task| task.id == x.task_id))

@@ -9,8 +9,9 @@ use crate::world::{
     RevisionSide, Service, ServiceDeploymentRecord, ServiceRevision, RECORD_RETENTION_SECS,
 };
 
-/// A new service revision for `td_arn` (every deployment rolls out one); its ARN.
-fn new_revision(svc: &mut Service, env: &mut Env<'_>, td_arn: &str, t: f64) -> String {
+/// A new service revision for `td_arn` (every deployment rolls out one); its ARN. A `green`
+/// revision of a traffic-shifting deployment takes production in the standby target group.
+fn new_revision(svc: &mut Service, env: &mut Env<'_>, td_arn: &str, t: f64, green: bool) -> String {
     let n = env.next();
     let digits = u64::from_str_radix(&stable_hex(&format!("{}/revision/{n}", svc.arn), 15), 16)
         .unwrap_or(n)
@@ -38,12 +39,25 @@ fn new_revision(svc: &mut Service, env: &mut Env<'_>, td_arn: &str, t: f64) -> S
                 .collect()
         })
         .unwrap_or_default();
+    let target_groups = svc
+        .load_balancers
+        .iter()
+        .map(|lb| {
+            let tg = if green {
+                lb.standby_target_group()
+            } else {
+                lb.production_target_group()
+            };
+            (tg.to_string(), lb.production_listener_rule.clone())
+        })
+        .collect();
     svc.release.revisions.push(ServiceRevision {
         arn: arn.clone(),
         task_definition: td_arn.to_string(),
         created_at: t,
         launch_type: svc.launch_type.clone(),
         images,
+        target_groups,
     });
     arn
 }
@@ -106,11 +120,12 @@ pub(super) fn open_record(
     for (id, td) in others {
         let arn = match revision_of(svc, &id) {
             Some(arn) => arn,
-            None => new_revision(svc, env, &td, t),
+            None => new_revision(svc, env, &td, t, false),
         };
         source.push(side(arn, id));
     }
-    let target = new_revision(svc, env, td_arn, t);
+    let green = svc.release.shifts_traffic() && !source.is_empty();
+    let target = new_revision(svc, env, td_arn, t, green);
     let n = env.next();
     let id = stable_hex(&format!("{}/service-deployment/{n}", svc.arn), 22);
     let arn = ecs_arn(
@@ -120,7 +135,7 @@ pub(super) fn open_record(
         &format!("service-deployment/{}/{}/{id}", env.cluster_name, svc.name),
     );
     let release = &svc.release;
-    let shifting = release.shifts_traffic() && !source.is_empty();
+    let shifting = green;
     let record = ServiceDeploymentRecord {
         arn,
         created_at: t,
@@ -223,13 +238,12 @@ pub(super) fn deployment_completed(svc: &mut Service, deployment_id: &str, t: f6
     }
     record.finished_at = Some(t);
     record.updated_at = t;
-    // A traffic-shifting deployment that succeeded leaves production on the alternate target
-    // group: the two swap roles for the next one.
+    // A traffic-shifting deployment that succeeded leaves production on the other target group
+    // of the pair; the next one starts its new tasks in the one it left.
     if record.status == "SUCCESSFUL" && record.stage.is_some() {
         for lb in &mut svc.load_balancers {
-            if let Some(alt) = lb.alternate_target_group_arn.take() {
-                let old = std::mem::replace(&mut lb.target_group_arn, alt);
-                lb.alternate_target_group_arn = Some(old);
+            if lb.alternate_target_group_arn.is_some() {
+                lb.production_on_alternate = !lb.production_on_alternate;
             }
         }
     }
@@ -267,7 +281,7 @@ pub(super) fn rolling_back(
 ) {
     let revision = match revision_of(svc, completed_id) {
         Some(arn) => arn,
-        None => new_revision(svc, env, td_arn, t),
+        None => new_revision(svc, env, td_arn, t, false),
     };
     if let Some(record) = svc.release.in_progress_mut() {
         let reason =

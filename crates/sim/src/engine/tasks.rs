@@ -190,11 +190,12 @@ fn on_running(svc: &mut Service, env: &mut Env<'_>, i: usize, t: f64) {
     });
     for lb in &svc.load_balancers {
         // A traffic-shifting deployment's new tasks go to the alternate (green) target group.
-        let arn = match &lb.alternate_target_group_arn {
-            Some(alt) if super::lifecycle::is_green(svc, &task.started_by) => alt,
-            _ => &lb.target_group_arn,
+        let arn = if super::lifecycle::is_green(svc, &task.started_by) {
+            lb.standby_target_group()
+        } else {
+            lb.production_target_group()
         };
-        if let Some(tg) = env.target_groups.iter_mut().find(|g| &g.arn == arn) {
+        if let Some(tg) = env.target_groups.iter_mut().find(|g| g.arn == arn) {
             let (id, port) = match (&instance, tg.target_type.as_str()) {
                 (Some(instance), "instance") => (
                     instance.clone(),

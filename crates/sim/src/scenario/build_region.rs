@@ -326,6 +326,7 @@ fn build_service(
                 production_listener_rule: alternate.as_ref().and_then(|_| rule("production")),
                 test_listener_rule: alternate.as_ref().and_then(|_| rule("test")),
                 alternate_target_group_arn: alternate.clone(),
+                production_on_alternate: false,
             }]
         })
         .unwrap_or_default();

@@ -130,6 +130,24 @@ pub struct Service {
     pub release: super::Release,
 }
 
+impl ServiceLoadBalancer {
+    /// The target group taking production traffic now.
+    pub fn production_target_group(&self) -> &str {
+        match &self.alternate_target_group_arn {
+            Some(alt) if self.production_on_alternate => alt,
+            _ => &self.target_group_arn,
+        }
+    }
+
+    /// The target group a traffic-shifting deployment starts its new tasks in.
+    pub fn standby_target_group(&self) -> &str {
+        match &self.alternate_target_group_arn {
+            Some(alt) if !self.production_on_alternate => alt,
+            _ => &self.target_group_arn,
+        }
+    }
+}
+
 impl Service {
     /// Every target group its tasks may be registered in (blue/green: both of each pair).
     pub fn target_group_arns(&self) -> Vec<String> {
@@ -170,9 +188,12 @@ pub struct ServiceLoadBalancer {
     pub container_name: String,
     /// Container port.
     pub container_port: i64,
-    /// advancedConfiguration.alternateTargetGroupArn: where a traffic-shifting deployment
-    /// registers its new tasks; the two swap roles when it completes.
+    /// advancedConfiguration.alternateTargetGroupArn: the other target group of a blue/green
+    /// pair. The configuration stays as set; which of the two takes production traffic
+    /// alternates with each traffic-shifting deployment (`production_on_alternate`).
     pub alternate_target_group_arn: Option<String>,
+    /// Whether the alternate target group takes production traffic now (ECS state, not config).
+    pub production_on_alternate: bool,
     /// advancedConfiguration.productionListenerRule.
     pub production_listener_rule: Option<String>,
     /// advancedConfiguration.testListenerRule.

@@ -81,6 +81,9 @@ pub struct ServiceRevision {
     pub launch_type: String,
     /// Container images: (container name, image, digest).
     pub images: Vec<(String, String, String)>,
+    /// resolvedConfiguration.loadBalancers: (target group taking its production traffic,
+    /// production listener rule).
+    pub target_groups: Vec<(String, Option<String>)>,
 }
 
 /// One side of a service deployment: a revision and the ECS deployment running its tasks.

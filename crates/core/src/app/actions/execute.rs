@@ -238,6 +238,9 @@ impl ActionCenter {
             }
         };
 
+        let deployment_id =
+            deployment_id.or_else(|| crate::model::plan::watched_deployment(&before, &plan.action));
+
         // 7. Audited and synced before anyone hears of success.
         let started = ExecuteStarted {
             plan_id: plan.plan_id.clone(),

@@ -34,6 +34,9 @@ pub struct PlanBody {
     pub alternative: Option<PlanAlternative>,
 }
 
+/// The note that a new deployment replaces the one in progress.
+const SUPERSEDES: &str = "A deployment is already in progress; a new one takes its place.";
+
 /// Notes about the service's state that matter for any action.
 fn notes(snap: &ServiceSnapshot) -> Vec<String> {
     let mut notes = Vec::new();
@@ -49,7 +52,7 @@ fn notes(snap: &ServiceSnapshot) -> Vec<String> {
             .primary()
             .is_some_and(|p| p.rollout_state.as_deref() == Some("IN_PROGRESS"));
     if in_progress {
-        notes.push("A deployment is already in progress; a new one takes its place.".to_string());
+        notes.push(SUPERSEDES.to_string());
     }
     if snap.kind.scheduling == Scheduling::Daemon {
         notes.push(
@@ -124,12 +127,14 @@ fn plan_allowed(
     let notes = notes(snap);
     let current = snap.revision();
     let previous = revisions.iter().copied().filter(|r| *r < current).max();
+    // Acting on the deployment in progress replaces nothing.
+    let on_it = || notes.iter().filter(|n| *n != SUPERSEDES).cloned().collect();
     match action {
         ActionRequest::RollBackDeployment { deployment, .. } => {
-            native::roll_back(snap, deployment, notes)
+            native::roll_back(snap, deployment, on_it())
         }
         ActionRequest::ContinueDeployment { deployment, hook } => {
-            native::continue_past(snap, deployment, hook, notes)
+            native::continue_past(snap, deployment, hook, on_it())
         }
         ActionRequest::ForceNewDeployment => {
             let r = strategy_rollout(snap);
@@ -396,6 +401,7 @@ fn strategy_rollout(snap: &ServiceSnapshot) -> crate::model::rollout::Rollout {
 
 mod native;
 pub use native::settle;
+pub(crate) use native::watched_deployment;
 
 #[cfg(test)]
 mod tests;

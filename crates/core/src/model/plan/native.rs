@@ -11,6 +11,21 @@ use crate::model::strategy::{minutes, percent, stage_words, StrategyKind};
 
 use super::PlanBody;
 
+/// The ECS deployment whose tasks are the "new" side while ECS's own action runs: the one being
+/// continued, or for a traffic-shifting rollback the old one that takes production back. None
+/// when ECS starts a deployment of its own (a rolling rollback); the watch then goes by tasks.
+pub fn watched_deployment(snap: &ServiceSnapshot, action: &ActionRequest) -> Option<String> {
+    match action {
+        ActionRequest::ContinueDeployment { .. } => snap.primary().map(|d| d.id.clone()),
+        ActionRequest::RollBackDeployment { .. } if snap.strategy.shifts_traffic() => snap
+            .deployments
+            .iter()
+            .find(|d| d.status != "PRIMARY")
+            .map(|d| d.id.clone()),
+        _ => None,
+    }
+}
+
 /// The action with what the core decides filled in: a rollback of a deployment waiting at a
 /// pause hook answers that hook (the page's idea of the hook is not trusted).
 pub fn settle(snap: &ServiceSnapshot, action: ActionRequest) -> ActionRequest {

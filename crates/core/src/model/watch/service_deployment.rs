@@ -34,19 +34,35 @@ pub(super) fn followed<'s>(
     }
 }
 
-/// The old and new task definitions of `record`, as far as known.
-fn sides(record: &ServiceDeploymentRecord) -> (String, String) {
+/// The old and new task definitions of `record`. The snapshot reads the record without its
+/// revisions (one call fewer per reading), so the ECS deployments fill in: after a rollback the
+/// PRIMARY one runs the old version, otherwise the new.
+fn sides(record: &ServiceDeploymentRecord, snap: &ServiceSnapshot) -> (String, String) {
+    let primary = snap.primary().map(|d| d.task_definition.clone());
+    let other = snap
+        .deployments
+        .iter()
+        .find(|d| d.status != "PRIMARY")
+        .map(|d| d.task_definition.clone());
+    let rolled_back = record.status.starts_with("ROLLBACK");
+    let (old_guess, new_guess) = if rolled_back {
+        (primary, other)
+    } else {
+        (other, primary)
+    };
     let old = record
         .source
         .iter()
         .map(|s| s.task_definition.clone())
         .find(|t| !t.is_empty())
+        .or(old_guess.filter(|t| !t.is_empty()))
         .unwrap_or_else(|| "the previous version".to_string());
     let new = record
         .target
         .as_ref()
         .map(|t| t.task_definition.clone())
         .filter(|t| !t.is_empty())
+        .or(new_guess.filter(|t| !t.is_empty()))
         .unwrap_or_else(|| "the new version".to_string());
     (old, new)
 }
@@ -97,7 +113,7 @@ pub(super) fn outcome(
     memory: &mut WatchMemory,
 ) -> Option<Outcome> {
     let name = &snap.name;
-    let (old, new) = sides(record);
+    let (old, new) = sides(record, snap);
     if record.status == "IN_PROGRESS" || record.status == "PENDING" {
         memory.last_stage = record.stage.clone().or(memory.last_stage.take());
     }
