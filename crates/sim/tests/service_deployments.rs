@@ -466,3 +466,130 @@ async fn a_linear_deployment_waits_at_its_pause_until_continued_or_rolled_back()
     assert_eq!(d.status().map(|s| s.as_str()), Some("ROLLBACK_SUCCESSFUL"));
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_alarm_in_alarm_state_rolls_a_blue_green_deployment_back() {
+    let h = sim("demo").await;
+    let ecs = ecs_client(&h, COM_KEY, "us-east-1");
+    let service = "storefront-bluegreen-Service";
+    // Let the deployment baking at start finish, then deploy the build that pins the CPU.
+    advance(&h, 61.0 * 60.0).await;
+    assert_eq!(
+        newest(&ecs, service).await.status().map(|s| s.as_str()),
+        Some("SUCCESSFUL")
+    );
+    let described = ecs
+        .describe_services()
+        .cluster(CLUSTER)
+        .services(service)
+        .send()
+        .await
+        .expect("service");
+    let watched = described.services()[0]
+        .deployment_configuration()
+        .and_then(|c| c.alarms())
+        .expect("alarms watched");
+    assert_eq!(
+        watched.alarm_names(),
+        ["storefront-bluegreen-Service-high-cpu"]
+    );
+    assert!(watched.enable() && watched.rollback());
+    ecs.update_service()
+        .cluster(CLUSTER)
+        .service(service)
+        .task_definition("storefront:6")
+        .send()
+        .await
+        .expect("deploy");
+    let monitoring = newest(&ecs, service).await;
+    let alarms = monitoring.alarms().expect("alarms");
+    assert!(matches!(
+        alarms.status().map(|s| s.as_str()),
+        Some("MONITORING") | Some("TRIGGERED")
+    ));
+    advance(&h, 180.0).await;
+    let d = newest(&ecs, service).await;
+    assert_eq!(d.status().map(|s| s.as_str()), Some("ROLLBACK_SUCCESSFUL"));
+    let alarms = d.alarms().expect("alarms");
+    assert_eq!(alarms.status().map(|s| s.as_str()), Some("TRIGGERED"));
+    assert_eq!(
+        alarms.triggered_alarm_names(),
+        ["storefront-bluegreen-Service-high-cpu"]
+    );
+    assert!(d
+        .rollback()
+        .and_then(|r| r.reason())
+        .is_some_and(|r| r.contains("storefront-bluegreen-Service-high-cpu")));
+    let svc = ecs
+        .describe_services()
+        .cluster(CLUSTER)
+        .services(service)
+        .send()
+        .await
+        .expect("service");
+    assert!(svc.services()[0]
+        .task_definition()
+        .unwrap_or_default()
+        .ends_with("storefront:5"));
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_listener_rules_carry_the_canary_weights() {
+    let h = sim("demo").await;
+    let ecs = ecs_client(&h, COM_KEY, "us-east-1");
+    let elb = common::elbv2_client(&h, COM_KEY, "us-east-1");
+    let described = ecs
+        .describe_services()
+        .cluster(CLUSTER)
+        .services("pricing-canary-Service")
+        .send()
+        .await
+        .expect("service");
+    let advanced = described.services()[0].load_balancers()[0]
+        .advanced_configuration()
+        .expect("blue/green pair")
+        .clone();
+    let weights =
+        |rules: &aws_sdk_elasticloadbalancingv2::operation::describe_rules::DescribeRulesOutput| {
+            rules.rules()[0].actions()[0]
+                .forward_config()
+                .map(|f| {
+                    f.target_groups()
+                        .iter()
+                        .map(|g| g.weight().unwrap_or(-1))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        };
+    let production = elb
+        .describe_rules()
+        .rule_arns(advanced.production_listener_rule().unwrap_or_default())
+        .send()
+        .await
+        .expect("production rule");
+    // The canary step: 90 % on the old target group, 10 % on the new one.
+    assert_eq!(weights(&production), [90, 10]);
+    let test = elb
+        .describe_rules()
+        .rule_arns(advanced.test_listener_rule().unwrap_or_default())
+        .send()
+        .await
+        .expect("test rule");
+    assert_eq!(weights(&test), [0, 100]);
+    // Each rule lives on its listener, with the listener's default rule.
+    let listener = advanced
+        .production_listener_rule()
+        .unwrap_or_default()
+        .replacen(":listener-rule/", ":listener/", 1);
+    let listener = listener.rsplit_once('/').map_or("", |(l, _)| l);
+    let all = elb
+        .describe_rules()
+        .listener_arn(listener)
+        .send()
+        .await
+        .expect("listener rules");
+    assert!(all.rules().iter().any(|r| r.is_default() == Some(true)));
+    assert!(all.rules().len() >= 4, "{}", all.rules().len());
+    h.shutdown().await;
+}

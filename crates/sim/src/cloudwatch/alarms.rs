@@ -89,6 +89,11 @@ fn evaluate(region: &Region, alarm: &Alarm, now: f64) -> Option<(String, String)
     ))
 }
 
+/// The state `alarm` is in at `now`: from its metric, or as the scenario set it.
+pub fn alarm_state(region: &Region, alarm: &Alarm, now: f64) -> String {
+    evaluate(region, alarm, now).map_or_else(|| alarm.state.clone(), |(state, _)| state)
+}
+
 /// Re-evaluate the alarms of the caller's region, recording state changes.
 fn refresh_alarms(world: &mut World, ctx: &Ctx) {
     let Some(region) = region(world, ctx) else {

@@ -23,7 +23,7 @@ use crate::server::Ctx;
 use crate::shape::Shape;
 use crate::world::{Region, World};
 
-pub use alarms::comparison_words;
+pub use alarms::{alarm_state, comparison_words};
 
 use alarms::{describe_alarms, describe_alarms_for_metric};
 use list_metrics::list_metrics;

@@ -40,6 +40,19 @@ pub(super) fn deployment_configuration(svc: &Service, release: &Release) -> Shap
             "minimumHealthyPercent",
             Shape::Int(svc.minimum_healthy_percent),
         ),
+        (
+            "alarms",
+            release
+                .alarms
+                .as_ref()
+                .map_or(Shape::Null, |(names, rollback)| {
+                    Shape::map([
+                        ("alarmNames", Shape::list(names.iter().map(String::as_str))),
+                        ("rollback", Shape::Bool(*rollback)),
+                        ("enable", Shape::Bool(true)),
+                    ])
+                }),
+        ),
         ("strategy", Shape::from(release.strategy())),
         (
             "bakeTimeInMinutes",

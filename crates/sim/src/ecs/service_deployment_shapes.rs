@@ -56,6 +56,7 @@ pub(super) fn full(svc: &Service, r: &ServiceDeploymentRecord) -> Shape {
         canary: r.canary,
         linear: r.linear,
         hooks: svc.release.hooks.clone(),
+        alarms: svc.release.alarms.clone(),
         ..Release::default()
     };
     let hooks: Vec<Shape> = r

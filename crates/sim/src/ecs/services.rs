@@ -341,6 +341,24 @@ pub(super) fn update_service(world: &mut World, ctx: &Ctx, call: &Call) -> Reply
         }
         None => (None, None, None),
     };
+    // deploymentConfiguration.alarms: the alarms that fail a deployment (off when disabled).
+    let alarms = deployment_config
+        .as_ref()
+        .and_then(|dc| dc.get("alarms"))
+        .map(|a| {
+            let on = |key: &str| a.get(key).and_then(serde_json::Value::as_bool);
+            let names: Vec<String> = a
+                .get("alarmNames")
+                .and_then(serde_json::Value::as_array)
+                .map(|v| {
+                    v.iter()
+                        .filter_map(|n| n.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (on("enable") == Some(true) && !names.is_empty())
+                .then(|| (names, on("rollback").unwrap_or(false)))
+        });
     let force = call.bool("forceNewDeployment").unwrap_or(false);
     let now = ctx.now;
     let account = ctx.principal.account_id.clone();
@@ -356,6 +374,9 @@ pub(super) fn update_service(world: &mut World, ctx: &Ctx, call: &Call) -> Reply
             }
             if let Some(m) = max_pct {
                 svc.maximum_percent = m;
+            }
+            if let Some(a) = alarms {
+                svc.release.alarms = a;
             }
             if let Some((enable, rollback)) = breaker {
                 svc.circuit_breaker = enable;

@@ -1,10 +1,9 @@
 //! Deployments: starting one (new revision, forced, rollback), their counts and steady state,
 //! completion and the circuit breaker.
 
-use super::lifecycle::{may_complete, roll_back};
-use super::service_deployments::{
-    breaker_triggered, deployment_completed, open_record, rolling_back, stop_record,
-};
+use super::failure::{deployment_failed, Monitor};
+use super::lifecycle::may_complete;
+use super::service_deployments::{deployment_completed, open_record};
 use super::targets::is_healthy;
 use super::{push_event, Env, STEADY_EVENT_SECS};
 use crate::ids::stable_hex;
@@ -227,56 +226,7 @@ pub(super) fn check_rollout(svc: &mut Service, env: &mut Env<'_>, t: f64) -> boo
             svc.name
         );
         push_event(svc, env, t, msg);
-        let recorded = svc
-            .release
-            .in_progress()
-            .is_some_and(|r| r.status == "IN_PROGRESS");
-        if recorded {
-            breaker_triggered(svc, t);
-        }
-        // A traffic-shifting deployment goes back to the tasks it was replacing.
-        if recorded && svc.release.in_progress().is_some_and(|r| r.stage.is_some()) {
-            if svc.rollback {
-                roll_back(
-                    svc,
-                    env,
-                    t,
-                    "Service deployment rolled back because the circuit breaker threshold was exceeded.",
-                );
-            } else {
-                stop_record(svc, t);
-            }
-            return true;
-        }
-        // A rolling one deploys the last revision that completed.
-        let mut rolled = false;
-        if svc.rollback {
-            if let Some((done_id, done_td)) = svc.scheduler.last_completed.clone() {
-                if done_td != primary_td {
-                    let msg = format!(
-                        "(service {}) rolling back to deployment {done_id}.",
-                        svc.name
-                    );
-                    push_event(svc, env, t, msg);
-                    let id = launch_deployment(
-                        svc,
-                        env,
-                        &done_td,
-                        t,
-                        Some(format!(
-                            "ECS deployment circuit breaker: rolling back to deploymentId {done_id}."
-                        )),
-                    );
-                    if recorded {
-                        rolling_back(svc, env, t, &done_id, &done_td, &id);
-                    }
-                    rolled = true;
-                }
-            }
-        }
-        if recorded && !rolled {
-            stop_record(svc, t);
-        }
+        deployment_failed(svc, env, t, Monitor::Breaker, svc.rollback);
         return true;
     }
     false

@@ -13,6 +13,7 @@
 #[cfg(test)]
 mod demo_tests;
 mod deployments;
+mod failure;
 mod launch;
 mod lifecycle;
 mod scheduler;
@@ -156,6 +157,7 @@ pub fn advance_to(world: &mut World, until: f64) {
                     run_until(svc, &mut env, until);
                 }
             }
+            failure::watch_alarms(region, partition, id, seq, until);
         }
     }
     world.engine_time = until;

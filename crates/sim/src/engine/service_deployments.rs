@@ -170,7 +170,12 @@ pub(super) fn open_record(
             0,
             breaker_threshold(svc.desired_count.max(0)),
         ),
-        alarms: ("DISABLED".into(), Vec::new(), Vec::new()),
+        alarms: match &release.alarms {
+            Some((names, _)) if !names.is_empty() => {
+                ("MONITORING".into(), names.clone(), Vec::new())
+            }
+            _ => ("DISABLED".into(), Vec::new(), Vec::new()),
+        },
         rollback: None,
         rollback_deployment: None,
         hooks: Vec::new(),
@@ -227,8 +232,10 @@ pub(super) fn deployment_completed(svc: &mut Service, deployment_id: &str, t: f6
     if record.target.deployment_id == deployment_id && record.status == "IN_PROGRESS" {
         record.status = "SUCCESSFUL".into();
         record.status_reason = "Service deployment completed successfully.".into();
-        if record.breaker.0 == "MONITORING" {
-            record.breaker.0 = "MONITORING_COMPLETE".into();
+        for monitor in [&mut record.breaker.0, &mut record.alarms.0] {
+            if monitor == "MONITORING" {
+                *monitor = "MONITORING_COMPLETE".into();
+            }
         }
     } else if record.rollback_deployment.as_deref() == Some(deployment_id) {
         record.status = "ROLLBACK_SUCCESSFUL".into();
@@ -249,43 +256,45 @@ pub(super) fn deployment_completed(svc: &mut Service, deployment_id: &str, t: f6
     }
 }
 
-/// The circuit breaker tripped on the open record's target: TRIGGERED, with its count.
-pub(super) fn breaker_triggered(svc: &mut Service, t: f64) {
+/// A rollback monitor saw the open record's target fail: the circuit breaker (with its count)
+/// or these alarms. Marked TRIGGERED.
+pub(super) fn monitor_triggered(svc: &mut Service, alarms: &[String], t: f64) {
     refresh_records(svc);
     if let Some(record) = svc.release.in_progress_mut() {
-        record.breaker.0 = "TRIGGERED".into();
+        if alarms.is_empty() {
+            record.breaker.0 = "TRIGGERED".into();
+        } else {
+            record.alarms.0 = "TRIGGERED".into();
+            record.alarms.2 = alarms.to_vec();
+        }
         record.updated_at = t;
     }
 }
 
-/// The open record stops where it is: a failure ECS does not roll back.
-pub(super) fn stop_record(svc: &mut Service, t: f64) {
+/// The open record stops where it is (a failure ECS does not roll back), for `reason`.
+pub(super) fn stop_record(svc: &mut Service, t: f64, reason: &str) {
     if let Some(record) = svc.release.in_progress_mut() {
         record.status = "STOPPED".into();
-        record.status_reason =
-            "Service deployment stopped because the circuit breaker threshold was exceeded.".into();
+        record.status_reason = reason.to_string();
         record.stopped_at = Some(t);
         record.updated_at = t;
     }
 }
 
-/// The circuit breaker rolls a rolling deployment back to the last one that completed
-/// (`completed_id`, of `td_arn`), as the ECS deployment `rollback_id`.
+/// ECS rolls a rolling deployment back to the last one that completed (`completed_id`, of
+/// `td_arn`), as the ECS deployment `rollback_id`, for `reason`.
 pub(super) fn rolling_back(
     svc: &mut Service,
     env: &mut Env<'_>,
     t: f64,
-    completed_id: &str,
-    td_arn: &str,
-    rollback_id: &str,
+    (completed_id, td_arn, rollback_id): (&str, &str, &str),
+    reason: &str,
 ) {
     let revision = match revision_of(svc, completed_id) {
         Some(arn) => arn,
         None => new_revision(svc, env, td_arn, t, false),
     };
     if let Some(record) = svc.release.in_progress_mut() {
-        let reason =
-            "Service deployment rolled back because the circuit breaker threshold was exceeded.";
         record.status = "ROLLBACK_IN_PROGRESS".into();
         record.status_reason = reason.into();
         record.rollback = Some((reason.into(), t, revision));

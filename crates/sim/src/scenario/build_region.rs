@@ -310,13 +310,22 @@ fn build_service(
         .as_ref()
         .and_then(|tg| region.target_groups.iter().find(|t| &t.name == tg))
         .map(|tg| {
-            // The listener rules ECS moves production and test traffic with.
+            // The listener rules ECS moves production and test traffic with: on the load
+            // balancer's first listener, and its second one (if any) for test traffic.
+            let lb = tg
+                .load_balancer_arns
+                .first()
+                .and_then(|arn| region.load_balancers.iter().find(|l| &l.arn == arn));
             let rule = |kind: &str| {
-                let lb = tg.load_balancer_arns.first()?;
-                let id = stable_hex(&format!("{}/{kind}", tg.arn), 16);
-                Some(format!(
-                    "{}/{id}",
-                    lb.replace(":loadbalancer/", ":listener-rule/")
+                let lb = lb?;
+                let port = match kind {
+                    "test" => lb.listener_ports.get(1).or(lb.listener_ports.first()),
+                    _ => lb.listener_ports.first(),
+                };
+                let listener = crate::elbv2::listener_arn(lb, *port?);
+                Some(crate::elbv2::rule_arn(
+                    &listener,
+                    &format!("{}/{kind}", tg.arn),
                 ))
             };
             vec![ServiceLoadBalancer {

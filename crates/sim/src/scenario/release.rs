@@ -52,6 +52,12 @@ pub struct ReleaseSpec {
     /// What the pause hook does when it times out: `ROLLBACK` or `CONTINUE`.
     #[serde(default = "default_pause_action")]
     pub pause_timeout_action: String,
+    /// deploymentConfiguration.alarms: CloudWatch alarms of the region that fail a deployment.
+    #[serde(default)]
+    pub alarms: Vec<String>,
+    /// Whether a failure by those alarms rolls the deployment back.
+    #[serde(default = "default_true")]
+    pub alarm_rollback: bool,
     /// Deployments the history replays, oldest first (the service starts at revision 1).
     #[serde(default)]
     pub rollouts: Vec<RolloutSpec>,
@@ -65,6 +71,10 @@ pub struct RolloutSpec {
     pub revision: i64,
     /// When it started, in minutes before now.
     pub minutes_ago: f64,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_strategy() -> String {
@@ -116,6 +126,13 @@ impl ReleaseSpec {
         {
             return Some(format!("release.pause_stages: '{bad}' is not a hook stage"));
         }
+        if let Some(bad) = self
+            .alarms
+            .iter()
+            .find(|a| !r.alarms.iter().any(|x| &x.name == *a))
+        {
+            return Some(format!("release.alarms: no alarm '{bad}' in this region"));
+        }
         if !["ROLLBACK", "CONTINUE"].contains(&self.pause_timeout_action.as_str()) {
             return Some("release.pause_timeout_action: use ROLLBACK or CONTINUE".into());
         }
@@ -152,6 +169,7 @@ impl ReleaseSpec {
                 .step_percent
                 .map(|p| (p, self.step_minutes.unwrap_or(10))),
             hooks: pause.into_iter().collect(),
+            alarms: (!self.alarms.is_empty()).then(|| (self.alarms.clone(), self.alarm_rollback)),
             ..Release::default()
         }
     }

@@ -19,6 +19,8 @@ pub struct Release {
     pub linear: Option<(f64, i64)>,
     /// deploymentConfiguration.lifecycleHooks.
     pub hooks: Vec<LifecycleHook>,
+    /// deploymentConfiguration.alarms: (alarm names, roll back when one goes to ALARM).
+    pub alarms: Option<(Vec<String>, bool)>,
     /// Service revisions, oldest first.
     pub revisions: Vec<ServiceRevision>,
     /// Service deployments, newest first (kept 90 days).

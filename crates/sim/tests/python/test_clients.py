@@ -334,6 +334,12 @@ def test_service_deployments_revisions_and_paused_hooks():
     with pytest.raises(ClientError) as err:
         ecs.stop_service_deployment(serviceDeploymentArn=rolled["serviceDeploymentArn"])
     assert err.value.response["Error"]["Code"] == "ConflictException"
+    # The blue/green pair's production rule forwards by weight to both target groups.
+    svc = ecs.describe_services(cluster="release-strategies", services=["storefront-bluegreen-Service"])
+    advanced = svc["services"][0]["loadBalancers"][0]["advancedConfiguration"]
+    rules = client("elbv2", COM).describe_rules(RuleArns=[advanced["productionListenerRule"]])["Rules"]
+    groups = rules[0]["Actions"][0]["ForwardConfig"]["TargetGroups"]
+    assert sorted(g["Weight"] for g in groups) == [0, 100]
 
 
 def aws(*args, profile):

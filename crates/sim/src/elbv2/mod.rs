@@ -1,5 +1,12 @@
 //! Elastic Load Balancing v2 operations (awsQuery, XML replies): load balancers, target groups,
-//! target health and listeners of the caller's account in the signed region.
+//! target health and listeners of the caller's account in the signed region; `rules` holds the
+//! listener rules ECS moves blue/green traffic with.
+
+mod listeners;
+mod rules;
+
+pub use listeners::listener_arn;
+pub use rules::rule_arn;
 
 use crate::error::{AwsError, Reply};
 use crate::page_token;
@@ -18,7 +25,8 @@ pub fn handle(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
         "DescribeLoadBalancers" => describe_load_balancers(region, call),
         "DescribeTargetGroups" => describe_target_groups(region, call),
         "DescribeTargetHealth" => describe_target_health(region, call),
-        "DescribeListeners" => describe_listeners(region, call),
+        "DescribeListeners" => listeners::describe_listeners(region, call),
+        "DescribeRules" => rules::describe_rules(region, call),
         op => Err(AwsError::unknown_operation("elasticloadbalancing", op)),
     }
 }
@@ -333,106 +341,4 @@ fn describe_target_health(region: &Region, call: &Call) -> Reply {
         "TargetHealthDescriptions",
         Shape::List(descriptions),
     )]))
-}
-
-fn listener_arn(lb: &LoadBalancer, port: i64) -> String {
-    let id = crate::ids::stable_hex(&format!("{}/listener/{port}", lb.arn), 16);
-    format!(
-        "{}/{id}",
-        lb.arn.replacen(":loadbalancer/", ":listener/", 1)
-    )
-}
-
-fn describe_listeners(region: &Region, call: &Call) -> Reply {
-    let lb_arn = call.str("LoadBalancerArn");
-    let arns = call.strings("ListenerArns");
-    if lb_arn.is_none() && arns.is_empty() {
-        return Err(validation(
-            "You must specify either listener ARNs or a load balancer ARN",
-        ));
-    }
-    let mut listeners = Vec::new();
-    for lb in &region.load_balancers {
-        if lb_arn.is_some_and(|a| a != lb.arn) {
-            continue;
-        }
-        let forward_to = region
-            .target_groups
-            .iter()
-            .find(|t| t.load_balancer_arns.contains(&lb.arn))
-            .map(|t| t.arn.clone());
-        for &port in &lb.listener_ports {
-            let arn = listener_arn(lb, port);
-            if !arns.is_empty() && !arns.contains(&arn) {
-                continue;
-            }
-            let https = port == 443;
-            let protocol = match (lb.kind.as_str(), port) {
-                ("network", 443) => "TLS",
-                ("network", _) => "TCP",
-                (_, 443) => "HTTPS",
-                _ => "HTTP",
-            };
-            listeners.push(Shape::map([
-                ("ListenerArn", Shape::from(arn)),
-                ("LoadBalancerArn", Shape::from(&lb.arn)),
-                ("Port", Shape::Int(port)),
-                ("Protocol", Shape::from(protocol)),
-                (
-                    "Certificates",
-                    if https {
-                        Shape::list([Shape::map([(
-                            "CertificateArn",
-                            Shape::from(format!(
-                                "{}certificate/{}",
-                                lb.arn
-                                    .split(":loadbalancer/")
-                                    .next()
-                                    .unwrap_or_default()
-                                    .replacen(":elasticloadbalancing:", ":acm:", 1)
-                                    + ":",
-                                crate::ids::stable_hex(&lb.arn, 32)
-                            )),
-                        )])])
-                    } else {
-                        Shape::Null
-                    },
-                ),
-                (
-                    "SslPolicy",
-                    if https {
-                        Shape::from("ELBSecurityPolicy-TLS13-1-2-2021-06")
-                    } else {
-                        Shape::Null
-                    },
-                ),
-                (
-                    "DefaultActions",
-                    Shape::List(
-                        forward_to
-                            .iter()
-                            .map(|tg| {
-                                Shape::map([
-                                    ("Type", Shape::from("forward")),
-                                    ("TargetGroupArn", Shape::from(tg)),
-                                ])
-                            })
-                            .collect(),
-                    ),
-                ),
-            ]));
-        }
-    }
-    if let Some(a) = lb_arn {
-        if !region.load_balancers.iter().any(|l| l.arn == a) {
-            return Err(lb_not_found(a));
-        }
-    }
-    if !arns.is_empty() && listeners.len() != arns.len() {
-        return Err(AwsError::client(
-            "ListenerNotFound",
-            "One or more listeners not found",
-        ));
-    }
-    Ok(Shape::map([("Listeners", Shape::List(listeners))]))
 }
