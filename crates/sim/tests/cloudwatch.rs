@@ -85,7 +85,16 @@ async fn alb_dimensions(c: &Client) -> (String, String) {
         .send()
         .await
         .expect("list metrics");
-    let m = out.metrics().first().expect("an ALB metric");
+    // The staging ALB (the busiest): ListMetrics sorts, and other ALBs may come first.
+    let m = out
+        .metrics()
+        .iter()
+        .find(|m| {
+            m.dimensions()
+                .iter()
+                .any(|d| d.value().is_some_and(|v| v.starts_with("app/staging-alb/")))
+        })
+        .expect("an ALB metric of staging-alb");
     let get = |n: &str| {
         m.dimensions()
             .iter()

@@ -46,6 +46,19 @@ async fn newest(ecs: &Client, service: &str) -> ServiceDeployment {
         .clone()
 }
 
+/// DescribeServices of one service of the cluster.
+async fn describe_service(
+    ecs: &Client,
+    service: &str,
+) -> aws_sdk_ecs::operation::describe_services::DescribeServicesOutput {
+    ecs.describe_services()
+        .cluster(CLUSTER)
+        .services(service)
+        .send()
+        .await
+        .expect("service")
+}
+
 fn stage(d: &ServiceDeployment) -> &str {
     d.lifecycle_stage().map_or("", |s| s.as_str())
 }
@@ -230,13 +243,7 @@ async fn blue_green_bakes_on_the_green_tasks_and_rolls_back_at_once_without_new_
         d.target_service_revision().map(|t| t.running_task_count()),
         Some(2)
     );
-    let described = ecs
-        .describe_services()
-        .cluster(CLUSTER)
-        .services(service)
-        .send()
-        .await
-        .expect("service");
+    let described = describe_service(&ecs, service).await;
     let svc = &described.services()[0];
     assert_eq!(svc.current_service_deployment(), d.service_deployment_arn());
     assert_eq!(svc.current_service_revisions().len(), 2);
@@ -290,13 +297,7 @@ async fn blue_green_bakes_on_the_green_tasks_and_rolls_back_at_once_without_new_
         running.iter().all(|t| tasks_before.contains(t)),
         "no new task started"
     );
-    let svc = ecs
-        .describe_services()
-        .cluster(CLUSTER)
-        .services(service)
-        .send()
-        .await
-        .expect("service");
+    let svc = describe_service(&ecs, service).await;
     let svc = &svc.services()[0];
     assert!(svc
         .task_definition()
@@ -333,13 +334,7 @@ async fn a_canary_holds_its_percent_then_shifts_everything_bakes_and_cleans_up()
                 .unwrap_or_default()
                 .to_string()
         };
-    let before = ecs
-        .describe_services()
-        .cluster(CLUSTER)
-        .services(service)
-        .send()
-        .await
-        .expect("service");
+    let before = describe_service(&ecs, service).await;
     let d = newest(&ecs, service).await;
     assert_eq!(stage(&d), "PRODUCTION_TRAFFIC_SHIFT");
     assert_eq!(new_weight(&d), 10.0);
@@ -356,13 +351,7 @@ async fn a_canary_holds_its_percent_then_shifts_everything_bakes_and_cleans_up()
     assert_eq!(d.status().map(|s| s.as_str()), Some("SUCCESSFUL"));
     // Clean-up stopped the old tasks. The service's configuration stays as set; the revisions
     // say which target group of the pair takes production: the new one took the other.
-    let svc = ecs
-        .describe_services()
-        .cluster(CLUSTER)
-        .services(service)
-        .send()
-        .await
-        .expect("service");
+    let svc = describe_service(&ecs, service).await;
     assert_eq!(production_tg(&svc), production_tg(&before));
     let revisions = ecs
         .describe_service_revisions()
@@ -478,13 +467,7 @@ async fn an_alarm_in_alarm_state_rolls_a_blue_green_deployment_back() {
         newest(&ecs, service).await.status().map(|s| s.as_str()),
         Some("SUCCESSFUL")
     );
-    let described = ecs
-        .describe_services()
-        .cluster(CLUSTER)
-        .services(service)
-        .send()
-        .await
-        .expect("service");
+    let described = describe_service(&ecs, service).await;
     let watched = described.services()[0]
         .deployment_configuration()
         .and_then(|c| c.alarms())
@@ -520,13 +503,7 @@ async fn an_alarm_in_alarm_state_rolls_a_blue_green_deployment_back() {
         .rollback()
         .and_then(|r| r.reason())
         .is_some_and(|r| r.contains("storefront-bluegreen-Service-high-cpu")));
-    let svc = ecs
-        .describe_services()
-        .cluster(CLUSTER)
-        .services(service)
-        .send()
-        .await
-        .expect("service");
+    let svc = describe_service(&ecs, service).await;
     assert!(svc.services()[0]
         .task_definition()
         .unwrap_or_default()
@@ -539,13 +516,7 @@ async fn the_listener_rules_carry_the_canary_weights() {
     let h = sim("demo").await;
     let ecs = ecs_client(&h, COM_KEY, "us-east-1");
     let elb = common::elbv2_client(&h, COM_KEY, "us-east-1");
-    let described = ecs
-        .describe_services()
-        .cluster(CLUSTER)
-        .services("pricing-canary-Service")
-        .send()
-        .await
-        .expect("service");
+    let described = describe_service(&ecs, "pricing-canary-Service").await;
     let advanced = described.services()[0].load_balancers()[0]
         .advanced_configuration()
         .expect("blue/green pair")

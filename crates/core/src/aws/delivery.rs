@@ -141,25 +141,15 @@ pub async fn update_service_once(
     if !outcome_unknown(&err) {
         return Err(session.error("ecs:UpdateService")(err));
     }
-    let what = format!("the change to {service}");
-    let mut last_read_error = None;
-    let policy = crate::aws::retry::policy();
-    for read in 0..policy.reconcile_reads.max(1) {
-        if read > 0 {
-            tokio::time::sleep(policy.reconcile_interval).await;
-        }
-        match service_mark(session, &cluster, &service).await {
-            Ok(after) if wanted.seen(&before, &after) => {
-                return Ok(Delivery {
-                    reconciled: true,
-                    deployment_id: after.primary_deployment,
-                })
-            }
-            Ok(_) => last_read_error = None,
-            Err(e) => last_read_error = Some(e),
-        }
-    }
-    Err(not_confirmed(&what, last_read_error))
+    let (cluster, service, before, wanted) = (cluster.as_str(), service.as_str(), &before, &wanted);
+    reconcile(&format!("the change to {service}"), || async move {
+        let after = service_mark(session, cluster, service).await?;
+        Ok(wanted.seen(before, &after).then_some(Delivery {
+            reconciled: true,
+            deployment_id: after.primary_deployment,
+        }))
+    })
+    .await
 }
 
 /// Sends `request` (a StopTask of `session`'s ECS client) exactly once. If the answer is lost,
@@ -188,41 +178,26 @@ pub async fn stop_task_once(
     if !outcome_unknown(&err) {
         return Err(session.error("ecs:StopTask")(err));
     }
-    let policy = crate::aws::retry::policy();
-    let mut last_read_error = None;
-    for read in 0..policy.reconcile_reads.max(1) {
-        if read > 0 {
-            tokio::time::sleep(policy.reconcile_interval).await;
-        }
-        let described = session
+    let (cluster, task) = (cluster.as_str(), task.as_str());
+    reconcile(&format!("stopping task {task}"), || async move {
+        let out = session
             .ecs
             .describe_tasks()
-            .cluster(&cluster)
-            .tasks(&task)
+            .cluster(cluster)
+            .tasks(task)
             .send()
             .await
-            .map_err(session.error("ecs:DescribeTasks"));
-        match described {
-            Ok(out) => {
-                last_read_error = None;
-                if out
-                    .tasks()
-                    .iter()
-                    .any(|t| t.desired_status() == Some("STOPPED"))
-                {
-                    return Ok(Delivery {
-                        reconciled: true,
-                        deployment_id: None,
-                    });
-                }
-            }
-            Err(e) => last_read_error = Some(e),
-        }
-    }
-    Err(not_confirmed(
-        &format!("stopping task {task}"),
-        last_read_error,
-    ))
+            .map_err(session.error("ecs:DescribeTasks"))?;
+        let stopped = out
+            .tasks()
+            .iter()
+            .any(|t| t.desired_status() == Some("STOPPED"));
+        Ok(stopped.then_some(Delivery {
+            reconciled: true,
+            deployment_id: None,
+        }))
+    })
+    .await
 }
 
 /// What a native deployment call asks of ECS.
@@ -290,46 +265,54 @@ pub async fn service_deployment_once(
         Err((false, err)) => return Err(err),
         Err((true, _)) => {}
     }
+    reconcile("the deployment action", || async move {
+        let out = session
+            .ecs
+            .describe_service_deployments()
+            .service_deployment_arns(arn)
+            .send()
+            .await
+            .map_err(session.error("ecs:DescribeServiceDeployments"))?;
+        let Some(d) = out.service_deployments().first() else {
+            return Ok(None);
+        };
+        let status = d.status().map(|s| s.as_str()).unwrap_or_default();
+        let happened = match call {
+            DeploymentCall::StopRollback => status.starts_with("ROLLBACK"),
+            DeploymentCall::Continue(hook, _) => !d.lifecycle_hook_details().iter().any(|h| {
+                h.hook_id() == Some(hook)
+                    && h.status().map(|s| s.as_str()) == Some("AWAITING_ACTION")
+            }),
+        };
+        Ok(happened.then_some(Delivery {
+            reconciled: true,
+            deployment_id: None,
+        }))
+    })
+    .await
+}
+
+/// Reads up to the retry policy's reconcile count, its interval apart, until `seen` finds that
+/// a call whose answer was lost took effect; otherwise the error that `what` is not confirmed
+/// (with the last read's error, if reading failed).
+async fn reconcile<F, Fut>(what: &str, mut seen: F) -> Result<Delivery, CoreError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<Delivery>, CoreError>>,
+{
     let policy = crate::aws::retry::policy();
     let mut last_read_error = None;
     for read in 0..policy.reconcile_reads.max(1) {
         if read > 0 {
             tokio::time::sleep(policy.reconcile_interval).await;
         }
-        let described = session
-            .ecs
-            .describe_service_deployments()
-            .service_deployment_arns(arn)
-            .send()
-            .await
-            .map_err(session.error("ecs:DescribeServiceDeployments"));
-        match described {
-            Ok(out) => {
-                last_read_error = None;
-                let Some(d) = out.service_deployments().first() else {
-                    continue;
-                };
-                let status = d.status().map(|s| s.as_str()).unwrap_or_default();
-                let happened = match call {
-                    DeploymentCall::StopRollback => status.starts_with("ROLLBACK"),
-                    DeploymentCall::Continue(hook, _) => {
-                        !d.lifecycle_hook_details().iter().any(|h| {
-                            h.hook_id() == Some(hook)
-                                && h.status().map(|s| s.as_str()) == Some("AWAITING_ACTION")
-                        })
-                    }
-                };
-                if happened {
-                    return Ok(Delivery {
-                        reconciled: true,
-                        deployment_id: None,
-                    });
-                }
-            }
+        match seen().await {
+            Ok(Some(delivery)) => return Ok(delivery),
+            Ok(None) => last_read_error = None,
             Err(e) => last_read_error = Some(e),
         }
     }
-    Err(not_confirmed("the deployment action", last_read_error))
+    Err(not_confirmed(what, last_read_error))
 }
 
 /// The error of an action whose answer was lost and whose effect could not be seen.

@@ -114,6 +114,22 @@ pub fn stage_words(stage: &str) -> String {
 }
 
 impl DeploymentStrategy {
+    /// The canary step: (percent, minutes), ECS's defaults where the configuration is silent.
+    pub fn canary_step(&self) -> (f64, i32) {
+        (
+            self.canary_percent.unwrap_or(5.0),
+            self.canary_minutes.unwrap_or(10),
+        )
+    }
+
+    /// The linear step: (percent, minutes), ECS's defaults where the configuration is silent.
+    pub fn linear_step(&self) -> (f64, i32) {
+        (
+            self.step_percent.unwrap_or(10.0),
+            self.step_minutes.unwrap_or(6),
+        )
+    }
+
     /// Whether new tasks run beside the old ones while traffic shifts (not rolling).
     pub fn shifts_traffic(&self) -> bool {
         self.kind != StrategyKind::Rolling
@@ -146,16 +162,16 @@ impl DeploymentStrategy {
         steps.push(match self.kind {
             StrategyKind::Canary => format!(
                 "{} % of production traffic goes to the new tasks for {}; then all of it.",
-                percent(self.canary_percent.unwrap_or(5.0)),
-                minutes(self.canary_minutes.unwrap_or(10))
+                percent(self.canary_step().0),
+                minutes(self.canary_step().1)
             ),
             StrategyKind::Linear => {
-                let step = self.step_percent.unwrap_or(10.0).max(1.0);
+                let step = self.linear_step().0.max(1.0);
                 let count = (100.0 / step).ceil() as i32;
                 format!(
                     "Production traffic moves to the new tasks {} % at a time, every {} ({count} steps).",
                     percent(step),
-                    minutes(self.step_minutes.unwrap_or(6))
+                    minutes(self.linear_step().1)
                 )
             }
             _ => "All production traffic moves to the new tasks at once.".to_string(),
@@ -176,13 +192,13 @@ impl DeploymentStrategy {
             StrategyKind::BlueGreen => "all traffic moves at once".to_string(),
             StrategyKind::Canary => format!(
                 "{} % of traffic for {}, then all",
-                percent(self.canary_percent.unwrap_or(5.0)),
-                minutes(self.canary_minutes.unwrap_or(10))
+                percent(self.canary_step().0),
+                minutes(self.canary_step().1)
             ),
             StrategyKind::Linear => format!(
                 "traffic moves {} % every {}",
-                percent(self.step_percent.unwrap_or(10.0)),
-                minutes(self.step_minutes.unwrap_or(6))
+                percent(self.linear_step().0),
+                minutes(self.linear_step().1)
             ),
         };
         let pauses: Vec<String> = self
@@ -205,11 +221,11 @@ impl DeploymentStrategy {
     /// How long the traffic shift and bake take at least, in minutes (pauses not counted).
     pub fn minimum_minutes(&self) -> i32 {
         let shift = match self.kind {
-            StrategyKind::Canary => self.canary_minutes.unwrap_or(10),
+            StrategyKind::Canary => self.canary_step().1,
             StrategyKind::Linear => {
-                let step = self.step_percent.unwrap_or(10.0).max(1.0);
+                let step = self.linear_step().0.max(1.0);
                 let count = (100.0 / step).ceil() as i32;
-                (count - 1).max(0) * self.step_minutes.unwrap_or(6)
+                (count - 1).max(0) * self.linear_step().1
             }
             _ => 0,
         };

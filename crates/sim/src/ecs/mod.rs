@@ -116,6 +116,16 @@ fn find_cluster<'r>(region: &'r Region, ctx: &Ctx, call: &Call) -> Result<&'r Cl
         .ok_or_else(cluster_not_found)
 }
 
+/// The service `ident` (name or ARN) names in `cluster`.
+fn find_service<'c>(cluster: &'c Cluster, ctx: &Ctx, ident: &str) -> Result<&'c Service, AwsError> {
+    let name = ident_name(ctx, ident, "service").ok_or_else(service_not_found)?;
+    cluster
+        .services
+        .iter()
+        .find(|s| s.name == name)
+        .ok_or_else(service_not_found)
+}
+
 /// One page of `items` per `maxResults`/`nextToken`, with ECS's default and maximum.
 fn paginate<T: Clone>(
     call: &Call,

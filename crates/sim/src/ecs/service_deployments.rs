@@ -5,8 +5,7 @@
 use super::release_config::load_balancers;
 use super::service_deployment_shapes::{brief, full};
 use super::{
-    access_denied, describe_idents, failure, find_cluster, ident_name, paginate, service_not_found,
-    with_region,
+    access_denied, describe_idents, failure, find_cluster, find_service, paginate, with_region,
 };
 use crate::engine;
 use crate::error::{AwsError, Reply};
@@ -59,12 +58,7 @@ pub(super) fn list(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
     let (before, after) = (bound("before"), bound("after"));
     let items = with_region(world, ctx, |r| {
         let cluster = find_cluster(r, ctx, call)?;
-        let name = ident_name(ctx, ident, "service").ok_or_else(service_not_found)?;
-        let svc = cluster
-            .services
-            .iter()
-            .find(|s| s.name == name)
-            .ok_or_else(service_not_found)?;
+        let svc = find_service(cluster, ctx, ident)?;
         Ok::<_, AwsError>(
             svc.release
                 .records
@@ -224,11 +218,15 @@ fn with_record<R>(
     .ok_or_else(not_found)?
 }
 
+/// The required serviceDeploymentArn of a write.
+fn deployment_arn(call: &Call) -> Result<String, AwsError> {
+    call.str("serviceDeploymentArn")
+        .map(str::to_string)
+        .ok_or_else(|| AwsError::invalid_parameter("serviceDeploymentArn must be specified."))
+}
+
 pub(super) fn stop(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
-    let arn = call
-        .str("serviceDeploymentArn")
-        .ok_or_else(|| AwsError::invalid_parameter("serviceDeploymentArn must be specified."))?
-        .to_string();
+    let arn = deployment_arn(call)?;
     match call.str("stopType").unwrap_or("ROLLBACK") {
         "ROLLBACK" => {}
         "ABORT" => {
@@ -268,10 +266,7 @@ pub(super) fn stop(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
 }
 
 pub(super) fn continue_hook(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
-    let arn = call
-        .str("serviceDeploymentArn")
-        .ok_or_else(|| AwsError::invalid_parameter("serviceDeploymentArn must be specified."))?
-        .to_string();
+    let arn = deployment_arn(call)?;
     let hook_id = call
         .str("hookId")
         .ok_or_else(|| AwsError::invalid_parameter("hookId must be specified."))?

@@ -5,8 +5,8 @@ use super::release_config;
 use super::service_kinds::{refusal, task_sets, uses_task_sets};
 use super::task_definitions::resolve_task_definition;
 use super::{
-    access_denied, describe_idents, fargate_only, find_cluster, ident_name, missing, paginate,
-    service_not_found, with_region,
+    access_denied, describe_idents, fargate_only, find_cluster, find_service, ident_name, missing,
+    paginate, service_not_found, with_region,
 };
 use crate::engine;
 use crate::error::{AwsError, Reply};
@@ -270,12 +270,7 @@ pub(super) fn update_service(world: &mut World, ctx: &Ctx, call: &Call) -> Reply
     let (cluster_name, service_name, service_arn, status, td_arn, refused) =
         with_region(world, ctx, |r| {
             let cluster = find_cluster(r, ctx, call)?;
-            let name = ident_name(ctx, ident, "service").ok_or_else(service_not_found)?;
-            let svc = cluster
-                .services
-                .iter()
-                .find(|s| s.name == name)
-                .ok_or_else(service_not_found)?;
+            let svc = find_service(cluster, ctx, ident)?;
             let td = match call.str("taskDefinition") {
                 Some(t) => Some(
                     resolve_task_definition(r, ctx, t)

@@ -6,8 +6,9 @@
 use super::deployments::launch_deployment;
 use super::lifecycle::roll_back;
 use super::service_deployments::{monitor_triggered, rolling_back, stop_record};
-use super::{push_event, Env};
-use crate::world::{Cluster, Region, Service};
+use super::{push_event, with_service, Env};
+use crate::cloudwatch::alarm_state;
+use crate::world::{Service, World};
 
 /// Which rollback monitor saw the failure.
 #[derive(Debug, Clone)]
@@ -118,82 +119,63 @@ pub(super) fn deployment_failed(
     }
 }
 
-/// Roll back (or stop) the deployments in progress of `region` whose watched alarms are in
-/// ALARM at `t`.
-pub(super) fn watch_alarms(
-    region: &mut Region,
-    partition: &str,
-    account_id: &str,
-    seq: &mut u64,
-    t: f64,
-) {
+/// Roll back (or stop) the deployments in progress whose watched alarms are in ALARM at `t`.
+pub(super) fn watch_alarms(world: &mut World, t: f64) {
     let mut hits = Vec::new();
-    for (ci, c) in region.clusters.iter().enumerate() {
-        for (si, s) in c.services.iter().enumerate() {
-            let open = s
-                .release
-                .in_progress()
-                .is_some_and(|r| r.status == "IN_PROGRESS");
-            let Some((names, rollback)) = s.release.alarms.as_ref().filter(|_| open) else {
-                continue;
-            };
-            let fired: Vec<String> = names
-                .iter()
-                .filter(|n| {
-                    region.alarms.iter().any(|a| {
-                        &&a.name == n && crate::cloudwatch::alarm_state(region, a, t) == "ALARM"
-                    })
-                })
-                .cloned()
-                .collect();
-            if !fired.is_empty() {
-                hits.push((ci, si, fired, *rollback));
+    for account in &world.accounts {
+        for region in &account.regions {
+            for cluster in &region.clusters {
+                for svc in &cluster.services {
+                    let open = svc
+                        .release
+                        .in_progress()
+                        .is_some_and(|r| r.status == "IN_PROGRESS");
+                    let Some((names, rollback)) = svc.release.alarms.as_ref().filter(|_| open)
+                    else {
+                        continue;
+                    };
+                    let fired: Vec<String> = names
+                        .iter()
+                        .filter(|n| {
+                            region
+                                .alarms
+                                .iter()
+                                .any(|a| &&a.name == n && alarm_state(region, a, t) == "ALARM")
+                        })
+                        .cloned()
+                        .collect();
+                    if !fired.is_empty() {
+                        let at = (
+                            account.id.clone(),
+                            region.name.clone(),
+                            cluster.name.clone(),
+                        );
+                        hits.push((at, svc.name.clone(), fired, *rollback));
+                    }
+                }
             }
         }
     }
-    for (ci, si, fired, rollback) in hits {
-        let Region {
-            name,
-            clusters,
-            task_definitions,
-            target_groups,
-            log_groups,
-            ..
-        } = &mut *region;
-        let Cluster {
-            name: cluster_name,
-            container_instances,
-            services,
-            ..
-        } = &mut clusters[ci];
-        let svc = &mut services[si];
-        let mut env = Env {
-            partition,
-            region: name,
-            account_id,
-            cluster_name,
-            container_instances,
-            task_definitions,
-            target_groups,
-            log_groups,
-            seq,
-        };
-        let names = fired.join(", ");
-        let id = svc
-            .deployments
-            .first()
-            .map(|d| d.id.clone())
-            .unwrap_or_default();
-        if let Some(p) = svc.deployments.first_mut() {
-            p.rollout_state = "FAILED".into();
-            p.rollout_state_reason = format!("ECS deployment failed: alarm {names} is in ALARM.");
-            p.updated_at = t;
-        }
-        let msg = format!(
-            "(service {}) (deployment {id}) deployment failed: alarm detected.",
-            svc.name
-        );
-        push_event(svc, &mut env, t, msg);
-        deployment_failed(svc, &mut env, t, Monitor::Alarms(fired), rollback);
+    for ((account, region, cluster), service, fired, rollback) in hits {
+        with_service(world, &account, &region, &cluster, &service, |svc, env| {
+            let names = fired.join(", ");
+            let id = svc
+                .deployments
+                .first()
+                .map(|d| d.id.clone())
+                .unwrap_or_default();
+            if let Some(p) = svc.deployments.first_mut() {
+                p.rollout_state = "FAILED".into();
+                p.rollout_state_reason =
+                    format!("ECS deployment failed: alarm {names} is in ALARM.");
+                p.updated_at = t;
+            }
+            let msg = format!(
+                "(service {}) (deployment {id}) deployment failed: alarm detected.",
+                svc.name
+            );
+            push_event(svc, env, t, msg);
+            deployment_failed(svc, env, t, Monitor::Alarms(fired), rollback);
+        });
     }
 }

@@ -157,9 +157,9 @@ pub fn advance_to(world: &mut World, until: f64) {
                     run_until(svc, &mut env, until);
                 }
             }
-            failure::watch_alarms(region, partition, id, seq, until);
         }
     }
+    failure::watch_alarms(world, until);
     world.engine_time = until;
 }
 

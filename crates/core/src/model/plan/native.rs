@@ -175,13 +175,13 @@ pub(super) fn continue_past(
         steps.push(match s.kind {
             StrategyKind::Canary => format!(
                 "{} % of production traffic goes to {new} for {}; then all of it.",
-                percent(s.canary_percent.unwrap_or(5.0)),
-                minutes(s.canary_minutes.unwrap_or(10))
+                percent(s.canary_step().0),
+                minutes(s.canary_step().1)
             ),
             StrategyKind::Linear => format!(
                 "Production traffic moves to {new} {} % at a time, every {}.",
-                percent(s.step_percent.unwrap_or(10.0)),
-                minutes(s.step_minutes.unwrap_or(6))
+                percent(s.linear_step().0),
+                minutes(s.linear_step().1)
             ),
             _ => format!("All production traffic moves to {new} at once."),
         });
