@@ -52,6 +52,15 @@ async fn the_history_lists_90_days_with_revisions_images_and_outcomes() {
         .expect("deployments tab");
     let h = &tab.history;
     assert!(h.available, "{:?}", h.note);
+    // Five deployments in three calls: one list, one describe, one for their revisions.
+    let endpoint = r.sim.endpoint();
+    for (op, n) in [
+        ("ecs:ListServiceDeployments", 1),
+        ("ecs:DescribeServiceDeployments", 1),
+        ("ecs:DescribeServiceRevisions", 1),
+    ] {
+        assert_eq!(calls(&endpoint, op).await, n, "{op}");
+    }
     assert_eq!(h.strategy.kind, StrategyKind::BlueGreen);
     assert_eq!(h.strategy.bake_minutes, 60);
     assert!(
