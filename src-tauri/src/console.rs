@@ -1,10 +1,11 @@
 //! The console bridge: links to the AWS console page of a resource, and opening them in the
 //! browser — delegations to `ecsdesk_core::model::console`.
 
+use ecsdesk_core::app::console::{console_link, ConsoleLink};
 use ecsdesk_core::model::console::{console_url as core_console_url, ConsoleTarget};
 use ecsdesk_core::model::links::LinkPolicy;
-use ecsdesk_core::{CoreError, Partition};
-use tauri::{AppHandle, Runtime};
+use ecsdesk_core::{CoreError, Partition, SessionRegistry};
+use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
 use crate::bridge::Reply;
@@ -19,22 +20,23 @@ pub async fn console_url(
     Ok(core_console_url(partition, &region, &target)?)
 }
 
-/// Opens the console page of a resource in the browser; returns the URL opened.
+/// Opens the console page of a resource in the browser for session `session_id` — signed in
+/// as its account and role when it came through the access portal; returns what was opened.
 #[tauri::command]
 pub async fn open_console<R: Runtime>(
     app: AppHandle<R>,
-    partition: Partition,
-    region: String,
+    registry: State<'_, SessionRegistry>,
+    session_id: String,
     target: ConsoleTarget,
-) -> Reply<String> {
-    let url = core_console_url(partition, &region, &target)?;
+) -> Reply<ConsoleLink> {
+    let link = console_link(&registry, &session_id, &target).await?;
     // The Rust opener ignores the capability scopes, so the core's link rule is the check:
-    // only https pages of AWS hosts leave the app.
-    LinkPolicy::aws().check(&url)?;
+    // only https pages of AWS hosts (the console, an access portal) leave the app.
+    LinkPolicy::aws().check(&link.url)?;
     app.opener()
-        .open_url(&url, None::<&str>)
+        .open_url(&link.url, None::<&str>)
         .map_err(|e| CoreError::Internal(format!("opening the browser: {e}")))?;
-    Ok(url)
+    Ok(link)
 }
 
 #[cfg(test)]
@@ -72,7 +74,7 @@ mod tests {
             "{com}"
         );
         let err = call(
-            "open_console",
+            "console_url",
             serde_json::json!({
                 "partition": "aws",
                 "region": "us-gov-east-1",

@@ -324,6 +324,7 @@ export const logSave = (group: string, lines: LogLine[]): Promise<string> => cal
 
 // Fleet view, palette, history, incident snapshots and AWS console links.
 import type {
+  ConsoleLink,
   ConsoleTarget,
   FleetView,
   PaletteEntry,
@@ -336,9 +337,8 @@ import type {
 /** The AWS console URL of a resource (right host for the partition). */
 export const consoleUrl = (partition: PartitionId, region: string, target: ConsoleTarget): Promise<string> =>
   call("console_url", { partition, region, target });
-/** Opens a resource's AWS console page in the browser; returns the URL. */
-export const openConsole = (partition: PartitionId, region: string, target: ConsoleTarget): Promise<string> =>
-  call("open_console", { partition, region, target });
+/** Opens a resource's AWS console page in the browser for a session (signed in as its role when it came through the access portal); returns what was opened. */
+export const openConsole = (sessionId: string, target: ConsoleTarget): Promise<ConsoleLink> => call("open_console", { sessionId, target });
 /** Pinned services. */
 export const listPins = (): Promise<Pin[]> => call("list_pins");
 /** Pins a service of an open session; returns the pins. */

@@ -89,6 +89,10 @@ test("sign in to GovCloud and commercial portals through the UI and open a servi
     const govTab = await find(driver, "session-tab", '[data-session-id="ecsdesk-demo-gov/210987654321/OperatorAccess"]');
     assert.equal(await govTab.findElement(tid("session-tab-badge")).getText(), "GovCloud");
     await waitText(driver, "session-expiry", /^(\d+h \d\dm|\d+m \d\ds)$/);
+    // The console opens signed in as this role, through the portal (not clicked: that starts a browser).
+    const govConsole = await find(driver, "open-console");
+    assert.equal(await govConsole.getAttribute("data-signed-in"), "true");
+    assert.match(await govConsole.getAttribute("title"), /GovCloud AWS console .* signed in as OperatorAccess in tak-govcloud-prod through your access portal/);
     await screenshot(driver, "signin-04-govcloud-service");
 
     // Commercial: the device-code method, approved at the simulator.
@@ -116,6 +120,7 @@ test("sign in to GovCloud and commercial portals through the UI and open a servi
     assert.match(await (await find(driver, "crumb-account")).getText(), /tak-commercial-staging/);
     assert.equal((await driver.findElements(tid("session-tab"))).length, 2);
     assert.equal((await driver.findElements(tid("session-expiry"))).length, 2);
+    assert.match(await (await find(driver, "open-console")).getAttribute("title"), /commercial AWS console .* signed in as OperatorAccess/);
     await screenshot(driver, "signin-06-commercial-service");
 
     // One click back to the GovCloud service, where it was left.

@@ -14,6 +14,7 @@ export type * from "./ChartOptions";
 export type * from "./CircuitBreakerInfo";
 export type * from "./ClusterSummary";
 export type * from "./ConfirmationKind";
+export type * from "./ConsoleLink";
 export type * from "./ConsoleTarget";
 export type * from "./ContainerInfo";
 export type * from "./Controller";

@@ -2,7 +2,15 @@ import { useMutation } from "@tanstack/react-query";
 import { openConsole, type ConsoleTarget, type SessionInfo } from "../api";
 import { ErrorPanel } from "./ErrorPanel";
 
-/** A button opening a resource's page in the AWS console (the right one for the partition). */
+/** What the button's tooltip says before it is used: which console, and as whom. */
+export function consoleTitle(session: SessionInfo): string {
+  const which = session.partition === "aws-us-gov" ? "GovCloud" : "commercial";
+  return session.roleName === undefined
+    ? `Opens the ${which} AWS console in your browser (sign in there with your own credentials)`
+    : `Opens the ${which} AWS console in your browser, signed in as ${session.roleName} in ${session.accountName ?? session.accountId} through your access portal`;
+}
+
+/** A button opening a resource's page in the AWS console (the right one for the partition), signed in as the session where it came through the access portal. */
 export function ConsoleButton({ session, target, label = "Open in AWS console â†—", testId = "open-console", compact = false }: {
   session: SessionInfo;
   target: ConsoleTarget;
@@ -11,7 +19,7 @@ export function ConsoleButton({ session, target, label = "Open in AWS console â†
   /** A smaller button, for a table row. */
   compact?: boolean;
 }) {
-  const open = useMutation({ mutationFn: () => openConsole(session.partition, session.region, target) });
+  const open = useMutation({ mutationFn: () => openConsole(session.id, target) });
   return (
     <>
       <button
@@ -20,7 +28,8 @@ export function ConsoleButton({ session, target, label = "Open in AWS console â†
         onClick={() => {
           open.mutate();
         }}
-        title={open.data ?? `Opens the ${session.partition === "aws-us-gov" ? "GovCloud" : "commercial"} AWS console in your browser`}
+        title={consoleTitle(session)}
+        data-signed-in={session.roleName === undefined ? "false" : "true"}
         data-testid={testId}
       >
         {label}

@@ -159,12 +159,12 @@ describe("ServiceTools", () => {
     vi.mocked(invoke).mockReset();
   });
 
-  it("pins, and opens the console for the session's partition", async () => {
+  it("pins, and opens the console for the session (its partition, region and role are the core's to apply)", async () => {
     const pinned = [{ ...row("coe-etl-prod-Service", "aws-us-gov", "green").pin, cluster: "coe-ecs-prod" }];
     const calls = fakeBridge(invoke, {
       list_pins: () => [],
       pin_service: () => pinned,
-      open_console: () => "https://console.amazonaws-us-gov.com/ecs",
+      open_console: () => ({ url: "https://console.amazonaws-us-gov.com/ecs", signedIn: false }),
     });
     renderWithClient(<ServiceTools session={govSession} cluster="coe-ecs-prod" service="coe-etl-prod-Service" />);
     const star = await screen.findByTestId("pin-toggle");
@@ -181,8 +181,7 @@ describe("ServiceTools", () => {
     });
     const open = calls.find((c) => c.command === "open_console");
     expect(open?.args).toEqual({
-      partition: "aws-us-gov",
-      region: govSession.region,
+      sessionId: govSession.id,
       target: { kind: "service", cluster: "coe-ecs-prod", service: "coe-etl-prod-Service" },
     });
   });

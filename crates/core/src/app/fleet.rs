@@ -361,6 +361,7 @@ pub fn export_bindings(dir: &Path) -> Result<(), CoreError> {
     FleetRow::export_all_to(dir).map_err(fail)?;
     FleetView::export_all_to(dir).map_err(fail)?;
     crate::model::console::ConsoleTarget::export_all_to(dir).map_err(fail)?;
+    crate::app::console::ConsoleLink::export_all_to(dir).map_err(fail)?;
     crate::app::incident::SnapshotWritten::export_all_to(dir).map_err(fail)?;
     crate::store::history::export_bindings(dir)
 }

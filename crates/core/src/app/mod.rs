@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod browse;
 pub mod charts;
+pub mod console;
 pub mod fleet;
 pub mod health;
 pub mod history;

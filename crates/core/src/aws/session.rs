@@ -429,6 +429,20 @@ impl Session {
         &self.reads
     }
 
+    /// The access portal start URL, account and role of a session signed in through IAM
+    /// Identity Center; None for other credentials.
+    pub fn portal(&self) -> Option<(&str, &str, &str)> {
+        match &self.source {
+            SessionSource::Sso {
+                session,
+                account_id,
+                role_name,
+                ..
+            } => Some((&session.start_url, account_id, role_name)),
+            _ => None,
+        }
+    }
+
     /// Where requests go, for error messages.
     pub fn endpoint(&self) -> &str {
         &self.endpoint

@@ -126,9 +126,50 @@ pub fn is_console_url(url: &str) -> bool {
         })
 }
 
+/// The access portal's shortcut to `destination` as `role_name` in `account_id`: the portal
+/// signs the browser in to that account and role (after the portal's own sign-in, if the
+/// browser has none) and opens the page, in the portal's partition.
+pub fn portal_shortcut(
+    start_url: &str,
+    account_id: &str,
+    role_name: &str,
+    destination: &str,
+) -> String {
+    format!(
+        "{}/#/console?account_id={}&role_name={}&destination={}",
+        start_url.trim_end_matches(['/', '#']),
+        encode(account_id),
+        encode(role_name),
+        encode(destination)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn portal_shortcuts_carry_account_role_and_page_for_both_partitions() {
+        let page = "https://console.aws.amazon.com/ecs/v2/clusters/a/services?region=us-east-1";
+        assert_eq!(
+            portal_shortcut(
+                "https://ecsdesk-demo.awsapps.com/start/",
+                "123456789012",
+                "OperatorAccess",
+                page
+            ),
+            "https://ecsdesk-demo.awsapps.com/start/#/console?account_id=123456789012&role_name=OperatorAccess&destination=https%3A%2F%2Fconsole.aws.amazon.com%2Fecs%2Fv2%2Fclusters%2Fa%2Fservices%3Fregion%3Dus-east-1"
+        );
+        let gov = portal_shortcut(
+            "https://start.us-gov-home.awsapps.com/directory/ecsdesk-demo",
+            "210987654321",
+            "Read Only+",
+            "https://console.amazonaws-us-gov.com/ecs/v2?region=us-gov-east-1",
+        );
+        assert!(gov.starts_with(
+            "https://start.us-gov-home.awsapps.com/directory/ecsdesk-demo/#/console?account_id=210987654321&role_name=Read%20Only%2B&destination=https%3A%2F%2Fconsole.amazonaws-us-gov.com%2F"
+        ), "{gov}");
+    }
 
     fn service() -> ConsoleTarget {
         ConsoleTarget::Service {
