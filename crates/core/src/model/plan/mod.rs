@@ -404,4 +404,6 @@ pub use native::settle;
 pub(crate) use native::watched_deployment;
 
 #[cfg(test)]
+mod native_tests;
+#[cfg(test)]
 mod tests;
