@@ -23,14 +23,36 @@ const pct = (p: number) => (Math.abs(p - Math.round(p)) < 0.05 ? String(Math.rou
 const label = (side: RevisionSide | undefined | null) =>
   side === undefined || side === null || side.taskDefinition === "" ? "unknown revision" : side.taskDefinition;
 
-/** Images that differ between the old and new side, as "api: repo:1 → repo:2". */
-function imageChanges(d: ServiceDeploymentRecord): string[] {
+/** An image as (repository, tag); the tag is empty for an image named by digest or without one. */
+function splitImage(image: string): [string, string] {
+  const slash = image.lastIndexOf("/");
+  const colon = image.lastIndexOf(":");
+  return colon > slash && !image.includes("@") ? [image.slice(0, colon), image.slice(colon + 1)] : [image, ""];
+}
+
+/** One image change in words: short ("web: storefront 4.2.0 → 4.3.0") when only the tag moved, and the full names. */
+interface ImageChange {
+  text: string;
+  full: string;
+}
+
+/** Images that differ between the old and new side. */
+function imageChanges(d: ServiceDeploymentRecord): ImageChange[] {
   const before = new Map((d.source[0]?.images ?? []).map((i) => [i.container, i]));
   return (d.target?.images ?? []).flatMap((i) => {
     const old = before.get(i.container);
-    if (old === undefined) return [`${i.container}: ${i.image}`];
-    if (old.image !== i.image) return [`${i.container}: ${old.image} → ${i.image}`];
-    if (old.digest !== i.digest && i.digest !== null) return [`${i.container}: same tag, new digest ${i.digest.slice(0, 19)}…`];
+    if (old === undefined) return [{ text: `${i.container}: ${i.image}`, full: i.image }];
+    if (old.image !== i.image) {
+      const full = `${i.container}: ${old.image} → ${i.image}`;
+      const [repoOld, tagOld] = splitImage(old.image);
+      const [repoNew, tagNew] = splitImage(i.image);
+      const name = repoNew.slice(repoNew.lastIndexOf("/") + 1);
+      const text = repoOld === repoNew && tagOld !== "" && tagNew !== "" ? `${i.container}: ${name} ${tagOld} → ${tagNew}` : full;
+      return [{ text, full }];
+    }
+    if (old.digest !== i.digest && i.digest !== null) {
+      return [{ text: `${i.container}: same tag, new digest ${i.digest.slice(0, 19)}…`, full: `${i.image} ${i.digest}` }];
+    }
     return [];
   });
 }
@@ -154,7 +176,15 @@ export function History({ history, onAction }: { history: DeploymentHistory; onA
                         <td className="mono">
                           {d.source.length === 0 ? <span className="muted">first deployment</span> : label(d.source[0])} → {label(d.target)}
                         </td>
-                        <td className="mono">{changes.length === 0 ? <span className="muted">same images</span> : changes.map((c) => <div key={c}>{c}</div>)}</td>
+                        <td className="mono">{changes.length === 0 ? (
+                            <span className="muted">same images</span>
+                          ) : (
+                            changes.map((c) => (
+                              <div key={c.full} title={c.full}>
+                                {c.text}
+                              </div>
+                            ))
+                          )}</td>
                         <td>{d.strategy.kind === "rolling" ? "Rolling" : d.strategy.kind === "blueGreen" ? "Blue/green" : d.strategy.kind === "linear" ? "Linear" : "Canary"}</td>
                         <td>
                           <StatusPill value={d.status} />

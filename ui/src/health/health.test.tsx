@@ -209,7 +209,9 @@ describe("service health views", () => {
     expect(screen.getByTestId("deployment-strategy").textContent).toContain("Linear");
     const rows = screen.getAllByTestId("history-row");
     expect(rows).toHaveLength(2);
-    expect(rows[1]?.textContent).toContain("api: repo/search:2 → repo/search:3");
+    // Only the tag moved: said short, with the full image names on hover.
+    expect(rows[1]?.textContent).toContain("api: search 2 → 3");
+    expect(rows[1]?.querySelector("[title]")?.getAttribute("title")).toBe("api: repo/search:2 → repo/search:3");
     await userEvent.click(screen.getByTestId("deployment-continue"));
     expect(onAction).toHaveBeenLastCalledWith({ kind: "continueDeployment", deployment: "arn:sd/new", hook: "hook-1" });
     await userEvent.click(screen.getByTestId("deployment-rollback"));
