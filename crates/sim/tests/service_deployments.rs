@@ -564,3 +564,26 @@ async fn the_listener_rules_carry_the_canary_weights() {
     assert!(all.rules().len() >= 4, "{}", all.rules().len());
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_pause_nobody_answers_times_out_into_its_rollback() {
+    let h = sim("demo").await;
+    let ecs = ecs_client(&h, COM_KEY, "us-east-1");
+    let service = "search-linear-Service";
+    let paused = newest(&ecs, service).await;
+    assert_eq!(stage(&paused), "POST_TEST_TRAFFIC_SHIFT");
+    // 120 minutes of timeout, ROLLBACK: two hours later ECS has rolled it back by itself.
+    advance(&h, 2.0 * 3600.0).await;
+    advance(&h, 120.0).await;
+    let d = newest(&ecs, service).await;
+    assert_eq!(d.status().map(|s| s.as_str()), Some("ROLLBACK_SUCCESSFUL"));
+    assert_eq!(
+        d.lifecycle_hook_details()[0].status().map(|s| s.as_str()),
+        Some("TIMED_OUT")
+    );
+    assert!(d
+        .rollback()
+        .and_then(|r| r.reason())
+        .is_some_and(|r| r.contains("timed out")));
+    h.shutdown().await;
+}
