@@ -185,14 +185,14 @@ fn owner(ctx: &Ctx, arn: &str) -> Option<(String, String)> {
     Some((cluster.to_string(), service.to_string()))
 }
 
-/// Run `f` on the record `arn` names and its service; ServiceDeploymentNotFoundException when
+/// Run `f` on the service of the record `arn` names, with the record's index; ServiceDeploymentNotFoundException when
 /// there is none. Refuses read-only callers as `action`.
 fn with_record<R>(
     world: &mut World,
     ctx: &Ctx,
     action: &str,
     arn: &str,
-    f: impl FnOnce(&mut Service, &mut engine::Env<'_>) -> Result<R, AwsError>,
+    f: impl FnOnce(&mut Service, usize) -> Result<R, AwsError>,
 ) -> Result<R, AwsError> {
     let (cluster, service) = owner(ctx, arn).ok_or_else(not_found)?;
     if ctx.principal.read_only {
@@ -207,10 +207,13 @@ fn with_record<R>(
         &cluster,
         &service,
         |svc, env| {
-            if !svc.release.records.iter().any(|r| r.arn == arn) {
-                return Err(not_found());
-            }
-            let out = f(svc, env)?;
+            let at = svc
+                .release
+                .records
+                .iter()
+                .position(|r| r.arn == arn)
+                .ok_or_else(not_found)?;
+            let out = f(svc, at)?;
             engine::run_until(svc, env, now);
             Ok(out)
         },
@@ -241,14 +244,8 @@ pub(super) fn stop(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
         }
     }
     let now = ctx.now;
-    with_record(world, ctx, "StopServiceDeployment", &arn, |svc, _| {
-        let status = svc
-            .release
-            .records
-            .iter()
-            .find(|r| r.arn == arn)
-            .map(|r| r.status.clone())
-            .unwrap_or_default();
+    with_record(world, ctx, "StopServiceDeployment", &arn, |svc, at| {
+        let status = svc.release.records[at].status.clone();
         match status.as_str() {
             "PENDING" | "IN_PROGRESS" => engine::request_rollback(svc, now),
             // Already stopping or rolling back: it carries on.
@@ -278,18 +275,12 @@ pub(super) fn continue_hook(world: &mut World, ctx: &Ctx, call: &Call) -> Reply 
         )));
     }
     let now = ctx.now;
-    with_record(world, ctx, "ContinueServiceDeployment", &arn, |svc, _| {
-        let waiting = svc
-            .release
-            .records
-            .iter()
-            .find(|r| r.arn == arn)
-            .is_some_and(|r| {
-                r.status == "IN_PROGRESS"
-                    && r.hooks
-                        .iter()
-                        .any(|h| h.hook_id == hook_id && h.status == "AWAITING_ACTION")
-            });
+    with_record(world, ctx, "ContinueServiceDeployment", &arn, |svc, at| {
+        let r = &svc.release.records[at];
+        let waiting = r.status == "IN_PROGRESS"
+            && r.hooks
+                .iter()
+                .any(|h| h.hook_id == hook_id && h.status == "AWAITING_ACTION");
         if !waiting {
             return Err(AwsError::invalid_parameter(format!(
                 "The service deployment is not waiting at lifecycle hook {hook_id}."
