@@ -8,6 +8,7 @@
 //! `engine`). Tests drive it through the control API (`control`) with the `Control` client.
 
 pub mod auth;
+pub mod autoscaling;
 pub mod clock;
 pub mod cloudwatch;
 pub mod control;

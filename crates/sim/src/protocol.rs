@@ -24,6 +24,8 @@ pub enum Service {
     Sso,
     /// IAM Identity Center OIDC.
     SsoOidc,
+    /// Application Auto Scaling.
+    AutoScaling,
 }
 
 impl Service {
@@ -37,6 +39,7 @@ impl Service {
             Service::Sts => "sts",
             Service::Sso => "sso",
             Service::SsoOidc => "oidc",
+            Service::AutoScaling => "application-autoscaling",
         }
     }
 
@@ -157,6 +160,7 @@ pub fn service_for_target(prefix: &str) -> Option<(Service, Protocol)> {
     match prefix {
         "AmazonEC2ContainerServiceV20141113" => Some((Service::Ecs, Protocol::AwsJson11)),
         "Logs_20140328" => Some((Service::Logs, Protocol::AwsJson11)),
+        "AnyScaleFrontendService" => Some((Service::AutoScaling, Protocol::AwsJson11)),
         "GraniteServiceVersion20100801" => Some((Service::CloudWatch, Protocol::AwsJson10)),
         _ => None,
     }

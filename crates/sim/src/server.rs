@@ -433,6 +433,7 @@ pub fn dispatch(world: &mut World, call: &Call) -> crate::error::Reply {
         Service::Logs => crate::logs::handle(world, &ctx, call),
         Service::Elbv2 => crate::elbv2::handle(world, &ctx, call),
         Service::Sts => crate::sts::handle(world, &ctx, call),
+        Service::AutoScaling => crate::autoscaling::handle(world, &ctx, call),
         Service::Sso | Service::SsoOidc => Err(AwsError::internal("unreachable route")),
     }
 }

@@ -61,8 +61,8 @@ async fn clusters_are_listed_and_described_per_region() {
     let west = client(&h, GOV_KEY, "us-gov-west-1");
     let empty = west.list_clusters().send().await.expect("list west");
     assert!(empty.cluster_arns().is_empty());
-    // Commercial: staging, the EC2 dev cluster, the service kinds, the start failures and the
-    // release strategies.
+    // Commercial: staging, the EC2 dev cluster, the service kinds, the start failures, the
+    // autoscaled services and the release strategies.
     let com = client(&h, COM_KEY, "us-east-1");
     let names: Vec<String> = com
         .list_clusters()
@@ -80,6 +80,7 @@ async fn clusters_are_listed_and_described_per_region() {
             "tak-ec2-dev",
             "service-kinds",
             "start-failures",
+            "autoscaling",
             "release-strategies"
         ]
     );

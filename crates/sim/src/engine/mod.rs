@@ -16,6 +16,7 @@ mod deployments;
 mod failure;
 mod launch;
 mod lifecycle;
+mod scaling;
 mod scheduler;
 mod service_deployments;
 mod streams;
@@ -31,6 +32,7 @@ use crate::world::{
 
 pub use deployments::{breaker_threshold, set_desired_count, start_deployment};
 pub use lifecycle::{answer_hook, request_rollback};
+pub use scaling::limits_changed;
 pub use tasks::stop_task;
 
 use scheduler::schedule;
@@ -118,6 +120,8 @@ pub fn advance_to(world: &mut World, until: f64) {
     if until < world.engine_time {
         return;
     }
+    // Scaled services first, minute by minute, since the scaler's decisions change what runs.
+    scaling::track(world, until);
     let World { accounts, seq, .. } = world;
     for account in accounts.iter_mut() {
         let Account {

@@ -115,6 +115,10 @@ pub(super) fn service_minute(s: &Service, kind: Kind, t: f64, now: f64) -> Optio
             }
             let v = if kind == Kind::Cpu {
                 let base = match &s.behaviour {
+                    // A service that scales shares its load among whatever tasks run.
+                    Behaviour::Healthy if s.demand.is_some() => {
+                        s.demand.map_or(0.0, |dm| dm.needed(t, d) / tasks)
+                    }
                     // A revision that never starts leaves only older tasks running.
                     Behaviour::Healthy
                     | Behaviour::SlowStart { .. }

@@ -18,6 +18,12 @@ use crate::world::{Region, Service};
 
 pub use noise::{hash_str, mix, unit};
 
+/// A service's average CPU utilisation over the minute holding `t`, as CloudWatch publishes it;
+/// None when no task ran.
+pub fn service_cpu(s: &Service, t: f64, now: f64) -> Option<f64> {
+    generate::service_minute(s, Kind::Cpu, t, now).map(|m| m.value)
+}
+
 /// Oldest data served, in seconds before now (CloudWatch keeps one-minute data for 15 days).
 pub const RETENTION_SECONDS: f64 = 15.0 * 86400.0;
 

@@ -174,6 +174,10 @@ pub(super) fn build_region(
             if svc.scheduling_strategy == "DAEMON" {
                 svc.desired_count = i64::from(c.container_instances);
             }
+            if let Some(spec) = &s.autoscaling {
+                out.scalable_targets
+                    .push(spec.target(a, r, &c.name, &s.name, now));
+            }
             services.push(svc);
         }
         out.clusters.push(Cluster {
@@ -399,5 +403,6 @@ fn build_service(
             .as_ref()
             .map(|x| x.to_release())
             .unwrap_or_default(),
+        demand: s.autoscaling.as_ref().and_then(|x| x.demand()),
     }
 }

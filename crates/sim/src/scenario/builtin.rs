@@ -108,6 +108,7 @@ impl Scenario {
                         deployed_hours_ago: None,
                         created_days_ago: Some(10.0),
                         release: None,
+                        autoscaling: None,
                     });
                 }
                 region.clusters.push(cluster);

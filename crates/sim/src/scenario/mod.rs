@@ -15,6 +15,7 @@ mod build_region;
 mod builtin;
 mod regions;
 mod release;
+mod scaling;
 mod validate;
 
 use serde::Deserialize;
@@ -27,6 +28,7 @@ pub use regions::{
     AlarmSpec, BehaviourSpec, ClusterSpec, FamilySpec, LoadBalancerSpec, RegionSpec, RevisionSpec,
     ServiceSpec, TargetGroupSpec,
 };
+pub use scaling::{service_linked_role, AutoScalingSpec, ScheduledSpec};
 
 use builtin::DEMO;
 

@@ -320,6 +320,9 @@ pub struct ServiceSpec {
     /// Deployment strategy, bake time, hooks and replayed rollouts.
     #[serde(default)]
     pub release: Option<super::release::ReleaseSpec>,
+    /// Application Auto Scaling of its desired count.
+    #[serde(default)]
+    pub autoscaling: Option<super::scaling::AutoScalingSpec>,
 }
 
 /// An application load balancer.

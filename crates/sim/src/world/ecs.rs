@@ -128,6 +128,9 @@ pub struct Service {
     pub scheduler: Scheduler,
     /// Deployment strategy, service revisions and ECS's record of service deployments.
     pub release: super::Release,
+    /// Load that follows the number of tasks (services that auto scale); None: each task's CPU
+    /// follows its behaviour alone.
+    pub demand: Option<super::Demand>,
 }
 
 impl ServiceLoadBalancer {

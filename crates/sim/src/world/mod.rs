@@ -13,6 +13,7 @@ mod ecs;
 mod elbv2;
 mod identity;
 mod release;
+mod scaling;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -28,6 +29,10 @@ pub use identity::{Credential, IamUser, Principal, RoleDef, SsoInstance};
 pub use release::{
     HookRun, LifecycleHook, Release, RevisionSide, ServiceDeploymentRecord, ServiceRevision,
     RECORD_RETENTION_SECS,
+};
+pub use scaling::{
+    Demand, PolicyKind, ScalableTarget, ScalingActivity, ScalingPolicy, ScheduledAction, Suspended,
+    Tracker, ACTIVITY_RETENTION_SECS, ECS_DESIRED_COUNT,
 };
 
 /// The partitions the simulator knows, with their regions.
@@ -98,6 +103,8 @@ pub struct Region {
     pub alarms: Vec<Alarm>,
     /// CloudWatch Logs groups.
     pub log_groups: Vec<LogGroup>,
+    /// Application Auto Scaling targets (ECS services' desired counts).
+    pub scalable_targets: Vec<ScalableTarget>,
 }
 
 /// An injected fault.

@@ -354,6 +354,43 @@ def aws(*args, profile):
     return json.loads(out.stdout)
 
 
+def test_application_autoscaling_targets_policies_and_activities():
+    aas = client("application-autoscaling", COM)
+    pages = aas.get_paginator("describe_scalable_targets").paginate(
+        ServiceNamespace="ecs", PaginationConfig={"PageSize": 1}
+    )
+    targets = [t for page in pages for t in page["ScalableTargets"]]
+    by_id = {t["ResourceId"]: t for t in targets}
+    web = by_id["service/autoscaling/web-autoscaled-Service"]
+    assert (web["MinCapacity"], web["MaxCapacity"]) == (2, 8)
+    assert web["ScalableDimension"] == "ecs:service:DesiredCount"
+    policies = aas.describe_scaling_policies(
+        ServiceNamespace="ecs", ResourceId=web["ResourceId"]
+    )["ScalingPolicies"]
+    config = policies[0]["TargetTrackingScalingPolicyConfiguration"]
+    assert config["PredefinedMetricSpecification"]["PredefinedMetricType"] == (
+        "ECSServiceAverageCPUUtilization"
+    )
+    scheduled = aas.describe_scheduled_actions(ServiceNamespace="ecs")["ScheduledActions"]
+    assert {a["ScheduledActionName"] for a in scheduled} == {"weekday-morning-floor", "night-floor"}
+    activities = aas.describe_scaling_activities(
+        ServiceNamespace="ecs",
+        ResourceId="service/autoscaling/queue-worker-Service",
+        ScalableDimension="ecs:service:DesiredCount",
+        IncludeNotScaledActivities=True,
+    )["ScalingActivities"]
+    assert activities[0]["NotScaledReasons"][0]["Code"] == "AlreadyAtMaxCapacity"
+    with pytest.raises(ClientError) as err:
+        aas.register_scalable_target(
+            ServiceNamespace="ecs",
+            ResourceId=web["ResourceId"],
+            ScalableDimension="ecs:service:DesiredCount",
+            MinCapacity=9,
+            MaxCapacity=3,
+        )
+    assert err.value.response["Error"]["Code"] == "ValidationException"
+
+
 def test_aws_cli_ecs_describe_services():
     out = aws(
         "ecs",
