@@ -9,9 +9,10 @@ use ecsdesk_core::model::diagnosis::StoppedTask;
 use ecsdesk_core::model::event::ServiceEvent;
 use ecsdesk_core::model::health::ServiceHealth;
 use ecsdesk_core::model::metrics::MetricRange;
+use ecsdesk_core::model::scaling::ServiceScaling;
 use ecsdesk_core::model::target::TargetGroupHealth;
 use ecsdesk_core::model::thresholds::Thresholds;
-use ecsdesk_core::read::{alarms, deployments, diagnosis, events, targets};
+use ecsdesk_core::read::{alarms, deployments, diagnosis, events, scaling, targets};
 use ecsdesk_core::store::thresholds::ThresholdSetting;
 use ecsdesk_core::SessionRegistry;
 use tauri::State;
@@ -156,6 +157,19 @@ pub async fn service_alarms(
     Ok(at
         .read(&registry, |s, c, v| {
             Box::pin(alarms::service_alarms(s, c, v))
+        })
+        .await?)
+}
+
+/// Auto scaling of a service: limits, policies, schedules, activities and warnings.
+#[tauri::command]
+pub async fn service_scaling(
+    registry: State<'_, SessionRegistry>,
+    at: ServiceAt,
+) -> Reply<ServiceScaling> {
+    Ok(at
+        .read(&registry, |s, c, v| {
+            Box::pin(scaling::service_scaling(s, c, v))
         })
         .await?)
 }

@@ -101,6 +101,7 @@ pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             health::export_chart_png,
             health::target_health,
             health::service_alarms,
+            health::service_scaling,
             health::stopped_tasks,
             health::service_deployments,
             health::task_definition_diff,

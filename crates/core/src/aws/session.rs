@@ -179,6 +179,8 @@ pub struct Session {
     pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
     /// STS client.
     pub sts: aws_sdk_sts::Client,
+    /// Application Auto Scaling client.
+    pub scaling: aws_sdk_applicationautoscaling::Client,
     /// Describe answers shared by the views of this session and region.
     reads: Arc<SessionReads>,
     /// This session in other regions of its partition, built once each (logs a task definition
@@ -194,6 +196,7 @@ struct Clients {
     logs: aws_sdk_cloudwatchlogs::Client,
     elbv2: aws_sdk_elasticloadbalancingv2::Client,
     sts: aws_sdk_sts::Client,
+    scaling: aws_sdk_applicationautoscaling::Client,
 }
 
 /// Loads the shared SDK config of `source` in `region`.
@@ -274,6 +277,7 @@ async fn build_clients(source: &SessionSource, region: &str) -> Clients {
         logs: client!(aws_sdk_cloudwatchlogs, "logs"),
         elbv2: client!(aws_sdk_elasticloadbalancingv2, "elasticloadbalancing"),
         sts: client!(aws_sdk_sts, "sts"),
+        scaling: client!(aws_sdk_applicationautoscaling, "application-autoscaling"),
     }
 }
 
@@ -388,6 +392,7 @@ impl Session {
             logs: clients.logs,
             elbv2: clients.elbv2,
             sts: clients.sts,
+            scaling: clients.scaling,
             reads: Arc::new(SessionReads::default()),
             elsewhere: Arc::default(),
         }

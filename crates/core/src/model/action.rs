@@ -23,10 +23,14 @@ pub enum ActionRequest {
         /// Why, in the user's words.
         reason: String,
     },
-    /// UpdateService desiredCount.
+    /// UpdateService desiredCount, after RegisterScalableTarget when `limits` are given.
     SetDesiredCount {
         /// The new desired count.
         desired: i32,
+        /// New auto scaling limits set in the same action (so the scaler keeps the new count).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        limits: Option<crate::model::scaling::ScalingLimits>,
     },
     /// UpdateService taskDefinition `family:revision` (never registers a task definition).
     Rollback {
@@ -104,7 +108,10 @@ impl ActionRequest {
             ActionRequest::StopTask { task, reason } => {
                 serde_json::json!({ "task": task, "reason": reason })
             }
-            ActionRequest::SetDesiredCount { desired } => serde_json::json!({ "desired": desired }),
+            ActionRequest::SetDesiredCount { desired, limits } => match limits {
+                Some(l) => serde_json::json!({ "desired": desired, "min": l.min, "max": l.max }),
+                None => serde_json::json!({ "desired": desired }),
+            },
             ActionRequest::Rollback { revision } => serde_json::json!({ "revision": revision }),
             ActionRequest::RollBackDeployment { deployment, hook } => {
                 serde_json::json!({ "deployment": deployment, "hook": hook })

@@ -19,6 +19,7 @@ pub mod plan;
 pub mod protection;
 pub mod reading;
 pub mod rollout;
+pub mod scaling;
 pub mod service;
 pub mod service_deployment;
 pub mod service_kind;

@@ -11,6 +11,7 @@ pub mod log_follow;
 pub mod logs;
 pub mod metrics;
 pub mod reading;
+pub mod scaling;
 pub mod service_deployments;
 pub mod services;
 pub mod targets;

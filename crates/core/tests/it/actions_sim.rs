@@ -466,7 +466,10 @@ async fn scale_to_zero_and_back() {
             &r.com.id,
             cluster,
             service,
-            ActionRequest::SetDesiredCount { desired: 101 },
+            ActionRequest::SetDesiredCount {
+                desired: 101,
+                limits: None,
+            },
         )
         .await
         .unwrap_err();
@@ -480,7 +483,10 @@ async fn scale_to_zero_and_back() {
             &r.com.id,
             cluster,
             service,
-            ActionRequest::SetDesiredCount { desired: 0 },
+            ActionRequest::SetDesiredCount {
+                desired: 0,
+                limits: None,
+            },
         )
         .await
         .unwrap();
@@ -512,7 +518,10 @@ async fn scale_to_zero_and_back() {
             &r.com.id,
             cluster,
             service,
-            ActionRequest::SetDesiredCount { desired: 2 },
+            ActionRequest::SetDesiredCount {
+                desired: 2,
+                limits: None,
+            },
         )
         .await
         .unwrap();
@@ -565,7 +574,10 @@ async fn scaling_a_bridge_mode_ec2_service_sees_its_instance_targets() {
             &r.com.id,
             cluster,
             service,
-            ActionRequest::SetDesiredCount { desired: 3 },
+            ActionRequest::SetDesiredCount {
+                desired: 3,
+                limits: None,
+            },
         )
         .await
         .unwrap();

@@ -15,6 +15,7 @@ mod layers;
 mod logs_sim;
 mod moto_check;
 mod reliability_expiry;
+mod scaling_sim;
 mod security_fuzz;
 mod security_least_privilege;
 mod service_kinds_sim;

@@ -64,7 +64,10 @@ async fn actions_ecs_refuses_are_not_offered_and_never_sent() {
         ),
         (
             "log-agent-Daemon",
-            ActionRequest::SetDesiredCount { desired: 5 },
+            ActionRequest::SetDesiredCount {
+                desired: 5,
+                limits: None,
+            },
         ),
     ] {
         let err = center
@@ -82,7 +85,10 @@ async fn actions_ecs_refuses_are_not_offered_and_never_sent() {
             &com.id,
             CLUSTER,
             "checkout-bluegreen-Service",
-            ActionRequest::SetDesiredCount { desired: 3 },
+            ActionRequest::SetDesiredCount {
+                desired: 3,
+                limits: None,
+            },
         )
         .await
         .expect("a CodeDeploy service scales");

@@ -268,7 +268,10 @@ async fn desired_counts_out_of_range_are_refused_before_any_call() {
                 &info.id,
                 "coe-ecs-prod",
                 "coe-etl-prod-Service",
-                ActionRequest::SetDesiredCount { desired },
+                ActionRequest::SetDesiredCount {
+                    desired,
+                    limits: None,
+                },
             )
             .await
             .unwrap_err();

@@ -331,10 +331,19 @@ impl ActionCenter {
                 .await
                 .map(|d| d.deployment_id)
                 .map_err(denied),
-            ActionRequest::SetDesiredCount { desired } => once(update().desired_count(*desired))
-                .await
-                .map(|_| None)
-                .map_err(denied),
+            ActionRequest::SetDesiredCount { desired, limits } => {
+                // New limits first: set the other way round, the scaler could undo the count
+                // before the limits allow it. RegisterScalableTarget is idempotent.
+                if let Some(l) = limits {
+                    crate::aws::limits::register(session, &plan.cluster, &plan.service, *l)
+                        .await
+                        .map_err(denied)?;
+                }
+                once(update().desired_count(*desired))
+                    .await
+                    .map(|_| None)
+                    .map_err(denied)
+            }
             ActionRequest::Rollback { revision } => {
                 let family = plan
                     .task_definition

@@ -258,6 +258,14 @@ impl ActionCenter {
         let revisions = crate::read::reading::revisions(&session, snap.family()).await?;
         let action = crate::model::plan::settle(&snap, action);
         let body = crate::model::plan::plan(&snap, &action, &revisions)?;
+        let body = match &action {
+            // Only a scale plan asks Application Auto Scaling for the service's limits.
+            ActionRequest::SetDesiredCount { .. } => {
+                let limits = crate::read::scaling::limits(&session, cluster, service).await?;
+                crate::model::plan::with_limits(body, &action, limits)?
+            }
+            _ => body,
+        };
         let info = session.info();
         let protection = self
             .load_protection()?

@@ -237,7 +237,7 @@ fn plan_allowed(
                 })
             }
         }
-        ActionRequest::SetDesiredCount { desired } => {
+        ActionRequest::SetDesiredCount { desired, .. } => {
             let d = *desired;
             let n = snap.desired;
             if !(0..=MAX_DESIRED_COUNT).contains(&d) {
@@ -399,7 +399,9 @@ fn strategy_rollout(snap: &ServiceSnapshot) -> crate::model::rollout::Rollout {
     }
 }
 
+mod autoscaling;
 mod native;
+pub use autoscaling::with_limits;
 pub use native::settle;
 pub(crate) use native::watched_deployment;
 

@@ -177,22 +177,54 @@ fn stopping_the_only_task_is_downtime_with_restart_as_alternative() {
 #[test]
 fn scaling_is_validated_and_zero_is_danger() {
     let s = one_task(100, 200);
-    let zero = plan(&s, &ActionRequest::SetDesiredCount { desired: 0 }, &[3]).unwrap();
+    let zero = plan(
+        &s,
+        &ActionRequest::SetDesiredCount {
+            desired: 0,
+            limits: None,
+        },
+        &[3],
+    )
+    .unwrap();
     assert_eq!(zero.risk, RiskLevel::Danger);
     assert!(zero
         .risk_sentence
         .contains("down until you scale it up again"));
-    let up = plan(&s, &ActionRequest::SetDesiredCount { desired: 3 }, &[3]).unwrap();
+    let up = plan(
+        &s,
+        &ActionRequest::SetDesiredCount {
+            desired: 3,
+            limits: None,
+        },
+        &[3],
+    )
+    .unwrap();
     assert_eq!(up.risk, RiskLevel::Safe);
     assert_eq!(
         up.title,
         "Scale coe-etl-prod-Service from 1 task to 3 tasks"
     );
     for bad in [-1, MAX_DESIRED_COUNT + 1] {
-        let err = plan(&s, &ActionRequest::SetDesiredCount { desired: bad }, &[3]).unwrap_err();
+        let err = plan(
+            &s,
+            &ActionRequest::SetDesiredCount {
+                desired: bad,
+                limits: None,
+            },
+            &[3],
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("from 0 to 100"), "{err}");
     }
-    let same = plan(&s, &ActionRequest::SetDesiredCount { desired: 1 }, &[3]).unwrap_err();
+    let same = plan(
+        &s,
+        &ActionRequest::SetDesiredCount {
+            desired: 1,
+            limits: None,
+        },
+        &[3],
+    )
+    .unwrap_err();
     assert!(same.to_string().contains("already wants 1 task"));
 }
 
@@ -255,7 +287,10 @@ fn what_the_service_kind_rules_out_is_refused_before_any_plan() {
     assert!(stop.alternative.is_none(), "{:?}", stop.alternative);
     assert!(plan(
         &code_deploy,
-        &ActionRequest::SetDesiredCount { desired: 2 },
+        &ActionRequest::SetDesiredCount {
+            desired: 2,
+            limits: None
+        },
         &[3]
     )
     .is_ok());
@@ -264,7 +299,10 @@ fn what_the_service_kind_rules_out_is_refused_before_any_plan() {
     daemon.kind = ServiceKind::from_names(Some("DAEMON"), None);
     let err = plan(
         &daemon,
-        &ActionRequest::SetDesiredCount { desired: 2 },
+        &ActionRequest::SetDesiredCount {
+            desired: 2,
+            limits: None,
+        },
         &[3],
     )
     .unwrap_err();

@@ -167,7 +167,7 @@ pub fn evaluate(
                 None
             }
         }
-        ActionRequest::SetDesiredCount { desired: want } => {
+        ActionRequest::SetDesiredCount { desired: want, .. } => {
             let running = snap.running_tasks().count() as i32;
             let all_healthy = snap.running_tasks().all(|t| snap.is_healthy(t));
             let starting = snap.tasks.iter().any(SnapTask::is_starting);
