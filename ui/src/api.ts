@@ -216,6 +216,7 @@ import type {
   ServiceDeployments,
   ServiceEvent,
   ServiceHealth,
+  ServiceScaling,
   StoppedTask,
   TargetGroupHealth,
   TaskDefinitionDiff,
@@ -275,6 +276,9 @@ export const targetHealth = (sessionId: string, cluster: string, service: string
 /** CloudWatch alarms on the service and its load balancer. */
 export const serviceAlarms = (sessionId: string, cluster: string, service: string): Promise<AlarmInfo[]> =>
   call("service_alarms", { sessionId, cluster, service });
+/** Auto scaling of a service: limits, policies, schedules, activities and warnings. */
+export const serviceScaling = (sessionId: string, cluster: string, service: string): Promise<ServiceScaling> =>
+  call("service_scaling", { sessionId, cluster, service });
 /** Recently stopped tasks with a plain-language diagnosis. */
 export const stoppedTasks = (sessionId: string, cluster: string, service: string): Promise<StoppedTask[]> =>
   call("stopped_tasks", { sessionId, cluster, service });

@@ -6,6 +6,7 @@ import { DeploymentsTab } from "./DeploymentsTab";
 import { EventsTab } from "./EventsTab";
 import { LogsTab } from "./LogsTab";
 import { MetricsTab } from "./MetricsTab";
+import { ScalingTab } from "./ScalingTab";
 import { StoppedTab } from "./StoppedTab";
 import { TargetsTab } from "./TargetsTab";
 
@@ -15,6 +16,7 @@ const TABS = [
   { id: "events", label: "Events", View: EventsTab },
   { id: "targets", label: "Targets", View: TargetsTab },
   { id: "alarms", label: "Alarms", View: AlarmsTab },
+  { id: "scaling", label: "Auto scaling", View: ScalingTab },
   { id: "stopped", label: "Stopped tasks", View: StoppedTab },
   { id: "logs", label: "Logs", View: LogsTab },
 ] as const;

@@ -71,6 +71,9 @@ export const useTargets = (s: api.SessionInfo, c: string, v: string) =>
 /** Alarms. */
 export const useAlarms = (s: api.SessionInfo, c: string, v: string) =>
   useTab(queryKeys.health.alarms(s, c, v), () => api.serviceAlarms(s.id, c, v));
+/** Auto scaling. */
+export const useScaling = (s: api.SessionInfo, c: string, v: string) =>
+  useTab(queryKeys.health.scaling(s, c, v), () => api.serviceScaling(s.id, c, v));
 /** Stopped tasks with diagnoses. */
 export const useStoppedDiagnoses = (s: api.SessionInfo, c: string, v: string) =>
   useTab(queryKeys.health.stopped(s, c, v), () => api.stoppedTasks(s.id, c, v));

@@ -64,6 +64,7 @@ export const queryKeys = {
     events: healthView("events"),
     targets: healthView("targets"),
     alarms: healthView("alarms"),
+    scaling: healthView("scaling"),
     stopped: healthView("stopped"),
     logSources: healthView("logSources"),
     thresholds: healthView("thresholds"),
