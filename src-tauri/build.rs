@@ -40,6 +40,7 @@ const COMMANDS: &[&str] = &[
     "export_chart_png",
     "target_health",
     "service_alarms",
+    "service_scaling",
     "stopped_tasks",
     "service_deployments",
     "task_definition_diff",

@@ -1,0 +1,78 @@
+// Beyond the console, in the real window against the simulator's demo: the Auto scaling tab of a
+// service whose bursty load makes it thrash and of a worker pinned at its maximum, and a scale
+// above the maximum planned with wider limits and run as one guarded action.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { WAIT_MS, click, find, launchApp, quit, screenshot, signIn, tid, useSimulator, waitText } from "../lib/harness.mjs";
+
+const env = useSimulator();
+const CLUSTER = "autoscaling";
+
+/** Opens `service` of the autoscaling cluster on its Auto scaling tab. */
+async function scalingOf(driver, service) {
+  await click(driver, "crumb-region").catch(() => {});
+  await click(driver, `cluster-link-${CLUSTER}`);
+  await click(driver, `service-link-${service}`);
+  await waitText(driver, "service-name", service);
+  await click(driver, "health-tab-scaling");
+  await find(driver, "scaling-tab");
+  await driver.executeScript("arguments[0].scrollIntoView({block: 'start'});", await find(driver, "health-tabs"));
+}
+
+const calls = async (op) => (await env.sim.control("/_sim/calls"))[op] ?? 0;
+
+test("auto scaling: limits, thrashing, pinned at the maximum, and a scale above the maximum with wider limits", async () => {
+  const driver = await launchApp(env.driverServer);
+  try {
+    await driver.manage().window().setRect({ width: 1360, height: 900 }).catch(() => {});
+    await signIn(driver, "demo-commercial", "us-east-1");
+
+    // The worker sits at its maximum and the scaler wanted more.
+    await scalingOf(driver, "queue-worker-Service");
+    await waitText(driver, "scaling-limits", /^Keeps between 1 and 4 tasks/);
+    assert.match(await (await find(driver, "scaling-warning-atMaximum")).getText(), /At its maximum of 4 tasks: auto scaling wanted 5/);
+    assert.match(await (await find(driver, "scaling-policies")).getText(), /Step scaling/);
+    await screenshot(driver, "beyond-02-scaling-at-max");
+
+    // The web service scales out and back in every few minutes.
+    await scalingOf(driver, "web-autoscaled-Service");
+    await waitText(driver, "scaling-limits", /^Keeps between 2 and 8 tasks/);
+    assert.match(await (await find(driver, "scaling-warning-thrashing")).getText(), /in the last hour \(thrashing\)/);
+    assert.match(await (await find(driver, "scaling-policies")).getText(), /Keeps average CPU near 60 %/);
+    assert.match(await (await find(driver, "scaling-schedules")).getText(), /Weekdays at 07:00 \(America\/New_York\)/);
+    assert.ok((await driver.findElements(tid("scaling-activity", '[data-direction="out"]'))).length >= 1);
+    assert.ok((await driver.findElements(tid("scaling-activity", '[data-direction="in"]'))).length >= 1);
+    await screenshot(driver, "beyond-01-scaling-thrashing");
+
+    // 12 is above the maximum: the plan says the scaler would undo it and offers wider limits.
+    const registered = await calls("application-autoscaling:RegisterScalableTarget");
+    await click(driver, "action-scale");
+    const count = await find(driver, "scale-input");
+    await count.clear();
+    await count.sendKeys("12");
+    await driver.wait(async () => (await find(driver, "details-next")).isEnabled(), WAIT_MS, "Review the plan stays disabled");
+    await click(driver, "details-next");
+    await waitText(driver, "plan-notes", /Auto scaling keeps this service between 2 and 8 tasks: within minutes it will change 12 back to 8\./);
+    assert.match(await (await find(driver, "plan-alternative")).getText(), /Scale to 12 and set the limits to 2–12 tasks/);
+    await screenshot(driver, "beyond-03-scale-above-max-plan");
+    await click(driver, "plan-alternative-button");
+    await waitText(driver, "plan-title", /and set auto scaling to 2–12 tasks$/);
+    assert.match(await (await find(driver, "plan-steps")).getText(), /limits change from 2–8 tasks to 2–12 tasks/);
+    await screenshot(driver, "beyond-04-scale-with-limits-plan");
+    const confirm = await find(driver, "plan-confirm");
+    if ((await driver.findElements(tid("typed-confirmation"))).length > 0) {
+      await (await find(driver, "typed-confirmation")).sendKeys("web-autoscaled-Service");
+    }
+    await driver.wait(async () => confirm.isEnabled(), WAIT_MS, "confirm stays disabled");
+    await confirm.click();
+    const verdict = await find(driver, "verdict", "", 180_000);
+    assert.equal(await verdict.getAttribute("data-outcome"), "completed", await verdict.getText());
+    assert.equal((await calls("application-autoscaling:RegisterScalableTarget")) - registered, 1, "one RegisterScalableTarget");
+    await waitText(driver, "scaling-limits", /^Keeps between 2 and 12 tasks/);
+  } catch (e) {
+    await screenshot(driver, "beyond-FAILED").catch(() => {});
+    throw e;
+  } finally {
+    await quit(driver);
+  }
+});
