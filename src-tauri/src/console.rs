@@ -3,7 +3,6 @@
 
 use ecsdesk_core::app::console::{console_link, ConsoleLink};
 use ecsdesk_core::model::console::{console_url as core_console_url, ConsoleTarget};
-use ecsdesk_core::model::links::LinkPolicy;
 use ecsdesk_core::{CoreError, Partition, SessionRegistry};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
@@ -20,8 +19,9 @@ pub async fn console_url(
     Ok(core_console_url(partition, &region, &target)?)
 }
 
-/// Opens the console page of a resource in the browser for session `session_id` — signed in
-/// as its account and role when it came through the access portal; returns what was opened.
+/// Opens the console page of a resource in the browser for session `session_id`, signed in as
+/// its account and role (access portal or federation sign-in); returns what the page may know
+/// of it (never the sign-in token).
 #[tauri::command]
 pub async fn open_console<R: Runtime>(
     app: AppHandle<R>,
@@ -29,14 +29,33 @@ pub async fn open_console<R: Runtime>(
     session_id: String,
     target: ConsoleTarget,
 ) -> Reply<ConsoleLink> {
-    let link = console_link(&registry, &session_id, &target).await?;
-    // The Rust opener ignores the capability scopes, so the core's link rule is the check:
-    // only https pages of AWS hosts (the console, an access portal) leave the app.
-    LinkPolicy::aws().check(&link.url)?;
+    // The core checked the URL against the link rule (AWS hosts, or the configured endpoint).
+    let opening = console_link(&registry, &session_id, &target).await?;
+    open_in_browser(&app, &opening.open)?;
+    Ok(opening.link)
+}
+
+/// Opens `url` in the browser: the program named by `ECSDESK_BROWSER` when set (a chosen
+/// browser, or the end-to-end tests' recorder), else the desktop's default browser.
+fn open_in_browser<R: Runtime>(app: &AppHandle<R>, url: &str) -> Result<(), CoreError> {
+    if let Some(program) = std::env::var_os("ECSDESK_BROWSER").filter(|p| !p.is_empty()) {
+        return std::process::Command::new(&program)
+            .arg(url)
+            .spawn()
+            .map(|mut child| {
+                // Reap it when it exits, so no zombie is left behind.
+                std::thread::spawn(move || child.wait());
+            })
+            .map_err(|e| {
+                CoreError::Internal(format!(
+                    "starting the browser {} (ECSDESK_BROWSER): {e}",
+                    std::path::Path::new(&program).display()
+                ))
+            });
+    }
     app.opener()
-        .open_url(&link.url, None::<&str>)
-        .map_err(|e| CoreError::Internal(format!("opening the browser: {e}")))?;
-    Ok(link)
+        .open_url(url, None::<&str>)
+        .map_err(|e| CoreError::Internal(format!("opening the browser: {e}")))
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub mod ecs;
 pub mod elbv2;
 pub mod engine;
 pub mod error;
+pub mod federation;
 pub mod ids;
 pub mod logs;
 pub mod metrics;

@@ -335,6 +335,9 @@ async fn handle(
     if let Some(rest) = path.strip_prefix("/_sim/") {
         return Ok(crate::control::handle(&world, &method, rest, &body).await);
     }
+    if method == "GET" && path == "/federation" {
+        return Ok(crate::federation::handle(&world, &query));
+    }
     if method == "GET" && path == "/authorize" {
         return Ok(crate::oidc::authorize_page(&world, &query));
     }

@@ -142,7 +142,7 @@ fn list_account_roles(call: &Call, instance: &SsoInstance) -> Reply {
     ]))
 }
 
-fn random_key(prefix: &str, len: usize) -> String {
+pub(crate) fn random_key(prefix: &str, len: usize) -> String {
     const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     let mut s = String::from(prefix);
     for _ in 0..len {
@@ -182,6 +182,7 @@ fn get_role_credentials(world: &mut World, call: &Call, instance: &SsoInstance, 
             is_user: false,
             read_only,
             sso_user: Some(instance.user.clone()),
+            federated: false,
         },
     };
     let reply = Shape::map([(
@@ -208,12 +209,12 @@ fn get_role_credentials(world: &mut World, call: &Call, instance: &SsoInstance, 
     Ok(reply)
 }
 
-fn random_token_secret() -> String {
+pub(crate) fn random_token_secret() -> String {
     let raw: Vec<u8> = (0..30).map(|_| rand::random::<u8>()).collect();
     base64::engine::general_purpose::STANDARD.encode(raw)
 }
 
-fn random_session_token() -> String {
+pub(crate) fn random_session_token() -> String {
     let raw: Vec<u8> = (0..96).map(|_| rand::random::<u8>()).collect();
     format!(
         "IQoJb3JpZ2luX2VjE{}",

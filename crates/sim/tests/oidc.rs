@@ -7,9 +7,8 @@ use base64::Engine;
 use ecsdesk_sim::SimHandle;
 
 mod common;
-use common::{code, sim};
+use common::{code, http, sim};
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const START_URL: &str = "https://ecsdesk-demo.awsapps.com/start";
 const GOV_START_URL: &str = "https://start.us-gov-home.awsapps.com/directory/ecsdesk-demo";
@@ -22,28 +21,6 @@ fn oidc(h: &SimHandle, region: &str) -> Client {
         .endpoint_url(h.endpoint())
         .build();
     Client::from_conf(conf)
-}
-
-/// One HTTP/1.1 request; (status, headers, body).
-async fn http(h: &SimHandle, method: &str, target: &str, body: &str) -> (u16, String, String) {
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", h.port()))
-        .await
-        .expect("connect");
-    let req = format!(
-        "{method} {target} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(req.as_bytes()).await.expect("write");
-    let mut out = Vec::new();
-    stream.read_to_end(&mut out).await.expect("read");
-    let text = String::from_utf8_lossy(&out).to_string();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, head.to_string(), body.to_string())
 }
 
 #[tokio::test]

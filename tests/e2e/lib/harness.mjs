@@ -2,7 +2,7 @@
 // WebKitWebDriver, which starts the debug app), and gives WebDriver helpers keyed on data-testid.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -180,6 +180,9 @@ export async function startDriver(sim) {
     AWS_EC2_METADATA_DISABLED: "true",
     // Xvfb has no GPU. (WEBKIT_DISABLE_DMABUF_RENDERER would make WebDriver screenshots hang.)
     LIBGL_ALWAYS_SOFTWARE: "1",
+    // Links the app opens are recorded, not handed to a browser (see openedUrls).
+    ECSDESK_BROWSER: path.join(path.dirname(fileURLToPath(import.meta.url)), "record-browser.sh"),
+    ECSDESK_OPENED: path.join(sim.dir, "opened.txt"),
   });
   const port = await freePort();
   const nativePort = await freePort();
@@ -234,6 +237,12 @@ export function useSimulator(options = { scenario: "demo", speed: 10 }) {
     { timeout: 60_000 },
   );
   return env;
+}
+
+/** The URLs the app has opened in "the browser" so far (recorded by record-browser.sh). */
+export async function openedUrls(sim) {
+  const text = await readFile(path.join(sim.dir, "opened.txt"), "utf8").catch(() => "");
+  return text.split("\n").filter((l) => l.length > 0);
 }
 
 /** Launches a fresh app window (a new WebDriver session) and waits for the UI to render. */

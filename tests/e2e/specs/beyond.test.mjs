@@ -1,9 +1,10 @@
 // Beyond the console, in the real window against the simulator's demo: the Auto scaling tab of a
-// service whose bursty load makes it thrash and of a worker pinned at its maximum, and a scale
-// above the maximum planned with wider limits and run as one guarded action.
+// service whose bursty load makes it thrash and of a worker pinned at its maximum, a scale above
+// the maximum planned with wider limits and run as one guarded action, and the AWS console opened
+// signed in for key sessions of both partitions (the federation sign-in, followed to its page).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { WAIT_MS, click, find, launchApp, quit, screenshot, signIn, tid, useSimulator, waitText } from "../lib/harness.mjs";
+import { WAIT_MS, click, find, launchApp, openedUrls, quit, screenshot, signIn, tid, useSimulator, waitText } from "../lib/harness.mjs";
 
 const env = useSimulator();
 const CLUSTER = "autoscaling";
@@ -74,5 +75,65 @@ test("auto scaling: limits, thrashing, pinned at the maximum, and a scale above 
     throw e;
   } finally {
     await quit(driver);
+  }
+});
+
+/** Follows a login URL of the simulator's federation endpoint; where the browser would land. */
+async function landing(url) {
+  const res = await fetch(url, { redirect: "manual" });
+  assert.equal(res.status, 302, await res.text());
+  return res.headers.get("location");
+}
+
+test("the console opens signed in through AWS sign-in for GovCloud and commercial key sessions", async () => {
+  const cases = [
+    {
+      profile: "demo-govcloud",
+      region: "us-gov-east-1",
+      cluster: "coe-ecs-prod",
+      service: "coe-etl-prod-Service",
+      page: "https://console.amazonaws-us-gov.com/ecs/v2/clusters/coe-ecs-prod/services/coe-etl-prod-Service/health?region=us-gov-east-1",
+      shot: "beyond-05-console-govcloud",
+    },
+    {
+      profile: "demo-commercial",
+      region: "us-east-1",
+      cluster: "coe-ecs-staging",
+      service: "api-staging-Service",
+      page: "https://console.aws.amazon.com/ecs/v2/clusters/coe-ecs-staging/services/api-staging-Service/health?region=us-east-1",
+      shot: "beyond-06-console-commercial",
+    },
+  ];
+  for (const c of cases) {
+    const driver = await launchApp(env.driverServer);
+    try {
+      await driver.manage().window().setRect({ width: 1360, height: 900 }).catch(() => {});
+      await signIn(driver, c.profile, c.region);
+      await click(driver, `cluster-link-${c.cluster}`);
+      await click(driver, `service-link-${c.service}`);
+      await waitText(driver, "service-name", c.service);
+      const button = await find(driver, "open-console");
+      assert.match(await button.getAttribute("title"), /signed in as .* through AWS sign-in \(federation\)/);
+      const before = (await openedUrls(env.sim)).length;
+      await button.click();
+      await waitText(driver, "open-console-opened", /^Opened in your browser, signed in through AWS sign-in\.$/);
+      const opened = (await openedUrls(env.sim)).slice(before);
+      assert.equal(opened.length, 1, opened.join("\n"));
+      const url = new URL(opened[0]);
+      assert.equal(`${url.origin}${url.pathname}`, `${env.sim.endpoint}/federation`);
+      assert.equal(url.searchParams.get("Action"), "login");
+      assert.equal(url.searchParams.get("Destination"), c.page);
+      assert.ok((url.searchParams.get("SigninToken") ?? "").length > 40, "a sign-in token");
+      // The page never saw the token; the browser lands on the service's console page.
+      const shown = await driver.executeScript("return document.body.innerText");
+      assert.ok(!shown.includes(url.searchParams.get("SigninToken")), "token shown on the page");
+      assert.equal(await landing(opened[0]), c.page);
+      await screenshot(driver, c.shot);
+    } catch (e) {
+      await screenshot(driver, "beyond-console-FAILED").catch(() => {});
+      throw e;
+    } finally {
+      await quit(driver);
+    }
   }
 });

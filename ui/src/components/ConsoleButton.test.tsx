@@ -10,8 +10,10 @@ describe("consoleTitle", () => {
     );
   });
 
-  it("says a key session signs in on its own", () => {
-    const keys = { ...comSession, roleName: undefined };
-    expect(consoleTitle(keys)).toBe("Opens the commercial AWS console in your browser (sign in there with your own credentials)");
+  it("says a key session signs in through AWS sign-in", () => {
+    const keys = { ...comSession, roleName: undefined, accountName: "tak-commercial-staging" };
+    expect(consoleTitle(keys)).toBe(
+      "Opens the commercial AWS console in your browser, signed in as tak-commercial-staging through AWS sign-in (federation)",
+    );
   });
 });

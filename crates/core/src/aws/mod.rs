@@ -2,6 +2,7 @@
 //! registry, and sign-in through IAM Identity Center.
 
 pub mod delivery;
+pub mod federation;
 pub mod limits;
 pub mod profiles;
 pub mod retry;

@@ -169,6 +169,10 @@ pub struct Session {
     info: SessionInfo,
     source: SessionSource,
     endpoint: String,
+    /// The endpoint URL configured in place of AWS's own (the simulator), if any.
+    endpoint_url: Option<String>,
+    /// Where the clients get their credentials (for the console's federation sign-in).
+    credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
     /// ECS client.
     pub ecs: aws_sdk_ecs::Client,
     /// CloudWatch client.
@@ -191,6 +195,8 @@ pub struct Session {
 /// The SDK clients of one region.
 struct Clients {
     endpoint: String,
+    endpoint_url: Option<String>,
+    credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
     ecs: aws_sdk_ecs::Client,
     cloudwatch: aws_sdk_cloudwatch::Client,
     logs: aws_sdk_cloudwatchlogs::Client,
@@ -253,6 +259,7 @@ async fn build_clients(source: &SessionSource, region: &str) -> Clients {
         .endpoint_url()
         .map(str::to_string)
         .unwrap_or_else(|| format!("the {region} service endpoints"));
+    let endpoint_url = config.endpoint_url().map(str::to_string);
     // The SDK's retry quota (a token bucket) is shared by every client of a service and region
     // in the process; AWS throttles each account on its own, so each session gets its own, and a
     // storm in one account does not stop the retries of another.
@@ -272,6 +279,8 @@ async fn build_clients(source: &SessionSource, region: &str) -> Clients {
     }
     Clients {
         endpoint,
+        endpoint_url,
+        credentials: config.credentials_provider(),
         ecs: client!(aws_sdk_ecs, "ecs"),
         cloudwatch: client!(aws_sdk_cloudwatch, "monitoring"),
         logs: client!(aws_sdk_cloudwatchlogs, "logs"),
@@ -387,6 +396,8 @@ impl Session {
             info,
             source,
             endpoint: clients.endpoint,
+            endpoint_url: clients.endpoint_url,
+            credentials: clients.credentials,
             ecs: clients.ecs,
             cloudwatch: clients.cloudwatch,
             logs: clients.logs,
@@ -451,6 +462,24 @@ impl Session {
     /// Where requests go, for error messages.
     pub fn endpoint(&self) -> &str {
         &self.endpoint
+    }
+
+    /// The endpoint URL configured in place of AWS's own (the simulator), if any.
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.endpoint_url.as_deref()
+    }
+
+    /// The session's current credentials (refreshed by their provider when due). Kept in
+    /// memory only: they are never logged or written.
+    pub async fn credentials(&self) -> Result<aws_credential_types::Credentials, CoreError> {
+        use aws_credential_types::provider::ProvideCredentials;
+        let provider = self
+            .credentials
+            .as_ref()
+            .ok_or_else(|| CoreError::Internal("the session has no credentials provider".into()))?;
+        provider.provide_credentials().await.map_err(|e| {
+            CoreError::InvalidInput(format!("The session's credentials are not available: {e}"))
+        })
     }
 
     /// Maps an SDK error of IAM action `action`.

@@ -126,6 +126,24 @@ pub fn is_console_url(url: &str) -> bool {
         })
 }
 
+/// The federation endpoint of `partition`, or of the endpoint configured in AWS's place.
+pub fn federation_endpoint(partition: Partition, endpoint_url: Option<&str>) -> String {
+    match endpoint_url {
+        Some(url) => format!("{}/federation", url.trim_end_matches('/')),
+        None => format!("https://{}/federation", partition.signin_host()),
+    }
+}
+
+/// The federation endpoint's login URL: spends `token` and opens `destination` signed in.
+pub fn federation_login_url(endpoint: &str, token: &str, destination: &str) -> String {
+    format!(
+        "{endpoint}?Action=login&Issuer={}&Destination={}&SigninToken={}",
+        encode("ecsdesk"),
+        encode(destination),
+        encode(token)
+    )
+}
+
 /// The access portal's shortcut to `destination` as `role_name` in `account_id`: the portal
 /// signs the browser in to that account and role (after the portal's own sign-in, if the
 /// browser has none) and opens the page, in the portal's partition.

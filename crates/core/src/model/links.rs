@@ -97,8 +97,8 @@ impl LinkPolicy {
     }
 }
 
-/// Whether `host` is a console, access-portal, OIDC or device-verification host of AWS in a
-/// partition ECS Desk serves.
+/// Whether `host` is a console, console sign-in, access-portal, OIDC or device-verification host
+/// of AWS in a partition ECS Desk serves.
 fn is_aws_host(host: &str) -> bool {
     let under = |domain: &str| {
         host.strip_suffix(domain)
@@ -107,7 +107,7 @@ fn is_aws_host(host: &str) -> bool {
     };
     let console = Partition::ALL.iter().any(|p| {
         let console = p.console_host();
-        host == console || under(console)
+        host == console || under(console) || host == p.signin_host()
     });
     // `oidc.<region>.amazonaws.com` (the PKCE authorize page) and
     // `device.sso.<region>.amazonaws.com` (the device-code verification page).
@@ -155,6 +155,8 @@ mod tests {
             "https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH",
             "https://device.sso.us-gov-west-1.amazonaws.com/",
             "https://CONSOLE.AWS.AMAZON.COM/ecs",
+            "https://signin.aws.amazon.com/federation?Action=login&SigninToken=x",
+            "https://signin.amazonaws-us-gov.com/federation?Action=login&SigninToken=x",
         ] {
             assert!(aws.check(link).is_ok(), "{link}");
         }

@@ -96,6 +96,14 @@ impl Partition {
         }
     }
 
+    /// The host of the partition's console sign-in (its federation endpoint).
+    pub fn signin_host(self) -> &'static str {
+        match self {
+            Partition::Aws => "signin.aws.amazon.com",
+            Partition::AwsUsGov => "signin.amazonaws-us-gov.com",
+        }
+    }
+
     /// The prefix of every ARN in this partition (`arn:aws:` or `arn:aws-us-gov:`).
     pub fn arn_prefix(self) -> &'static str {
         match self {

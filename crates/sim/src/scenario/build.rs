@@ -5,6 +5,8 @@ use super::build_region::build_region;
 use super::{Scenario, DAY};
 use crate::clock::Clock;
 use crate::error::SimError;
+use std::collections::HashMap;
+
 use crate::world::{Account, Credential, IamUser, Principal, RoleDef, SsoInstance, World};
 
 impl World {
@@ -38,6 +40,7 @@ impl World {
                             is_user: true,
                             read_only: u.read_only,
                             sso_user: None,
+                            federated: false,
                         },
                     },
                 );
@@ -98,6 +101,7 @@ impl World {
             control: Default::default(),
             seq: 0,
             engine_time: history_start,
+            signin_tokens: HashMap::new(),
         };
         crate::engine::advance_to(&mut world, now);
         Ok(world)

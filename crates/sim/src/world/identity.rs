@@ -16,12 +16,20 @@ pub struct Principal {
     pub read_only: bool,
     /// The SSO user who obtained role credentials, when any.
     pub sso_user: Option<String>,
+    /// A federated user (STS GetFederationToken): `name` is the federated name, and it acts
+    /// with its IAM user's permissions.
+    pub federated: bool,
 }
 
 impl Principal {
     /// The caller ARN as STS GetCallerIdentity reports it.
     pub fn arn(&self) -> String {
-        if self.is_user {
+        if self.federated {
+            format!(
+                "arn:{}:sts::{}:federated-user/{}",
+                self.partition, self.account_id, self.name
+            )
+        } else if self.is_user {
             format!(
                 "arn:{}:iam::{}:user/{}",
                 self.partition, self.account_id, self.name

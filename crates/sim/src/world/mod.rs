@@ -152,6 +152,8 @@ pub struct World {
     pub seq: u64,
     /// Simulated time the engine has advanced to.
     pub engine_time: f64,
+    /// Console sign-in tokens of the federation endpoint: token -> (principal, expiry).
+    pub signin_tokens: HashMap<String, (Principal, f64)>,
 }
 
 impl World {

@@ -6,6 +6,7 @@
 
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use ecsdesk_sim::{start, SimConfig, SimHandle};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Access key of the GovCloud operator user (demo scenario).
 pub const GOV_KEY: (&str, &str) = (
@@ -101,4 +102,26 @@ pub fn elbv2_client(
         .endpoint_url(h.endpoint())
         .build();
     aws_sdk_elasticloadbalancingv2::Client::from_conf(conf)
+}
+
+/// One HTTP/1.1 request; (status, headers, body).
+pub async fn http(h: &SimHandle, method: &str, target: &str, body: &str) -> (u16, String, String) {
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", h.port()))
+        .await
+        .expect("connect");
+    let req = format!(
+        "{method} {target} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(req.as_bytes()).await.expect("write");
+    let mut out = Vec::new();
+    stream.read_to_end(&mut out).await.expect("read");
+    let text = String::from_utf8_lossy(&out).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_string(), body.to_string())
 }

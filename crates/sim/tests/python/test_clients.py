@@ -8,6 +8,7 @@ import datetime
 import json
 import os
 import subprocess
+import urllib.parse
 import urllib.request
 
 import boto3
@@ -252,6 +253,27 @@ def test_sts_get_caller_identity():
     with pytest.raises(ClientError) as err:
         client("sts", dict(COM, aws_access_key_id="AKIANOSUCHKEY0000000")).get_caller_identity()
     assert err.value.response["Error"]["Code"] == "InvalidClientTokenId"
+
+
+def test_sts_federation_token_and_console_sign_in():
+    fed = client("sts", COM).get_federation_token(
+        Name="ecsdesk-boto3",
+        Policy='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}',
+        DurationSeconds=900,
+    )
+    creds = fed["Credentials"]
+    assert fed["FederatedUser"]["Arn"] == "arn:aws:sts::123456789012:federated-user/ecsdesk-boto3"
+    session = json.dumps(
+        {
+            "sessionId": creds["AccessKeyId"],
+            "sessionKey": creds["SecretAccessKey"],
+            "sessionToken": creds["SessionToken"],
+        }
+    )
+    query = urllib.parse.urlencode({"Action": "getSigninToken", "Session": session})
+    with urllib.request.urlopen(f"{ENDPOINT}/federation?{query}", timeout=10) as resp:
+        token = json.loads(resp.read())["SigninToken"]
+    assert len(token) > 40
 
 
 def test_sso_list_accounts_with_a_device_flow_token():
