@@ -2,6 +2,9 @@
 //! AWS_CONFIG_FILE, AWS_ENDPOINT_URL) the way a user's shell would, or measure the process's own
 //! memory. Each takes [`process_lock`] for its whole run, so only one of them runs at a time.
 
+#[path = "../support/demo.rs"]
+#[allow(dead_code)]
+mod demo;
 mod profile_sessions;
 mod reliability_soak;
 #[path = "../support/reliability.rs"]

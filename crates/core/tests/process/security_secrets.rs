@@ -1,10 +1,12 @@
 //! No secret leaks: a full session against the simulator — browser sign-in, portal lists and
 //! favourites, role credentials, lists and details, a log search, a restart through the action
-//! centre (audit log, protection settings), throttling and server errors — with every tracing
+//! centre (audit log, protection settings), the console opened through the federation sign-in,
+//! throttling and server errors — with every tracing
 //! event of the SDK and the app captured at TRACE level, and the Debug and Display forms of the
 //! objects and errors written out as a crash report would. Then every file under the temporary
 //! HOME and data folder, and the captured output, is searched for the access token, refresh
-//! token, client secret, secret access key and session token: none may appear anywhere except
+//! token, client secret, secret access key, session token and console sign-in token: none may
+//! appear anywhere except
 //! the AWS CLI token cache `~/.aws/sso/cache/*.json`, whose files must be mode 0600.
 //!
 //! One test in this binary: it sets HOME for the whole process. Tracing is captured at DEBUG for
@@ -347,6 +349,28 @@ async fn a_full_session_leaves_no_secret_outside_the_cli_token_cache() {
     .await;
     let _ = writeln!(report, "{failed:?}");
     control(&endpoint, "DELETE", "faults", "").await;
+
+    // The console opened signed in through the federation sign-in, for a session from keys:
+    // the sign-in token goes to the browser only.
+    let keys = registry
+        .open(crate::demo::commercial(&endpoint), None)
+        .await
+        .unwrap();
+    let target = ecsdesk_core::model::console::ConsoleTarget::Service {
+        cluster: "coe-ecs-staging".into(),
+        service: "api-staging-Service".into(),
+    };
+    let opening = ecsdesk_core::app::console::console_link(&registry, &keys.id, &target)
+        .await
+        .unwrap();
+    assert!(opening.link.signed_in, "{}", opening.link.how);
+    let signin_token = opening
+        .open
+        .rsplit("SigninToken=")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let _ = writeln!(report, "{opening:?} {:?}", opening.link);
     control(&endpoint, "POST", "clock/advance", r#"{"seconds": 7300}"#).await;
     let expired = ecsdesk_core::app::browse::list_clusters(&registry, &info.id).await;
     let _ = writeln!(report, "{expired:?}");
@@ -372,6 +396,7 @@ async fn a_full_session_leaves_no_secret_outside_the_cli_token_cache() {
         ("client secret", client_secret.as_str()),
         ("secret access key", secret_key.as_str()),
         ("session token", session_token.as_str()),
+        ("console sign-in token", signin_token.as_str()),
     ];
     for (name, value) in &secrets {
         assert!(value.len() >= 16, "{name} too short to search for: {value}");
