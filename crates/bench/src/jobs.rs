@@ -45,17 +45,20 @@ pub enum Job {
     Chart,
     /// The memory target: a 1,000-service list and a service page held at once.
     Memory,
+    /// (6) The service page's tabs beyond the console, each opened once (they load on their tab).
+    Tabs,
 }
 
 impl Job {
     /// Every job, in report order.
-    pub const ALL: [Job; 6] = [
+    pub const ALL: [Job; 7] = [
         Job::Overview,
         Job::ServicePage,
         Job::HealthCheck,
         Job::Accounts,
         Job::Chart,
         Job::Memory,
+        Job::Tabs,
     ];
 
     /// The command-line name.
@@ -67,6 +70,7 @@ impl Job {
             Job::Accounts => "accounts",
             Job::Chart => "chart",
             Job::Memory => "memory",
+            Job::Tabs => "tabs",
         }
     }
 
@@ -84,6 +88,7 @@ impl Job {
             Job::Accounts => "(4) SSO accounts x roles",
             Job::Chart => "(5) 1-week 1-minute chart, 4 series (SVG)",
             Job::Memory => "memory: 1,000-service list + a service page open",
+            Job::Tabs => "(6) Auto scaling tab of an autoscaled service",
         }
     }
 }
@@ -112,7 +117,11 @@ pub struct Measured {
 }
 
 /// Opens a session with static keys against `endpoint` (validated with GetCallerIdentity).
-async fn open(endpoint: &str, keys: (&str, &str), region: &str) -> Result<Session, BenchError> {
+pub(crate) async fn open(
+    endpoint: &str,
+    keys: (&str, &str),
+    region: &str,
+) -> Result<Session, BenchError> {
     let source = SessionSource::explicit("bench", keys.0, keys.1, endpoint);
     Ok(Session::open(source, Some(region.to_string())).await?)
 }
@@ -132,6 +141,7 @@ pub async fn run(job: Job, endpoints: &Endpoints, runs: usize) -> Result<Measure
         Job::Accounts => accounts(&endpoints.sso, runs).await?,
         Job::Chart => chart(runs.max(20))?,
         Job::Memory => held(endpoints).await?,
+        Job::Tabs => crate::tabs::tabs(&endpoints.demo, runs).await?,
     };
     let status = memory::status();
     measured.peak_kb = status.peak_kb;
@@ -140,11 +150,12 @@ pub async fn run(job: Job, endpoints: &Endpoints, runs: usize) -> Result<Measure
 }
 
 /// A piece of app work over a session and the app's metrics cache.
-type Work<T> = for<'a> fn(&'a Session, &'a MetricsCache) -> BoxFuture<'a, Result<T, BenchError>>;
+pub(crate) type Work<T> =
+    for<'a> fn(&'a Session, &'a MetricsCache) -> BoxFuture<'a, Result<T, BenchError>>;
 
 /// Times `work` `runs` times, each with a fresh session (cold shared reads) and zeroed counters;
 /// then asks once more at once to show what the freshness window saves.
-async fn timed<T, Fut>(
+pub(crate) async fn timed<T, Fut>(
     control: &Control,
     runs: usize,
     new_session: impl Fn() -> Fut,

@@ -11,5 +11,6 @@ pub mod jobs;
 pub mod memory;
 pub mod minimum;
 pub mod report;
+pub mod tabs;
 
 pub use error::BenchError;

@@ -72,6 +72,20 @@ async fn jobs_make_the_fewest_calls_the_apis_allow() {
         "{again:?}"
     );
 
+    // The tabs beyond the console load on their tab only: the page above made none of their
+    // calls, and the Auto scaling tab makes one call per thing it shows.
+    assert!(
+        !page
+            .calls
+            .keys()
+            .any(|k| k.starts_with("application-autoscaling:")),
+        "{:?}",
+        page.calls
+    );
+    let tabs = jobs::run(Job::Tabs, &endpoints, 1).await.unwrap();
+    assert_at_minimum(Job::Tabs, &tabs, &[]);
+    assert!(tabs.note.contains("thrashing"), "{}", tabs.note);
+
     // The app's health check also names the target group's load balancer (DescribeTargetGroups).
     let check = jobs::run(Job::HealthCheck, &endpoints, 1).await.unwrap();
     assert_at_minimum(
