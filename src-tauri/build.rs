@@ -41,6 +41,7 @@ const COMMANDS: &[&str] = &[
     "target_health",
     "service_alarms",
     "service_scaling",
+    "service_changes",
     "stopped_tasks",
     "service_deployments",
     "task_definition_diff",

@@ -4,6 +4,7 @@
 use ecsdesk_core::app::charts::ServiceCharts;
 use ecsdesk_core::app::observability::Observability;
 use ecsdesk_core::model::alarm::AlarmInfo;
+use ecsdesk_core::model::change::ServiceChanges;
 use ecsdesk_core::model::deployment::{ServiceDeployments, TaskDefinitionDiff};
 use ecsdesk_core::model::diagnosis::StoppedTask;
 use ecsdesk_core::model::event::ServiceEvent;
@@ -12,7 +13,7 @@ use ecsdesk_core::model::metrics::MetricRange;
 use ecsdesk_core::model::scaling::ServiceScaling;
 use ecsdesk_core::model::target::TargetGroupHealth;
 use ecsdesk_core::model::thresholds::Thresholds;
-use ecsdesk_core::read::{alarms, deployments, diagnosis, events, scaling, targets};
+use ecsdesk_core::read::{alarms, changes, deployments, diagnosis, events, scaling, targets};
 use ecsdesk_core::store::thresholds::ThresholdSetting;
 use ecsdesk_core::SessionRegistry;
 use tauri::State;
@@ -170,6 +171,20 @@ pub async fn service_scaling(
     Ok(at
         .read(&registry, |s, c, v| {
             Box::pin(scaling::service_scaling(s, c, v))
+        })
+        .await?)
+}
+
+/// Who changed a service in the last 90 days (CloudTrail); `more` goes on to older changes.
+#[tauri::command]
+pub async fn service_changes(
+    registry: State<'_, SessionRegistry>,
+    at: ServiceAt,
+    more: Option<String>,
+) -> Reply<ServiceChanges> {
+    Ok(at
+        .read(&registry, |s, c, v| {
+            Box::pin(changes::service_changes(s, c, v, more))
         })
         .await?)
 }

@@ -102,6 +102,7 @@ pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             health::target_health,
             health::service_alarms,
             health::service_scaling,
+            health::service_changes,
             health::stopped_tasks,
             health::service_deployments,
             health::task_definition_diff,

@@ -216,6 +216,7 @@ import type {
   ServiceDeployments,
   ServiceEvent,
   ServiceHealth,
+  ServiceChanges,
   ServiceScaling,
   StoppedTask,
   TargetGroupHealth,
@@ -279,6 +280,9 @@ export const serviceAlarms = (sessionId: string, cluster: string, service: strin
 /** Auto scaling of a service: limits, policies, schedules, activities and warnings. */
 export const serviceScaling = (sessionId: string, cluster: string, service: string): Promise<ServiceScaling> =>
   call("service_scaling", { sessionId, cluster, service });
+/** Who changed a service in the last 90 days (CloudTrail); `more` continues an earlier answer. */
+export const serviceChanges = (sessionId: string, cluster: string, service: string, more: string | null): Promise<ServiceChanges> =>
+  call("service_changes", { sessionId, cluster, service, more });
 /** Recently stopped tasks with a plain-language diagnosis. */
 export const stoppedTasks = (sessionId: string, cluster: string, service: string): Promise<StoppedTask[]> =>
   call("stopped_tasks", { sessionId, cluster, service });

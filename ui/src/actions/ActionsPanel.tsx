@@ -90,6 +90,7 @@ export function ActionsPanel({
       void client.invalidateQueries({ queryKey: queryKeys.actions.allAudit() });
       // A scale may have changed the auto scaling limits; the activities follow any scale.
       void client.invalidateQueries({ queryKey: queryKeys.health.scaling(session, cluster, service) });
+      void client.invalidateQueries({ queryKey: queryKeys.health.changes(session, cluster, service) });
     }
   };
   const onStarted = (plan: ActionPlan, started: ExecuteStarted) => {

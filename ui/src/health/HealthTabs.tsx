@@ -2,6 +2,7 @@ import type { ActionStart } from "../actions/ActionsPanel";
 import type { SessionInfo } from "../api";
 import { useStickyState } from "../stickyState";
 import { AlarmsTab } from "./AlarmsTab";
+import { ChangesTab } from "./ChangesTab";
 import { DeploymentsTab } from "./DeploymentsTab";
 import { EventsTab } from "./EventsTab";
 import { LogsTab } from "./LogsTab";
@@ -17,6 +18,7 @@ const TABS = [
   { id: "targets", label: "Targets", View: TargetsTab },
   { id: "alarms", label: "Alarms", View: AlarmsTab },
   { id: "scaling", label: "Auto scaling", View: ScalingTab },
+  { id: "changes", label: "Changes", View: ChangesTab },
   { id: "stopped", label: "Stopped tasks", View: StoppedTab },
   { id: "logs", label: "Logs", View: LogsTab },
 ] as const;

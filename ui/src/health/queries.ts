@@ -1,5 +1,5 @@
 // Queries of the service-health views: roll-ups, charts, the tabs and the thresholds.
-import { keepPreviousData, useQuery, type QueryKey } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQuery, type QueryKey } from "@tanstack/react-query";
 import * as api from "../api";
 import { queryKeys } from "../query/keys";
 
@@ -71,6 +71,15 @@ export const useTargets = (s: api.SessionInfo, c: string, v: string) =>
 /** Alarms. */
 export const useAlarms = (s: api.SessionInfo, c: string, v: string) =>
   useTab(queryKeys.health.alarms(s, c, v), () => api.serviceAlarms(s.id, c, v));
+/** Changes by anyone (CloudTrail), page by page: older pages on request. */
+export const useChanges = (s: api.SessionInfo, c: string, v: string) =>
+  useInfiniteQuery({
+    queryKey: queryKeys.health.changes(s, c, v),
+    queryFn: ({ pageParam }) => api.serviceChanges(s.id, c, v, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.more,
+    staleTime: 60_000,
+  });
 /** Auto scaling. */
 export const useScaling = (s: api.SessionInfo, c: string, v: string) =>
   useTab(queryKeys.health.scaling(s, c, v), () => api.serviceScaling(s.id, c, v));

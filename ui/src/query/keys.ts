@@ -65,6 +65,7 @@ export const queryKeys = {
     targets: healthView("targets"),
     alarms: healthView("alarms"),
     scaling: healthView("scaling"),
+    changes: healthView("changes"),
     stopped: healthView("stopped"),
     logSources: healthView("logSources"),
     thresholds: healthView("thresholds"),

@@ -165,6 +165,7 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), CoreError> {
     crate::model::target::TargetGroupHealth::export_all_to(dir).map_err(fail)?;
     crate::model::alarm::AlarmInfo::export_all_to(dir).map_err(fail)?;
     crate::model::scaling::ServiceScaling::export_all_to(dir).map_err(fail)?;
+    crate::model::change::ServiceChanges::export_all_to(dir).map_err(fail)?;
     crate::model::diagnosis::StopCause::export_all_to(dir).map_err(fail)?;
     crate::model::diagnosis::Diagnosis::export_all_to(dir).map_err(fail)?;
     crate::model::diagnosis::StoppedTask::export_all_to(dir).map_err(fail)?;

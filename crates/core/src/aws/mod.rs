@@ -4,6 +4,7 @@
 pub mod delivery;
 pub mod federation;
 pub mod limits;
+pub mod pacing;
 pub mod profiles;
 pub mod retry;
 pub mod session;

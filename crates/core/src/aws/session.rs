@@ -185,6 +185,8 @@ pub struct Session {
     pub sts: aws_sdk_sts::Client,
     /// Application Auto Scaling client.
     pub scaling: aws_sdk_applicationautoscaling::Client,
+    /// CloudTrail client.
+    pub trail: aws_sdk_cloudtrail::Client,
     /// Describe answers shared by the views of this session and region.
     reads: Arc<SessionReads>,
     /// This session in other regions of its partition, built once each (logs a task definition
@@ -203,6 +205,7 @@ struct Clients {
     elbv2: aws_sdk_elasticloadbalancingv2::Client,
     sts: aws_sdk_sts::Client,
     scaling: aws_sdk_applicationautoscaling::Client,
+    trail: aws_sdk_cloudtrail::Client,
 }
 
 /// Loads the shared SDK config of `source` in `region`.
@@ -212,6 +215,11 @@ async fn load_config(source: &SessionSource, region: &str) -> SdkConfig {
     let loader = retry::policy().apply(
         aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.to_string())),
     );
+    // `app/ecs-desk` in every user agent: CloudTrail then tells ECS Desk's own changes apart.
+    let loader = match aws_config::AppName::new("ecs-desk") {
+        Ok(name) => loader.app_name(name),
+        Err(_) => loader,
+    };
     let loader = match source {
         SessionSource::Profile { name } => loader.profile_name(name),
         SessionSource::Environment => loader,
@@ -287,6 +295,7 @@ async fn build_clients(source: &SessionSource, region: &str) -> Clients {
         elbv2: client!(aws_sdk_elasticloadbalancingv2, "elasticloadbalancing"),
         sts: client!(aws_sdk_sts, "sts"),
         scaling: client!(aws_sdk_applicationautoscaling, "application-autoscaling"),
+        trail: client!(aws_sdk_cloudtrail, "cloudtrail"),
     }
 }
 
@@ -404,6 +413,7 @@ impl Session {
             elbv2: clients.elbv2,
             sts: clients.sts,
             scaling: clients.scaling,
+            trail: clients.trail,
             reads: Arc::new(SessionReads::default()),
             elsewhere: Arc::default(),
         }

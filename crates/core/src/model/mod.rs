@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod alarm;
+pub mod change;
 pub mod cluster;
 pub mod console;
 pub mod count;

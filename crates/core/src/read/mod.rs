@@ -2,6 +2,7 @@
 //! model types.
 
 pub mod alarms;
+pub mod changes;
 pub mod clusters;
 pub mod deployments;
 pub(crate) mod described;
