@@ -8,8 +8,11 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-/// The next free slot of each (account, region, API).
-static SLOTS: Mutex<Option<HashMap<(String, String, &'static str), Instant>>> = Mutex::new(None);
+/// (account, region, API).
+type Lane = (String, String, &'static str);
+
+/// The next free slot of each lane.
+static SLOTS: Mutex<Option<HashMap<Lane, Instant>>> = Mutex::new(None);
 
 /// Waits until a call of `api` may go out in `account`/`region` at `per_second` calls a second.
 pub async fn wait_turn(account: &str, region: &str, api: &'static str, per_second: u32) {
