@@ -12,6 +12,7 @@ pub mod browse;
 pub mod console;
 pub mod fleet;
 pub mod health;
+pub mod insights;
 pub mod logs;
 pub mod sessions;
 pub mod signin;
@@ -103,6 +104,10 @@ pub fn run_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             health::service_alarms,
             health::service_scaling,
             health::service_changes,
+            insights::insights_queries,
+            insights::insights_start,
+            insights::insights_results,
+            insights::insights_stop,
             health::stopped_tasks,
             health::service_deployments,
             health::task_definition_diff,

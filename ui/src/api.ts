@@ -206,6 +206,9 @@ export const setProtection = (
 // Service health: roll-up, charts, deployments, events, targets, alarms, stopped tasks, logs.
 import type {
   AlarmInfo,
+  InsightsResults,
+  InsightsRun,
+  NamedQuery,
   LogBatch,
   LogLine,
   LogPage,
@@ -283,6 +286,24 @@ export const serviceScaling = (sessionId: string, cluster: string, service: stri
 /** Who changed a service in the last 90 days (CloudTrail); `more` continues an earlier answer. */
 export const serviceChanges = (sessionId: string, cluster: string, service: string, more: string | null): Promise<ServiceChanges> =>
   call("service_changes", { sessionId, cluster, service, more });
+/** Logs Insights: ECS Desk's ready queries and the account's saved ones. */
+export const insightsQueries = (sessionId: string): Promise<NamedQuery[]> => call("insights_queries", { sessionId });
+/** Logs Insights: starts a query over the service's log groups (epoch seconds). */
+export const insightsStart = (sessionId: string, cluster: string, service: string, query: string, start: number, end: number): Promise<InsightsRun> =>
+  call("insights_start", { sessionId, cluster, service, query, start, end });
+/** Logs Insights: a query's results so far, with a chart when they run over time. */
+export const insightsResults = (
+  sessionId: string,
+  region: string,
+  queryId: string,
+  start: number,
+  end: number,
+  theme: Theme,
+  width: number,
+  height: number,
+): Promise<InsightsResults> => call("insights_results", { sessionId, region, queryId, start, end, theme, width, height });
+/** Logs Insights: stops a query. */
+export const insightsStop = (sessionId: string, region: string, queryId: string): Promise<null> => call("insights_stop", { sessionId, region, queryId });
 /** Recently stopped tasks with a plain-language diagnosis. */
 export const stoppedTasks = (sessionId: string, cluster: string, service: string): Promise<StoppedTask[]> =>
   call("stopped_tasks", { sessionId, cluster, service });

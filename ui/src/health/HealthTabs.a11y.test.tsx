@@ -17,7 +17,8 @@ vi.mock("@tauri-apps/api/core", () => ({
 }));
 
 const lines: LogLine[] = Array.from({ length: 5 }, (_, i) => ({ eventId: `e${i}`, timestamp: i * 1000, stream: "ecs/api/1", message: `INFO line ${i}` }));
-const IDS = ["metrics", "deployments", "events", "targets", "alarms", "stopped", "logs"];
+const IDS = ["metrics", "deployments", "events", "targets", "alarms", "scaling", "changes", "stopped", "logs", "insights"];
+const LAST = "insights";
 
 function bridge() {
   fakeBridge(invoke, {
@@ -29,6 +30,9 @@ function bridge() {
     target_health: () => [],
     log_sources: () => [{ container: "api", group: "/ecs/coe-etl-prod", streamPrefix: "ecs", region: null }],
     log_recent: () => lines,
+    service_scaling: () => ({ limits: null, desired: 1, policies: [], scheduled: [], activities: [], warnings: [], suspended: [] }),
+    service_changes: () => ({ changes: [], more: null, scanned: 0, completeSince: null }),
+    insights_queries: () => [{ name: "Errors by message", query: "filter @message like /ERROR/", origin: "ready", logGroups: [] }],
   });
 }
 
@@ -48,7 +52,7 @@ describe("health tabs accessibility", () => {
     expect(list.getAttribute("aria-label")).toBe("Service health");
     const panel = screen.getByRole("tabpanel");
     expect(panel.tabIndex).toBe(0);
-    expect(IDS.map((id) => tab(id).tabIndex)).toEqual([0, -1, -1, -1, -1, -1, -1]);
+    expect(IDS.map((id) => tab(id).tabIndex)).toEqual(IDS.map((_, i) => (i === 0 ? 0 : -1)));
     expect(tab("metrics").getAttribute("aria-controls")).toBe(panel.id);
     expect(panel.getAttribute("aria-labelledby")).toBe(tab("metrics").id);
 
@@ -58,14 +62,14 @@ describe("health tabs accessibility", () => {
     expect(document.activeElement).toBe(tab("deployments"));
     expect(screen.getByRole("tabpanel").getAttribute("aria-labelledby")).toBe("health-tab-deployments");
     fireEvent.keyDown(tab("deployments"), { key: "End" });
-    expect(document.activeElement).toBe(tab("logs"));
-    fireEvent.keyDown(tab("logs"), { key: "ArrowRight" });
+    expect(document.activeElement).toBe(tab(LAST));
+    fireEvent.keyDown(tab(LAST), { key: "ArrowRight" });
     expect(document.activeElement).toBe(tab("metrics"));
     fireEvent.keyDown(tab("metrics"), { key: "ArrowLeft" });
-    expect(document.activeElement).toBe(tab("logs"));
-    fireEvent.keyDown(tab("logs"), { key: "Home" });
+    expect(document.activeElement).toBe(tab(LAST));
+    fireEvent.keyDown(tab(LAST), { key: "Home" });
     expect(document.activeElement).toBe(tab("metrics"));
-    expect(IDS.map((id) => tab(id).tabIndex)).toEqual([0, -1, -1, -1, -1, -1, -1]);
+    expect(IDS.map((id) => tab(id).tabIndex)).toEqual(IDS.map((_, i) => (i === 0 ? 0 : -1)));
 
     expect(tabKeyTarget("ArrowLeft", 0, 7)).toBe(6);
     expect(tabKeyTarget("x", 0, 7)).toBeNull();

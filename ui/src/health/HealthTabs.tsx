@@ -5,6 +5,7 @@ import { AlarmsTab } from "./AlarmsTab";
 import { ChangesTab } from "./ChangesTab";
 import { DeploymentsTab } from "./DeploymentsTab";
 import { EventsTab } from "./EventsTab";
+import { InsightsTab } from "./InsightsTab";
 import { LogsTab } from "./LogsTab";
 import { MetricsTab } from "./MetricsTab";
 import { ScalingTab } from "./ScalingTab";
@@ -21,6 +22,7 @@ const TABS = [
   { id: "changes", label: "Changes", View: ChangesTab },
   { id: "stopped", label: "Stopped tasks", View: StoppedTab },
   { id: "logs", label: "Logs", View: LogsTab },
+  { id: "insights", label: "Logs Insights", View: InsightsTab },
 ] as const;
 
 /** Where an arrow, Home or End key moves from tab `index` of `count` (wrapping), or null. */

@@ -66,6 +66,10 @@ export const queryKeys = {
     alarms: healthView("alarms"),
     scaling: healthView("scaling"),
     changes: healthView("changes"),
+    /** The ready and saved Logs Insights queries of a session. */
+    insightsQueries: (s: Scope) => [...health(s), "insightsQueries"] as const,
+    /** The results of one Insights query run. */
+    insightsResults: (s: Scope, queryId: string, theme: Theme, width: number) => [...health(s), "insights", queryId, theme, width] as const,
     stopped: healthView("stopped"),
     logSources: healthView("logSources"),
     thresholds: healthView("thresholds"),

@@ -166,6 +166,9 @@ pub fn export_bindings(dir: &std::path::Path) -> Result<(), CoreError> {
     crate::model::alarm::AlarmInfo::export_all_to(dir).map_err(fail)?;
     crate::model::scaling::ServiceScaling::export_all_to(dir).map_err(fail)?;
     crate::model::change::ServiceChanges::export_all_to(dir).map_err(fail)?;
+    crate::model::insights::NamedQuery::export_all_to(dir).map_err(fail)?;
+    crate::model::insights::InsightsRun::export_all_to(dir).map_err(fail)?;
+    crate::read::insights::InsightsResults::export_all_to(dir).map_err(fail)?;
     crate::model::diagnosis::StopCause::export_all_to(dir).map_err(fail)?;
     crate::model::diagnosis::Diagnosis::export_all_to(dir).map_err(fail)?;
     crate::model::diagnosis::StoppedTask::export_all_to(dir).map_err(fail)?;

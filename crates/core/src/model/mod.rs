@@ -12,6 +12,7 @@ pub mod deployment;
 pub mod diagnosis;
 pub mod event;
 pub mod health;
+pub mod insights;
 pub mod links;
 pub mod lttb;
 pub mod metrics;

@@ -8,6 +8,7 @@ pub mod deployments;
 pub(crate) mod described;
 pub mod diagnosis;
 pub mod events;
+pub mod insights;
 pub mod log_follow;
 pub mod logs;
 pub mod metrics;

@@ -5,6 +5,7 @@
 //! value under the cursor without fetching again.
 
 mod draw;
+pub mod insights;
 mod specs;
 
 use std::sync::OnceLock;
