@@ -10,6 +10,7 @@
 pub mod auth;
 pub mod autoscaling;
 pub mod clock;
+pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod control;
 pub mod control_client;

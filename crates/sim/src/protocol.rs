@@ -26,6 +26,8 @@ pub enum Service {
     SsoOidc,
     /// Application Auto Scaling.
     AutoScaling,
+    /// CloudTrail.
+    CloudTrail,
 }
 
 impl Service {
@@ -40,6 +42,7 @@ impl Service {
             Service::Sso => "sso",
             Service::SsoOidc => "oidc",
             Service::AutoScaling => "application-autoscaling",
+            Service::CloudTrail => "cloudtrail",
         }
     }
 
@@ -89,6 +92,8 @@ pub struct Call {
     pub bearer: Option<String>,
     /// What the SigV4 signature must sign, rebuilt from the request, or why it cannot be.
     pub string_to_sign: Option<Result<String, crate::error::AwsError>>,
+    /// `User-Agent` (CloudTrail records it: it tells the console, the CLI and SDKs apart).
+    pub user_agent: Option<String>,
 }
 
 impl Call {
@@ -161,6 +166,10 @@ pub fn service_for_target(prefix: &str) -> Option<(Service, Protocol)> {
         "AmazonEC2ContainerServiceV20141113" => Some((Service::Ecs, Protocol::AwsJson11)),
         "Logs_20140328" => Some((Service::Logs, Protocol::AwsJson11)),
         "AnyScaleFrontendService" => Some((Service::AutoScaling, Protocol::AwsJson11)),
+        // The Rust SDK sends the short name, botocore the full one.
+        "CloudTrail_20131101" | "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101" => {
+            Some((Service::CloudTrail, Protocol::AwsJson11))
+        }
         "GraniteServiceVersion20100801" => Some((Service::CloudWatch, Protocol::AwsJson10)),
         _ => None,
     }

@@ -129,6 +129,7 @@ fn decode(
         session_token: headers.security_token.clone(),
         bearer: headers.bearer.clone(),
         string_to_sign: None,
+        user_agent: headers.user_agent.clone(),
     };
     if headers.smithy_protocol.as_deref() == Some("rpc-v2-cbor") {
         // POST /service/GraniteServiceVersion20100801/operation/GetMetricData
@@ -173,7 +174,8 @@ fn decode(
         return Ok(call);
     }
     if let Some(target) = headers.target.as_deref() {
-        let (prefix, op) = target.split_once('.').unwrap_or((target, ""));
+        // The operation follows the last dot (CloudTrail's prefix has dots of its own).
+        let (prefix, op) = target.rsplit_once('.').unwrap_or((target, ""));
         let Some((service, proto)) = protocol::service_for_target(prefix) else {
             return Err((
                 Service::Ecs,
@@ -294,6 +296,7 @@ struct Headers {
     target: Option<String>,
     content_type: Option<String>,
     smithy_protocol: Option<String>,
+    user_agent: Option<String>,
 }
 
 async fn handle(
@@ -321,6 +324,7 @@ async fn handle(
         target: header(&req, "x-amz-target").map(str::to_string),
         content_type: header(&req, "content-type").map(str::to_string),
         smithy_protocol: header(&req, "smithy-protocol").map(str::to_string),
+        user_agent: header(&req, "user-agent").map(str::to_string),
     };
     let body = match Limited::new(req.into_body(), MAX_BODY).collect().await {
         Ok(b) => b.to_bytes(),
@@ -430,13 +434,16 @@ pub fn dispatch(world: &mut World, call: &Call) -> crate::error::Reply {
             .unwrap_or_default(),
         now: world.clock.now(),
     };
-    match call.service {
+    let reply = match call.service {
         Service::Ecs => crate::ecs::handle(world, &ctx, call),
         Service::CloudWatch => crate::cloudwatch::handle(world, &ctx, call),
         Service::Logs => crate::logs::handle(world, &ctx, call),
         Service::Elbv2 => crate::elbv2::handle(world, &ctx, call),
         Service::Sts => crate::sts::handle(world, &ctx, call),
         Service::AutoScaling => crate::autoscaling::handle(world, &ctx, call),
+        Service::CloudTrail => crate::cloudtrail::handle(world, &ctx, call),
         Service::Sso | Service::SsoOidc => Err(AwsError::internal("unreachable route")),
-    }
+    };
+    crate::cloudtrail::record_call(world, &ctx, call, &reply);
+    reply
 }

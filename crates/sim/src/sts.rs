@@ -118,7 +118,7 @@ fn federation_token(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
 }
 
 /// A stable unique id as IAM shows it: `AIDA…` for users, `AROA…:session` for assumed roles.
-fn user_id(p: &Principal) -> String {
+pub(crate) fn user_id(p: &Principal) -> String {
     if p.federated {
         return format!("{}:{}", p.account_id, p.name);
     }

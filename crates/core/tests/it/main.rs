@@ -6,6 +6,7 @@
 mod action_rig;
 mod actions_sim;
 mod bindings;
+mod changes_sim;
 mod console_links;
 #[path = "../support/demo.rs"]
 mod demo;

@@ -9,7 +9,8 @@
 use super::{deployments::set_desired_count, run_until, with_service};
 use crate::ids::{stable_hex, uuid_layout};
 use crate::world::{
-    PolicyKind, ScalableTarget, ScalingActivity, ScalingPolicy, World, ACTIVITY_RETENTION_SECS,
+    role_identity, CallRecord, PolicyKind, ScalableTarget, ScalingActivity, ScalingPolicy, World,
+    ACTIVITY_RETENTION_SECS,
 };
 
 /// Only the last two hours of a jump are evaluated minute by minute: long jumps (the start-up
@@ -88,6 +89,7 @@ fn track_target(world: &mut World, slot: Slot, until: f64) {
             with_service(world, &account, &region, &cluster, &service, |svc, _| {
                 set_desired_count(svc, new, minute)
             });
+            record_scaler_update(world, slot, (&cluster, &service), new, minute);
         }
         minute += 60.0;
     }
@@ -96,6 +98,50 @@ fn track_target(world: &mut World, slot: Slot, until: f64) {
             .activities
             .retain(|a| a.start >= until - ACTIVITY_RETENTION_SECS);
     }
+}
+
+/// CloudTrail's record of the scaler's UpdateService: Application Auto Scaling's service-linked
+/// role, invoked by the service itself.
+fn record_scaler_update(
+    world: &mut World,
+    (ai, ri, _): Slot,
+    at: (&str, &str),
+    desired: i64,
+    t: f64,
+) {
+    let seed = world.next_seq() ^ crate::metrics::hash_str(&format!("{}/{}/{t}", at.0, at.1));
+    let Some(account) = world.accounts.get_mut(ai) else {
+        return;
+    };
+    let (partition, id) = (account.partition.clone(), account.id.clone());
+    let Some(region) = account.regions.get_mut(ri) else {
+        return;
+    };
+    let agent = "application-autoscaling.amazonaws.com";
+    let event = CallRecord {
+        name: "UpdateService",
+        source: "ecs.amazonaws.com".into(),
+        time: t,
+        identity: role_identity(
+            &partition,
+            &id,
+            "/aws-service-role/ecs.application-autoscaling.amazonaws.com/",
+            "AWSServiceRoleForApplicationAutoScaling_ECSService",
+            "AutoScaling",
+            Some(agent),
+        ),
+        username: "AutoScaling".into(),
+        access_key_id: String::new(),
+        user_agent: agent,
+        source_ip: agent,
+        region: &region.name,
+        account_id: &id,
+        request: serde_json::json!({"cluster": at.0, "service": at.1, "desiredCount": desired}),
+        response: serde_json::Value::Null,
+        seed,
+    }
+    .event();
+    region.trail.push(event);
 }
 
 /// One minute of the policy's alarms; the new desired count when they call for one.

@@ -34,6 +34,7 @@ fn call(op: &str, input: Value) -> Call {
         session_token: None,
         bearer: None,
         string_to_sign: None,
+        user_agent: None,
     }
 }
 

@@ -102,6 +102,7 @@ impl World {
             seq: 0,
             engine_time: history_start,
             signin_tokens: HashMap::new(),
+            lookups: HashMap::new(),
         };
         crate::engine::advance_to(&mut world, now);
         Ok(world)

@@ -16,6 +16,7 @@ mod builtin;
 mod regions;
 mod release;
 mod scaling;
+mod trail;
 mod validate;
 
 use serde::Deserialize;

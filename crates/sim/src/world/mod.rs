@@ -14,6 +14,7 @@ mod elbv2;
 mod identity;
 mod release;
 mod scaling;
+mod trail;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -33,6 +34,10 @@ pub use release::{
 pub use scaling::{
     Demand, PolicyKind, ScalableTarget, ScalingActivity, ScalingPolicy, ScheduledAction, Suspended,
     Tracker, ACTIVITY_RETENTION_SECS, ECS_DESIRED_COUNT,
+};
+pub use trail::{
+    event_source, role_identity, user_identity, CallRecord, TrailEvent, DELIVERY_MIN_SECS,
+    DELIVERY_SPREAD_SECS, TRAIL_RETENTION_SECS,
 };
 
 /// The partitions the simulator knows, with their regions.
@@ -105,6 +110,8 @@ pub struct Region {
     pub log_groups: Vec<LogGroup>,
     /// Application Auto Scaling targets (ECS services' desired counts).
     pub scalable_targets: Vec<ScalableTarget>,
+    /// CloudTrail's management events, oldest first.
+    pub trail: Vec<TrailEvent>,
 }
 
 /// An injected fault.
@@ -154,6 +161,9 @@ pub struct World {
     pub engine_time: f64,
     /// Console sign-in tokens of the federation endpoint: token -> (principal, expiry).
     pub signin_tokens: HashMap<String, (Principal, f64)>,
+    /// Recent LookupEvents calls per (account, region), for CloudTrail's rate limit (real time:
+    /// a limit per second holds whatever the simulated clock's speed).
+    pub lookups: HashMap<(String, String), Vec<std::time::Instant>>,
 }
 
 impl World {

@@ -413,6 +413,19 @@ def test_application_autoscaling_targets_policies_and_activities():
     assert err.value.response["Error"]["Code"] == "ValidationException"
 
 
+def test_cloudtrail_lookup_events_by_name_and_paged():
+    trail = client("cloudtrail", COM)
+    pages = trail.get_paginator("lookup_events").paginate(
+        LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "UpdateService"}],
+        PaginationConfig={"PageSize": 2},
+    )
+    events = [e for page in pages for e in page["Events"]]
+    assert any(e.get("Username") == "alice@example.com" for e in events)
+    record = json.loads(events[0]["CloudTrailEvent"])
+    assert record["eventSource"] == "ecs.amazonaws.com"
+    assert all(e["EventName"] == "UpdateService" for e in events)
+
+
 def test_aws_cli_ecs_describe_services():
     out = aws(
         "ecs",
