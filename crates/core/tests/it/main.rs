@@ -12,6 +12,7 @@ mod console_links;
 mod demo;
 mod fleet_sim;
 mod health_sim;
+mod insights_sim;
 mod layers;
 mod logs_sim;
 mod moto_check;

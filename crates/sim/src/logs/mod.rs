@@ -13,6 +13,7 @@
 mod events;
 mod groups;
 mod ingestion;
+mod insights;
 mod lines;
 mod pattern;
 
@@ -48,7 +49,8 @@ pub fn handle(world: &mut World, ctx: &Ctx, call: &Call) -> Reply {
         "DescribeLogStreams" => describe_log_streams(world, ctx, call),
         "GetLogEvents" => get_log_events(world, ctx, call),
         "FilterLogEvents" => filter_log_events(world, ctx, call),
-        op => Err(AwsError::unknown_operation("logs", op)),
+        op => insights::handle(world, ctx, call)
+            .unwrap_or_else(|| Err(AwsError::unknown_operation("logs", op))),
     }
 }
 

@@ -2,7 +2,7 @@
 //! groups, clusters with their container instances and services, and alarms.
 
 use super::regions::default_container;
-use super::trail;
+use super::{queries, trail};
 use super::{AccountSpec, BehaviourSpec, RegionSpec, ServiceSpec, DAY, HOUR};
 use crate::cloudwatch::comparison_words;
 use crate::ids::{ecs_arn, elb_arn, stable_hex};
@@ -191,6 +191,7 @@ pub(super) fn build_region(
         });
     }
     trail::seed(&mut out, p, acct, now);
+    queries::seed(&mut out, acct, &a.default_region, now);
     for al in &r.alarms {
         let dimensions = al
             .dimensions

@@ -13,6 +13,7 @@ mod aws_config;
 mod build;
 mod build_region;
 mod builtin;
+mod queries;
 mod regions;
 mod release;
 mod scaling;

@@ -12,6 +12,7 @@ mod cloudwatch;
 mod ecs;
 mod elbv2;
 mod identity;
+mod insights;
 mod release;
 mod scaling;
 mod trail;
@@ -27,6 +28,7 @@ pub use ecs::{
 };
 pub use elbv2::{LoadBalancer, Target, TargetGroup};
 pub use identity::{Credential, IamUser, Principal, RoleDef, SsoInstance};
+pub use insights::{InsightsRecord, QueryDefinition, QueryRun};
 pub use release::{
     HookRun, LifecycleHook, Release, RevisionSide, ServiceDeploymentRecord, ServiceRevision,
     RECORD_RETENTION_SECS,
@@ -112,6 +114,10 @@ pub struct Region {
     pub scalable_targets: Vec<ScalableTarget>,
     /// CloudTrail's management events, oldest first.
     pub trail: Vec<TrailEvent>,
+    /// Logs Insights queries started here.
+    pub insights: Vec<QueryRun>,
+    /// Saved Logs Insights queries.
+    pub query_definitions: Vec<QueryDefinition>,
 }
 
 /// An injected fault.

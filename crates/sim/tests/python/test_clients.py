@@ -12,6 +12,7 @@ import urllib.parse
 import urllib.request
 
 import boto3
+import botocore.config
 import pytest
 from botocore.exceptions import ClientError
 
@@ -414,16 +415,40 @@ def test_application_autoscaling_targets_policies_and_activities():
 
 
 def test_cloudtrail_lookup_events_by_name_and_paged():
-    trail = client("cloudtrail", COM)
+    # Standard retries back off through the 2-calls-a-second limit, as against AWS.
+    trail = boto3.client(
+        "cloudtrail",
+        endpoint_url=ENDPOINT,
+        config=botocore.config.Config(retries={"mode": "standard", "max_attempts": 10}),
+        **COM,
+    )
     pages = trail.get_paginator("lookup_events").paginate(
         LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "UpdateService"}],
-        PaginationConfig={"PageSize": 2},
+        PaginationConfig={"PageSize": 5},
     )
     events = [e for page in pages for e in page["Events"]]
     assert any(e.get("Username") == "alice@example.com" for e in events)
     record = json.loads(events[0]["CloudTrailEvent"])
     assert record["eventSource"] == "ecs.amazonaws.com"
     assert all(e["EventName"] == "UpdateService" for e in events)
+
+
+def test_logs_insights_query_runs_to_complete_and_saved_queries():
+    logs = client("logs", COM)
+    end = int(now().timestamp())
+    query_id = logs.start_query(
+        logGroupName="/ecs/api-staging",
+        startTime=end - 3600,
+        endTime=end,
+        queryString="filter @message like /INFO/ | stats count(*) as lines by bin(5m)",
+    )["queryId"]
+    control("clock/advance", {"seconds": 120})
+    out = logs.get_query_results(queryId=query_id)
+    assert out["status"] == "Complete"
+    assert out["statistics"]["bytesScanned"] > 0
+    assert {f["field"] for f in out["results"][0]} == {"bin(5m)", "lines"}
+    saved = logs.describe_query_definitions(queryDefinitionNamePrefix="ops/")["queryDefinitions"]
+    assert len(saved) == 3
 
 
 def test_aws_cli_ecs_describe_services():
