@@ -1,9 +1,11 @@
 // Beyond the console, in the real window against the simulator's demo: the Auto scaling tab of a
 // service whose bursty load makes it thrash and of a worker pinned at its maximum, a scale above
 // the maximum planned with wider limits and run as one guarded action, and the AWS console opened
-// signed in for key sessions of both partitions (the federation sign-in, followed to its page).
+// signed in for key sessions of both partitions (the federation sign-in, followed to its page),
+// who changed a service (CloudTrail), and Logs Insights run and cancelled.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { By } from "selenium-webdriver";
 import { WAIT_MS, click, find, launchApp, openedUrls, quit, screenshot, signIn, tid, useSimulator, waitText } from "../lib/harness.mjs";
 
 const env = useSimulator();
@@ -135,5 +137,78 @@ test("the console opens signed in through AWS sign-in for GovCloud and commercia
     } finally {
       await quit(driver);
     }
+  }
+});
+
+/** Opens api-staging-Service (commercial) on the health tab `tab`. */
+async function stagingTab(driver, tab) {
+  await click(driver, "crumb-region").catch(() => {});
+  await click(driver, "cluster-link-coe-ecs-staging");
+  await click(driver, "service-link-api-staging-Service");
+  await waitText(driver, "service-name", "api-staging-Service");
+  await click(driver, `health-tab-${tab}`);
+  await driver.executeScript("arguments[0].scrollIntoView({block: 'start'});", await find(driver, "health-tabs"));
+}
+
+test("who changed this service: a restart in the console, a pipeline's deploy, a stopped task — from CloudTrail", async () => {
+  const driver = await launchApp(env.driverServer);
+  try {
+    await driver.manage().window().setRect({ width: 1360, height: 900 }).catch(() => {});
+    await signIn(driver, "demo-commercial", "us-east-1");
+    const lookups = await calls("cloudtrail:LookupEvents");
+    await stagingTab(driver, "changes");
+    await find(driver, "changes-table", "", 60_000);
+    const first = await find(driver, "change-row");
+    assert.equal(await first.getAttribute("data-via"), "AWS console");
+    assert.match(await first.getText(), /alice@example\.com[\s\S]*Restarted it \(forced a new deployment\)/);
+    const rows = await driver.findElements(tid("change-row"));
+    const texts = await Promise.all(rows.map((r) => r.getText()));
+    assert.ok(texts.some((t) => /GitHubActions[\s\S]*AWS CLI[\s\S]*Changed the task definition to api-staging:3/.test(t)), texts.join("\n"));
+    assert.ok(texts.some((t) => /bob@example\.com[\s\S]*Stopped task/.test(t)), texts.join("\n"));
+    assert.ok(texts.some((t) => /Terraform/.test(t)), texts.join("\n"));
+    // The page opened without CloudTrail; the tab asked once per change event, paced.
+    assert.equal((await calls("cloudtrail:LookupEvents")) - lookups, 4);
+    await screenshot(driver, "beyond-07-changes");
+  } catch (e) {
+    await screenshot(driver, "beyond-changes-FAILED").catch(() => {});
+    throw e;
+  } finally {
+    await quit(driver);
+  }
+});
+
+test("Logs Insights: requests per status as a table and a chart, and a week-long query cancelled", async () => {
+  const driver = await launchApp(env.driverServer);
+  try {
+    await driver.manage().window().setRect({ width: 1360, height: 900 }).catch(() => {});
+    await signIn(driver, "demo-commercial", "us-east-1");
+    await stagingTab(driver, "insights");
+    const named = await find(driver, "insights-named");
+    await driver.wait(async () => (await named.findElements(By.css("option"))).length >= 6, WAIT_MS, "ready and saved queries");
+    await named.findElement(By.css('option[value="ready:Requests per status"]')).click();
+    await click(driver, "insights-run");
+    await waitText(driver, "insights-status", /^Complete · /, { timeout: 60_000 });
+    assert.match(await (await find(driver, "insights-status")).getText(), /scanned · \d+ of \d+ records matched · \/ecs\/api-staging \(us-east-1\)/);
+    await find(driver, "insights-chart");
+    assert.ok((await driver.findElements(tid("insights-row"))).length > 0);
+    await screenshot(driver, "beyond-08-insights-status");
+
+    // A week of every line takes a while: cancelled, it says so and keeps what it found.
+    await (await find(driver, "insights-range")).findElement(By.css('option[value="168"]')).click();
+    const text = await find(driver, "insights-query");
+    await text.clear();
+    await text.sendKeys("fields @timestamp, @message | sort @timestamp desc");
+    assert.equal(await (await find(driver, "insights-named")).getAttribute("value"), "custom", "the list says it is your own query");
+    const stops = await calls("logs:StopQuery");
+    await click(driver, "insights-run");
+    await click(driver, "insights-cancel");
+    await waitText(driver, "insights-status", /^Cancelled · /, { timeout: 30_000 });
+    assert.equal((await calls("logs:StopQuery")) - stops, 1);
+    await screenshot(driver, "beyond-09-insights-cancelled");
+  } catch (e) {
+    await screenshot(driver, "beyond-insights-FAILED").catch(() => {});
+    throw e;
+  } finally {
+    await quit(driver);
   }
 });

@@ -30,6 +30,9 @@ export function InsightsTab({ session, cluster, service }: { session: SessionInf
   const [hours, setHours] = useState(1);
   const [run, setRun] = useState<Started | null>(null);
   const query = text ?? named.data?.[0]?.query ?? "";
+  const key = (n: api.NamedQuery) => `${n.origin}:${n.name}`;
+  // The list shows which query the text is, or that it is the user's own.
+  const chosen = named.data?.find((n) => n.query === query);
   const start = useMutation({
     mutationFn: async () => {
       const end = Math.floor(Date.now() / 1000);
@@ -58,11 +61,17 @@ export function InsightsTab({ session, cluster, service }: { session: SessionInf
           Query{" "}
           <select
             data-testid="insights-named"
-            onChange={(e) => { setText(named.data?.find((n) => `${n.origin}:${n.name}` === e.target.value)?.query ?? ""); }}
+            value={chosen === undefined ? "custom" : key(chosen)}
+            onChange={(e) => { setText(named.data?.find((n) => key(n) === e.target.value)?.query ?? ""); }}
             disabled={named.isPending}
           >
+            {chosen === undefined && (
+              <option value="custom" disabled>
+                Your own query
+              </option>
+            )}
             {(named.data ?? []).map((n) => (
-              <option key={`${n.origin}:${n.name}`} value={`${n.origin}:${n.name}`}>
+              <option key={key(n)} value={key(n)}>
                 {n.origin === "ready" ? `${n.name} (ECS Desk)` : `${n.name} (saved)`}
               </option>
             ))}
@@ -122,7 +131,8 @@ export function InsightsTab({ session, cluster, service }: { session: SessionInf
               {r.done ? "No rows." : "No rows yet."}
             </p>
           ) : (
-            <div className="insights-table-wrap">
+            // Focusable: the table scrolls within its box, by keyboard too.
+            <div className="insights-table-wrap" tabIndex={0} role="region" aria-label="Query results">
               <table className="table" data-testid="insights-table">
                 <thead>
                   <tr>

@@ -154,20 +154,22 @@ impl ScalableTarget {
 /// task), shared by whatever tasks run, so adding tasks lowers each task's CPU.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Demand {
-    /// CPU needed at the daily peak, in percent of one task (300 = three tasks at 100 %).
+    /// CPU needed on average, in percent of one task (200 = two tasks at 100 %).
     pub peak: f64,
-    /// Period of a swing of ±40 % on top of the daily shape (bursty traffic), in minutes.
+    /// Period of a swing of ±50 % around the average (bursty traffic), in minutes; 0: the
+    /// average follows the day instead (lowest at 03:00 UTC, highest at 15:00).
     pub wave_minutes: f64,
 }
 
 impl Demand {
     /// CPU needed at `t`, given the daily shape `daily` in [0, 1].
     pub fn needed(&self, t: f64, daily: f64) -> f64 {
-        let wave = if self.wave_minutes > 0.0 {
-            0.4 * (t / (self.wave_minutes * 60.0) * std::f64::consts::TAU).sin()
+        if self.wave_minutes > 0.0 {
+            // Bursts the same at any hour, so the demo thrashes whenever it is opened.
+            let wave = 0.5 * (t / (self.wave_minutes * 60.0) * std::f64::consts::TAU).sin();
+            self.peak * (1.0 + wave)
         } else {
-            0.0
-        };
-        self.peak * (0.35 + 0.65 * daily) * (1.0 + wave)
+            self.peak * (0.35 + 0.65 * daily)
+        }
     }
 }
