@@ -88,7 +88,7 @@ impl Job {
             Job::Accounts => "(4) SSO accounts x roles",
             Job::Chart => "(5) 1-week 1-minute chart, 4 series (SVG)",
             Job::Memory => "memory: 1,000-service list + a service page open",
-            Job::Tabs => "(6) Auto scaling tab of an autoscaled service",
+            Job::Tabs => "(6) Auto scaling, Changes and Logs Insights tabs, each opened",
         }
     }
 }

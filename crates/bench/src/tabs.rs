@@ -1,6 +1,10 @@
-//! Job (6): the service page's tabs beyond the console, each as the app opens it — only when its
-//! tab is chosen, so job (2), the page as it opens, makes none of these calls.
+//! Job (6): the service page's tabs beyond the console (Auto scaling, Changes, Logs Insights),
+//! each as the app opens it — only when its tab is chosen, so job (2), the page as it opens,
+//! makes none of these calls. The Changes tab paces CloudTrail's 2 lookups a second, so this job
+//! takes at least 1.65 s whatever the latency.
 
+use ecsdesk_core::read::changes::{service_changes, CHANGE_EVENTS};
+use ecsdesk_core::read::insights::named_queries;
 use ecsdesk_core::read::scaling::service_scaling;
 
 use crate::control::Control;
@@ -14,11 +18,24 @@ const CLUSTER: &str = "autoscaling";
 /// See [`CLUSTER`].
 const SERVICE: &str = "web-autoscaled-Service";
 
-/// The Auto scaling tab, opened.
-async fn scaling_tab(
-    session: &ecsdesk_core::Session,
-) -> Result<ecsdesk_core::model::scaling::ServiceScaling, BenchError> {
-    Ok(service_scaling(session, CLUSTER, SERVICE).await?)
+/// What the three tabs showed.
+struct Tabs {
+    scaling: ecsdesk_core::model::scaling::ServiceScaling,
+    changes: ecsdesk_core::model::change::ServiceChanges,
+    queries: usize,
+}
+
+/// The Auto scaling, Changes and Logs Insights tabs, each opened once (one after another, as a
+/// person clicks through them).
+async fn open_tabs(session: &ecsdesk_core::Session) -> Result<Tabs, BenchError> {
+    let scaling = service_scaling(session, CLUSTER, SERVICE).await?;
+    let changes = service_changes(session, CLUSTER, SERVICE, None).await?;
+    let queries = named_queries(session).await?.len();
+    Ok(Tabs {
+        scaling,
+        changes,
+        queries,
+    })
 }
 
 /// The fewest calls the tabs need.
@@ -49,13 +66,22 @@ fn minimum() -> Vec<Minimum> {
             "application-autoscaling:DescribeScalingActivities",
             "the latest 50 activities (thrashing needs the last hour only)",
         ),
+        Minimum {
+            operation: "cloudtrail:LookupEvents".into(),
+            count: CHANGE_EVENTS.len() as u64,
+            why: "one page of each event that changes a service (one attribute a call)".into(),
+        },
+        one(
+            "logs:DescribeQueryDefinitions",
+            "the account's saved queries, under 1000",
+        ),
     ]
 }
 
 /// Job (6).
 pub(crate) async fn tabs(endpoint: &str, runs: usize) -> Result<Measured, BenchError> {
     let control = Control::new(endpoint);
-    let work: Work<_> = |s, _| Box::pin(scaling_tab(s));
+    let work: Work<_> = |s, _| Box::pin(open_tabs(s));
     let (mut out, tab) = timed(
         &control,
         runs,
@@ -64,16 +90,17 @@ pub(crate) async fn tabs(endpoint: &str, runs: usize) -> Result<Measured, BenchE
     )
     .await?;
     out.minimum = minimum();
+    let s = &tab.scaling;
     out.note = format!(
-        "limits {:?}, {} policies, {} schedules, {} activities, warnings {:?}",
-        tab.limits.map(|l| (l.min, l.max)),
-        tab.policies.len(),
-        tab.scheduled.len(),
-        tab.activities.len(),
-        tab.warnings
-            .iter()
-            .map(|w| w.code.as_str())
-            .collect::<Vec<_>>()
+        "auto scaling: limits {:?}, {} policies, {} schedules, {} activities, warnings {:?}; changes: {} of {} events read; {} named queries",
+        s.limits.map(|l| (l.min, l.max)),
+        s.policies.len(),
+        s.scheduled.len(),
+        s.activities.len(),
+        s.warnings.iter().map(|w| w.code.as_str()).collect::<Vec<_>>(),
+        tab.changes.changes.len(),
+        tab.changes.scanned,
+        tab.queries,
     );
     Ok(out)
 }

@@ -231,7 +231,12 @@ fn stats(rest: &str, at: usize) -> Result<Command, CompileError> {
             return Err(err(at, item.len(), format!("unknown function {func}")));
         }
         let mut args = args.split(',').map(str::trim);
-        let field = args.next().unwrap_or("*").to_string();
+        // `count()` counts every row, as `count(*)` does.
+        let field = args
+            .next()
+            .filter(|a| !a.is_empty())
+            .unwrap_or("*")
+            .to_string();
         let pct = args.next().and_then(|p| p.parse().ok());
         if func == "pct" && pct.is_none() {
             return Err(err(

@@ -60,6 +60,9 @@ fn unknown_commands_and_bad_stats_name_their_place() {
     assert!(parse("stats median(x)").is_err());
     assert!(parse("stats count(*) by bin(5q)").is_err());
     assert!(parse("limit 0").is_err());
+    // Runbook 003's `stats count() by error_type`: count() counts rows.
+    let q = parse("stats count() as n").unwrap();
+    assert_eq!(run(&q, &[rec(1, "a"), rec(2, "b")], 10).rows[0][0].1, "2");
 }
 
 #[test]
