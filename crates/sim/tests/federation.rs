@@ -6,25 +6,7 @@ use aws_sdk_sts::types::Credentials;
 use ecsdesk_sim::SimHandle;
 
 mod common;
-use common::{code, http, sim, COM_KEY, GOV_KEY};
-
-fn sts(h: &SimHandle, key: (&str, &str, Option<&str>), region: &str) -> aws_sdk_sts::Client {
-    let creds = aws_credential_types::Credentials::new(
-        key.0,
-        key.1,
-        key.2.map(str::to_string),
-        None,
-        "test",
-    );
-    aws_sdk_sts::Client::from_conf(
-        aws_sdk_sts::Config::builder()
-            .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
-            .credentials_provider(creds)
-            .region(aws_sdk_sts::config::Region::new(region.to_string()))
-            .endpoint_url(h.endpoint())
-            .build(),
-    )
-}
+use common::{code, http, sim, sts_client as sts, COM_KEY, GOV_KEY};
 
 const ALLOW_ALL: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;

@@ -8,15 +8,7 @@ mod common;
 use common::sim;
 
 fn client(h: &SimHandle, key: (&str, &str), region: &str) -> aws_sdk_sts::Client {
-    let creds = aws_credential_types::Credentials::new(key.0, key.1, None, None, "test");
-    aws_sdk_sts::Client::from_conf(
-        aws_sdk_sts::Config::builder()
-            .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
-            .credentials_provider(creds)
-            .region(aws_sdk_sts::config::Region::new(region.to_string()))
-            .endpoint_url(h.endpoint())
-            .build(),
-    )
+    common::sts_client(h, (key.0, key.1, None), region)
 }
 
 #[tokio::test]

@@ -125,3 +125,27 @@ pub async fn http(h: &SimHandle, method: &str, target: &str, body: &str) -> (u16
         .unwrap_or(0);
     (status, head.to_string(), body.to_string())
 }
+
+/// An unmodified STS client signed with `key` (and a session token, for temporary credentials)
+/// in `region`, pointed at the simulator.
+pub fn sts_client(
+    h: &SimHandle,
+    key: (&str, &str, Option<&str>),
+    region: &str,
+) -> aws_sdk_sts::Client {
+    let creds = aws_credential_types::Credentials::new(
+        key.0,
+        key.1,
+        key.2.map(str::to_string),
+        None,
+        "test",
+    );
+    aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::Config::builder()
+            .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
+            .credentials_provider(creds)
+            .region(aws_sdk_sts::config::Region::new(region.to_string()))
+            .endpoint_url(h.endpoint())
+            .build(),
+    )
+}
