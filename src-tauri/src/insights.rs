@@ -45,8 +45,8 @@ pub async fn insights_results(
     end: i64,
     chart: ChartSize,
 ) -> Reply<InsightsResults> {
-    let session = registry.get(&session_id).await?;
-    Ok(insights::results(&session, &region, &query_id, (start, end), &chart.0).await?)
+    let session = registry.get_in(&session_id, Some(&region)).await?;
+    Ok(insights::results(&session, &query_id, (start, end), &chart.0).await?)
 }
 
 /// Stops a query (one that already ended is not an error).
@@ -57,6 +57,6 @@ pub async fn insights_stop(
     region: String,
     query_id: String,
 ) -> Reply<()> {
-    let session = registry.get(&session_id).await?;
-    Ok(insights::stop(&session, &region, &query_id).await?)
+    let session = registry.get_in(&session_id, Some(&region)).await?;
+    Ok(insights::stop(&session, &query_id).await?)
 }

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use crate::util::arn::arn_name;
+
 /// Who made a change, by kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -192,17 +194,10 @@ pub fn actor(identity: &Value, user_agent: &str) -> (String, Option<String>, Act
     let (who, role) = match kind {
         "AWSService" => (invoked_by.to_string(), None),
         "IAMUser" => (s("userName").to_string(), None),
-        "AssumedRole" => {
-            // arn:aws:sts::123:assumed-role/ROLE/SESSION
-            let session = arn.rsplit('/').next().unwrap_or(arn).to_string();
-            (session, issuer_role)
-        }
-        "FederatedUser" => (arn.rsplit('/').next().unwrap_or(arn).to_string(), None),
+        // arn:aws:sts::123:assumed-role/ROLE/SESSION: the session names who.
+        "AssumedRole" => (arn_name(arn), issuer_role),
         "Root" => ("the account's root user".to_string(), None),
-        _ => (
-            arn.rsplit('/').next().unwrap_or("someone").to_string(),
-            None,
-        ),
+        _ => (arn_name(arn), None),
     };
     let role_name = role.as_deref().unwrap_or_default().to_ascii_lowercase();
     let aws_service = kind == "AWSService"
@@ -236,7 +231,6 @@ pub fn actor(identity: &Value, user_agent: &str) -> (String, Option<String>, Act
 /// What an event changed, in plain words.
 pub fn what(event_name: &str, record: &TrailRecord) -> String {
     let p = |k: &str| record.param(k).map(str::to_string);
-    let short = |s: String| s.rsplit('/').next().unwrap_or(&s).to_string();
     match event_name {
         "UpdateService" => {
             let mut parts = Vec::new();
@@ -247,7 +241,7 @@ pub fn what(event_name: &str, record: &TrailRecord) -> String {
                 parts.push(format!("set the desired count to {n}"));
             }
             if let Some(td) = p("taskDefinition") {
-                parts.push(format!("changed the task definition to {}", short(td)));
+                parts.push(format!("changed the task definition to {}", arn_name(&td)));
             }
             if record.field("deploymentConfiguration").is_some() {
                 parts.push("changed how it deploys".to_string());
@@ -259,7 +253,7 @@ pub fn what(event_name: &str, record: &TrailRecord) -> String {
             }
         }
         "StopTask" => {
-            let task = p("task").map(short).unwrap_or_else(|| "a task".into());
+            let task = p("task").map_or_else(|| "a task".into(), |t| arn_name(&t));
             match p("reason") {
                 Some(r) if !r.is_empty() => format!("Stopped task {task}: “{r}”"),
                 _ => format!("Stopped task {task}"),
@@ -301,16 +295,13 @@ pub struct ChangeTarget {
     pub family: Option<String>,
 }
 
-/// The last path segment of a name or ARN (`arn:…:service/c/web` → `web`).
-fn last(s: &str) -> &str {
-    s.rsplit('/').next().unwrap_or(s)
-}
-
 impl ChangeTarget {
     /// Whether an event of `event_name` with `record` changed this service. StopTask records
     /// name only the task; AWS's answer (responseElements) says its group, `service:<name>`.
     pub fn concerns(&self, event_name: &str, record: &TrailRecord) -> bool {
-        let cluster = record.param("cluster").map(last).unwrap_or("default");
+        let cluster = record
+            .param("cluster")
+            .map_or_else(|| "default".to_string(), arn_name);
         let in_cluster = cluster == self.cluster;
         match event_name {
             "UpdateService" | "StopServiceDeployment" | "CreateService" | "DeleteService" => {
@@ -318,7 +309,7 @@ impl ChangeTarget {
                     && record
                         .param("service")
                         .or_else(|| record.param("serviceName"))
-                        .is_some_and(|s| last(s) == self.service)
+                        .is_some_and(|s| arn_name(s) == self.service)
             }
             "StopTask" => {
                 let group = record

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::model::count::tasks;
+use crate::util::arn::arn_name;
 
 /// Scale-ups and scale-downs closer than this count towards thrashing.
 pub const THRASH_WINDOW_SECS: i64 = 3600;
@@ -185,8 +186,7 @@ pub fn warnings(
 
 /// `service/<cluster name>/<service name>`, the id Application Auto Scaling knows a service by.
 pub fn resource_id(cluster: &str, service: &str) -> String {
-    let name = |s: &str| s.rsplit('/').next().unwrap_or(s).to_string();
-    format!("service/{}/{}", name(cluster), name(service))
+    format!("service/{}/{}", arn_name(cluster), arn_name(service))
 }
 
 /// The direction from the count before to the count an activity set.

@@ -17,7 +17,10 @@ use crate::error::CoreError;
 use crate::model::change::{
     actor, via, what, ChangeTarget, ServiceChange, ServiceChanges, TrailRecord,
 };
+use crate::model::service::task_definition_label;
+use crate::read::described::task_definition_of;
 use crate::read::services::describe_service;
+use crate::util::arn::arn_name;
 use crate::util::time::sdk_rfc3339;
 
 /// The operations that change a service, each looked up by name.
@@ -134,15 +137,12 @@ async fn read(
             .collect(),
     };
     let described = describe_service(session, cluster, service).await?;
-    let family = described
-        .task_definition()
-        .and_then(|td| td.rsplit('/').next())
-        .and_then(|fr| fr.rsplit_once(':'))
-        .map(|(f, _)| f.to_string());
+    // `family:revision` of the service's task definition (its task set's, for EXTERNAL).
+    let (label, _) = task_definition_label(task_definition_of(&described));
     let target = ChangeTarget {
-        cluster: cluster.rsplit('/').next().unwrap_or(cluster).to_string(),
-        service: service.rsplit('/').next().unwrap_or(service).to_string(),
-        family,
+        cluster: arn_name(cluster),
+        service: arn_name(service),
+        family: label.rsplit_once(':').map(|(f, _)| f.to_string()),
     };
     let mut changes = Vec::new();
     let mut next: Cursor = BTreeMap::new();

@@ -2,8 +2,6 @@
 //! its results (partial while it runs), stop it, and the account's saved queries beside ECS
 //! Desk's ready ones. Queries run where the log groups are (`awslogs-region`).
 
-use std::sync::Arc;
-
 use crate::aws::session::Session;
 use crate::error::CoreError;
 use serde::{Deserialize, Serialize};
@@ -45,14 +43,6 @@ const MAX_ROWS: i32 = 10_000;
 /// The longest query text accepted (the API takes 10,000 characters).
 const MAX_QUERY: usize = 10_000;
 
-/// The session in `region` (its own, or built once for another region of its partition).
-async fn in_region(session: &Session, region: &str) -> Result<Arc<Session>, CoreError> {
-    Ok(match session.elsewhere(region).await? {
-        Some(other) => other,
-        None => Arc::new(session.clone()),
-    })
-}
-
 /// Starts `query` over the log groups of `service` from `start` to `end` (epoch seconds).
 pub async fn start(
     session: &Session,
@@ -93,7 +83,9 @@ pub async fn start(
             groups.push(s.group.clone());
         }
     }
-    let there = in_region(session, &region).await?;
+    // Where the log groups are: this session, or the same one built for their region.
+    let elsewhere = session.elsewhere(&region).await?;
+    let there: &Session = elsewhere.as_deref().unwrap_or(session);
     let out = there
         .logs
         .start_query()
@@ -115,23 +107,21 @@ pub async fn start(
     })
 }
 
-/// The results of query `query_id` in `region` so far, with a chart when they run over time
-/// (`range` in epoch seconds, for its axis).
+/// The results of query `query_id` so far, with a chart when they run over time (`range` in
+/// epoch seconds, for its axis); `session` is in the query's region.
 pub async fn results(
     session: &Session,
-    region: &str,
     query_id: &str,
     range: (i64, i64),
     options: &ChartOptions,
 ) -> Result<InsightsResults, CoreError> {
-    let there = in_region(session, region).await?;
-    let out = there
+    let out = session
         .logs
         .get_query_results()
         .query_id(query_id)
         .send()
         .await
-        .map_err(there.error("logs:GetQueryResults"))?;
+        .map_err(session.error("logs:GetQueryResults"))?;
     let status = out
         .status()
         .map(|s| s.as_str().to_string())
@@ -170,13 +160,13 @@ pub async fn results(
     })
 }
 
-/// Stops query `query_id` in `region`; a query that already finished is not an error.
-pub async fn stop(session: &Session, region: &str, query_id: &str) -> Result<(), CoreError> {
-    let there = in_region(session, region).await?;
-    match there.logs.stop_query().query_id(query_id).send().await {
+/// Stops query `query_id` (`session` in its region); a query that already finished is not an
+/// error.
+pub async fn stop(session: &Session, query_id: &str) -> Result<(), CoreError> {
+    match session.logs.stop_query().query_id(query_id).send().await {
         Ok(_) => Ok(()),
         Err(e) => {
-            let err = there.error("logs:StopQuery")(e);
+            let err = session.error("logs:StopQuery")(e);
             // AWS refuses to stop a query that is over: it is stopped all the same.
             match &err {
                 CoreError::Aws { code, .. } if code == "InvalidParameterException" => Ok(()),

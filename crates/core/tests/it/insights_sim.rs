@@ -33,12 +33,12 @@ async fn the_ready_queries_answer_as_table_and_chart_and_a_query_stops() {
         .expect("start");
     assert_eq!(run.log_groups, ["/ecs/api-staging"]);
     assert_eq!(run.region, "us-east-1");
-    let early = results(&session, &run.region, &run.query_id, (begin, end), &OPTIONS)
+    let early = results(&session, &run.query_id, (begin, end), &OPTIONS)
         .await
         .expect("results");
     assert!(!early.done, "{}", early.status);
     control(&endpoint, "POST", "clock/advance", r#"{"seconds": 120}"#).await;
-    let done = results(&session, &run.region, &run.query_id, (begin, end), &OPTIONS)
+    let done = results(&session, &run.query_id, (begin, end), &OPTIONS)
         .await
         .expect("results");
     assert_eq!(done.status, "Complete");
@@ -66,15 +66,9 @@ async fn the_ready_queries_answer_as_table_and_chart_and_a_query_stops() {
                 .await
                 .expect("start");
             control(&endpoint, "POST", "clock/advance", r#"{"seconds": 120}"#).await;
-            results(
-                &session,
-                &run.region,
-                &run.query_id,
-                (end - 86_400, end),
-                &OPTIONS,
-            )
-            .await
-            .expect("results")
+            results(&session, &run.query_id, (end - 86_400, end), &OPTIONS)
+                .await
+                .expect("results")
         }
     };
     for (query, first_column) in [(READY_SLOWEST, "@timestamp"), (READY_ERRORS, "error")] {
@@ -115,24 +109,14 @@ async fn the_ready_queries_answer_as_table_and_chart_and_a_query_stops() {
     )
     .await
     .expect("start");
-    stop(&session, &long.region, &long.query_id)
+    stop(&session, &long.query_id).await.expect("stop");
+    let cancelled = results(&session, &long.query_id, (end - 7 * 86_400, end), &OPTIONS)
         .await
-        .expect("stop");
-    let cancelled = results(
-        &session,
-        &long.region,
-        &long.query_id,
-        (end - 7 * 86_400, end),
-        &OPTIONS,
-    )
-    .await
-    .expect("results");
+        .expect("results");
     assert_eq!(cancelled.status, "Cancelled");
     assert!(cancelled.done);
     // Stopping again is no error: it is over.
-    stop(&session, &long.region, &long.query_id)
-        .await
-        .expect("stop again");
+    stop(&session, &long.query_id).await.expect("stop again");
 
     // Logs sent to another region are queried there.
     let west = start(

@@ -36,7 +36,15 @@ pub fn record_call(world: &mut World, ctx: &Ctx, call: &Call, reply: &Reply) {
         .as_ref()
         .map(|s| s.access_key.clone())
         .unwrap_or_default();
-    let seed = world.next_seq() ^ crate::metrics::hash_str(&format!("{access_key}/{}", ctx.now));
+    // Ids from what the call was and how many events came before it: the engine's id sequence
+    // is left to the engine.
+    let earlier = world
+        .region(&ctx.principal.account_id, &ctx.region)
+        .map_or(0, |r| r.trail.len());
+    let seed = crate::metrics::hash_str(&format!(
+        "{access_key}/{}/{}/{earlier}",
+        ctx.now, call.operation
+    ));
     let mut record = CallRecord {
         name: &call.operation,
         source: event_source(call.service.prefix()),

@@ -109,7 +109,6 @@ fn record_scaler_update(
     desired: i64,
     t: f64,
 ) {
-    let seed = world.next_seq() ^ crate::metrics::hash_str(&format!("{}/{}/{t}", at.0, at.1));
     let Some(account) = world.accounts.get_mut(ai) else {
         return;
     };
@@ -118,6 +117,7 @@ fn record_scaler_update(
         return;
     };
     let agent = "application-autoscaling.amazonaws.com";
+    let seed = crate::metrics::hash_str(&format!("{}/{}/{t}/{}", at.0, at.1, region.trail.len()));
     let event = CallRecord {
         name: "UpdateService",
         source: "ecs.amazonaws.com".into(),
