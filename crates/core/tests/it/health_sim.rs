@@ -441,6 +441,52 @@ async fn spot_reclaims_are_shown_as_such_and_not_counted_as_failures() {
     sim.shutdown().await;
 }
 
+/// The minute ECS takes to start a reclaimed Spot task's replacement is the service working as
+/// designed: green, and said so (a CI run once caught the banner amber at that moment).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spot_replacement_starting_keeps_the_service_green() {
+    let sim = crate::demo::sim("demo").await;
+    let (_, com) = sessions(&sim).await;
+    let (cluster, service) = ("service-kinds", "spot-batch-Service");
+    // A Spot task is reclaimed 20–40 minutes after it starts and its replacement takes 20 s to
+    // run: 15 s steps over 45 minutes land inside at least one such window.
+    let mut caught = None;
+    for _ in 0..180 {
+        sim.control().advance_clock(15.0).await.expect("advance");
+        let described = com
+            .ecs
+            .describe_services()
+            .cluster(cluster)
+            .services(service)
+            .send()
+            .await
+            .expect("describe");
+        let s = &described.services()[0];
+        if s.running_count() < s.desired_count() {
+            caught = Some((s.running_count(), s.desired_count()));
+            break;
+        }
+    }
+    let (running, desired) = caught.expect("no Spot reclaim in 45 minutes");
+    // A fresh session: nothing read before the reclaim is reused.
+    let (_, fresh) = sessions(&sim).await;
+    let h = health::service_health(
+        &fresh,
+        &MetricsCache::new(),
+        cluster,
+        service,
+        &Thresholds::default(),
+    )
+    .await
+    .expect("health");
+    assert_eq!(h.level, HealthLevel::Green, "{h:?}");
+    assert_eq!(
+        h.summary,
+        format!("{running} of {desired} tasks are running: Fargate Spot reclaimed one and its replacement is starting.")
+    );
+    sim.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logs_sources_recent_errors_search_and_save() {
     let sim = crate::demo::sim("demo").await;

@@ -223,6 +223,45 @@ mod tests {
     }
 
     #[test]
+    fn a_spot_replacement_starting_is_green_and_said_so() {
+        let mut reclaimed = stopped(143, "");
+        reclaimed.stop_code = Some("SpotInterruption".into());
+        reclaimed.diagnosis = diagnose(Some("SpotInterruption"), None, &reclaimed.containers, &[]);
+        let reclaimed = [reclaimed];
+        let input = HealthInput {
+            desired: 2,
+            running: 1,
+            pending: 1,
+            deployments: vec![primary("COMPLETED", None)],
+            stopped: &reclaimed,
+            ..Default::default()
+        };
+        let h = roll_up("svc", &input, &Thresholds::default(), true, vec![]);
+        assert_eq!(h.level, HealthLevel::Green, "{h:?}");
+        assert_eq!(
+            h.summary,
+            "1 of 2 tasks are running: Fargate Spot reclaimed one and its replacement is starting."
+        );
+        // Nothing starting in its place, or a deployment under way: the shortfall is a finding.
+        let idle = HealthInput {
+            pending: 0,
+            ..input.clone()
+        };
+        assert_eq!(
+            roll_up("svc", &idle, &Thresholds::default(), true, vec![]).level,
+            HealthLevel::Amber
+        );
+        let deploying = HealthInput {
+            deployments: vec![primary("IN_PROGRESS", None)],
+            ..input
+        };
+        assert_eq!(
+            roll_up("svc", &deploying, &Thresholds::default(), true, vec![]).level,
+            HealthLevel::Amber
+        );
+    }
+
+    #[test]
     fn thresholds_are_configurable_and_named_in_reasons() {
         let input = HealthInput {
             desired: 1,

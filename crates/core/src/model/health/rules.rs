@@ -40,6 +40,17 @@ pub(super) fn tasks_running(input: &HealthInput<'_>, deploying: bool, f: &mut Fi
             "tasks",
             format!("No tasks are running (0 of {} wanted).", input.desired),
         );
+    } else if input.running < input.desired && replacing_reclaimed(input, deploying) {
+        // Fargate Spot takes capacity back as a matter of course and ECS starts a replacement at
+        // once: the minute it takes to start is the service working as designed.
+        f.add(
+            HealthLevel::Green,
+            "tasks",
+            format!(
+                "{} of {} tasks are running: Fargate Spot reclaimed one and its replacement is starting.",
+                input.running, input.desired
+            ),
+        );
     } else if input.running < input.desired {
         let during = if deploying {
             " while a deployment is in progress"
@@ -55,6 +66,17 @@ pub(super) fn tasks_running(input: &HealthInput<'_>, deploying: bool, f: &mut Fi
             ),
         );
     }
+}
+
+/// True when the missing tasks are already starting and Fargate Spot reclaimed a task recently,
+/// outside a deployment.
+fn replacing_reclaimed(input: &HealthInput<'_>, deploying: bool) -> bool {
+    !deploying
+        && input.running + input.pending >= input.desired
+        && input
+            .stopped
+            .iter()
+            .any(|t| t.diagnosis.cause == StopCause::SpotInterruption)
 }
 
 /// The deployments, their rollout state and the circuit breaker.
