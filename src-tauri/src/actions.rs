@@ -66,6 +66,7 @@ fn notify<R: Runtime>(app: &AppHandle<R>, service: &str, outcome: VerdictOutcome
         VerdictOutcome::StoppedWatching => return,
         VerdictOutcome::Error => format!("{service}: lost track"),
         VerdictOutcome::Paused => format!("{service}: paused, waiting for you"),
+        VerdictOutcome::Overridden => format!("{service}: changed again by someone else"),
     };
     let _ = app.notification().builder().title(title).body(text).show();
 }

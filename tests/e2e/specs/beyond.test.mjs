@@ -69,7 +69,15 @@ test("auto scaling: limits, thrashing, pinned at the maximum, and a scale above 
     await driver.wait(async () => confirm.isEnabled(), WAIT_MS, "confirm stays disabled");
     await confirm.click();
     const verdict = await find(driver, "verdict", "", 180_000);
-    assert.equal(await verdict.getAttribute("data-outcome"), "completed", await verdict.getText());
+    const said = await verdict.getText();
+    // At ten times real speed the target-tracking policy may scale in before all 12 are healthy:
+    // then the verdict says the count was changed again, and by what, instead of waiting for 12.
+    if ((await verdict.getAttribute("data-outcome")) === "overridden") {
+      assert.match(said, /^Changed again after .*not the 12 this action set\.\s*Auto scaling manages this service \(2–12 tasks\)/s, said);
+    } else {
+      assert.equal(await verdict.getAttribute("data-outcome"), "completed", said);
+      assert.match(said, /web-autoscaled-Service runs 12 tasks and all are healthy/, said);
+    }
     assert.equal((await calls("application-autoscaling:RegisterScalableTarget")) - registered, 1, "one RegisterScalableTarget");
     await waitText(driver, "scaling-limits", /^Keeps between 2 and 12 tasks/);
   } catch (e) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { controllerLabel } from "./words";
+import { controllerLabel, outcomeLabel, outcomeTone } from "./words";
 
 describe("controllerLabel", () => {
   it("names how ECS itself deploys", () => {
@@ -12,5 +12,13 @@ describe("controllerLabel", () => {
 
   it("leaves other deployers to their own words", () => {
     expect(controllerLabel({ scheduling: "replica", controller: "codeDeploy" }, "blueGreen")).toBe("AWS CodeDeploy (blue/green)");
+  });
+});
+
+describe("outcomeLabel", () => {
+  it("says a count changed again by something else as a warning, not a success", () => {
+    expect(outcomeLabel("overridden")).toBe("Changed again");
+    expect(outcomeTone("overridden")).toBe("warn");
+    expect(outcomeTone("completed")).toBe("good");
   });
 });

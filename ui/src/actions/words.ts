@@ -67,6 +67,8 @@ export function outcomeLabel(outcome: VerdictOutcome): string {
       return "Lost track";
     case "paused":
       return "Paused";
+    case "overridden":
+      return "Changed again";
   }
 }
 
@@ -140,6 +142,7 @@ export function resultName(result: string): string {
     timedOut: "Still in progress at the time limit",
     stoppedWatching: "Stopped watching",
     error: "Lost track",
+    overridden: "Changed again by something else",
   };
   return names[result] ?? result;
 }

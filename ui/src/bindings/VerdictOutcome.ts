@@ -3,4 +3,4 @@
 /**
  * How a watched action ended.
  */
-export type VerdictOutcome = "completed" | "failed" | "rolledBack" | "timedOut" | "stoppedWatching" | "error" | "paused";
+export type VerdictOutcome = "completed" | "failed" | "rolledBack" | "timedOut" | "stoppedWatching" | "error" | "paused" | "overridden";

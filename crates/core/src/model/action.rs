@@ -267,6 +267,8 @@ pub enum VerdictOutcome {
     Error,
     /// The deployment waits at a pause hook for someone to continue or roll it back.
     Paused,
+    /// Something else (auto scaling, a person, a pipeline) changed the service after the action.
+    Overridden,
 }
 
 impl VerdictOutcome {
@@ -280,6 +282,7 @@ impl VerdictOutcome {
             VerdictOutcome::StoppedWatching => "stoppedWatching",
             VerdictOutcome::Error => "error",
             VerdictOutcome::Paused => "paused",
+            VerdictOutcome::Overridden => "overridden",
         }
     }
 }

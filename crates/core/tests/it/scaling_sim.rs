@@ -5,6 +5,7 @@
 
 use crate::action_rig::{rig, Updates};
 use crate::sso_support::calls;
+use ecsdesk_core::model::action::VerdictOutcome;
 use ecsdesk_core::model::scaling::{Direction, ScalingLimits};
 use ecsdesk_core::read::scaling::service_scaling;
 use ecsdesk_core::store::audit::AuditFilter;
@@ -143,5 +144,56 @@ async fn scaling_above_the_maximum_is_planned_with_wider_limits_and_both_change(
         entry.record.plan_summary
     );
     assert_eq!(entry.record.parameters["max"], 12);
+    r.sim.shutdown().await;
+}
+
+/// A scale whose count something else replaces before it is reached (here a pipeline setting 4
+/// while 12 start) ends as overridden, naming auto scaling as what moves this service's count,
+/// instead of waiting for 12 until the time limit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scale_replaced_by_another_count_ends_as_overridden() {
+    let r = rig().await;
+    let wider = ActionRequest::SetDesiredCount {
+        desired: 12,
+        limits: Some(ScalingLimits { min: 2, max: 12 }),
+    };
+    let plan = r
+        .center
+        .plan(&r.registry, &r.com.id, CLUSTER, WEB, wider)
+        .await
+        .expect("plan");
+    let updates = Updates::default();
+    r.center
+        .execute(&r.registry, &plan.plan_id, Some(WEB), updates.sink())
+        .await
+        .expect("executed");
+    let session = r.registry.get(&r.com.id).await.expect("session");
+    session
+        .ecs
+        .update_service()
+        .cluster(CLUSTER)
+        .service(WEB)
+        .desired_count(4)
+        .send()
+        .await
+        .expect("the other change");
+    let verdict = r.drive(&updates, 60, || async {}).await;
+    assert_eq!(verdict.outcome, VerdictOutcome::Overridden, "{verdict:?}");
+    assert_eq!(
+        verdict.headline,
+        "The desired count of web-autoscaled-Service is now 4, not the 12 this action set."
+    );
+    assert!(
+        verdict
+            .detail
+            .starts_with("Auto scaling manages this service (2–12 tasks)"),
+        "{}",
+        verdict.detail
+    );
+    let audit = r.center.list_audit(&AuditFilter::default()).expect("audit");
+    assert!(audit
+        .entries
+        .iter()
+        .any(|e| e.record.service == WEB && e.verdict.as_deref() == Some("overridden")));
     r.sim.shutdown().await;
 }

@@ -68,6 +68,17 @@ impl ActionCenter {
             }
         };
         let (outcome, headline, mut detail) = outcome;
+        if outcome == VerdictOutcome::Overridden {
+            // Name the usual culprit when it is there; otherwise the general sentence stands.
+            if let Ok(Some(limits)) =
+                crate::read::scaling::limits(&session, &plan.cluster, &plan.service).await
+            {
+                detail = format!(
+                    "Auto scaling manages this service ({}) and moved the count to fit the load: its policy at work, not a fault. To hold a count, auto scaling's minimum must be raised to it.",
+                    limits.words()
+                );
+            }
+        }
         if memory.zero_healthy_seen && outcome == VerdictOutcome::Completed {
             let note = "There was a moment with no healthy target behind the load balancer.";
             detail = if detail.is_empty() {

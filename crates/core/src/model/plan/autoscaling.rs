@@ -49,7 +49,7 @@ pub fn with_limits(
                     limits: Some(wider),
                 },
                 label: format!("Scale to {d} and set the limits to {}", wider.words()),
-                why: "Changes auto scaling's limits in the same action, so the new count stays."
+                why: "Changes auto scaling's limits in the same action, so the scaler does not take the count straight back."
                     .into(),
             });
         }

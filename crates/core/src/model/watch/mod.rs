@@ -48,6 +48,8 @@ pub struct WatchMemory {
     pub failed_seen: HashSet<String>,
     /// The last lifecycle stage seen while the deployment ran (a verdict names it).
     pub last_stage: Option<String>,
+    /// Readings in a row whose desired count is not the one a scale set.
+    pub other_desired_reads: u32,
 }
 
 /// Readings in a row that may miss the action's deployment before the watch says another one
@@ -171,12 +173,29 @@ pub fn evaluate(
             let running = snap.running_tasks().count() as i32;
             let all_healthy = snap.running_tasks().all(|t| snap.is_healthy(t));
             let starting = snap.tasks.iter().any(SnapTask::is_starting);
+            if desired == *want {
+                memory.other_desired_reads = 0;
+            }
             if failed >= spec.failed_task_limit {
                 Some((
                     VerdictOutcome::Failed,
                     format!("New tasks of {name} keep failing to start."),
                     failure_of(spec, snap).unwrap_or_default(),
                 ))
+            } else if desired != *want {
+                // Right after UpdateService a reading may still show the old count; longer than
+                // that, something else (auto scaling, a person) set another one and the count
+                // this action set will not be reached.
+                memory.other_desired_reads += 1;
+                (memory.other_desired_reads > MISSING_READS_TOLERATED).then(|| {
+                    (
+                        VerdictOutcome::Overridden,
+                        format!(
+                            "The desired count of {name} is now {desired}, not the {want} this action set."
+                        ),
+                        "Something changed it afterwards: auto scaling, or a person or pipeline (the Changes tab says who).".to_string(),
+                    )
+                })
             } else if running == *want && all_healthy && !starting && draining == 0 {
                 Some((
                     VerdictOutcome::Completed,
@@ -302,6 +321,40 @@ mod tests {
             .collect();
         assert_eq!(verdicts.len(), 1);
         assert_eq!(verdicts[0].0, VerdictOutcome::Failed);
+    }
+
+    /// A scale whose count something else replaced (auto scaling scaling in again) used to wait
+    /// for the count it set until the time limit; a reading or two of the old count is ECS's lag.
+    #[test]
+    fn a_scale_overridden_by_another_count_ends_as_overridden() {
+        let scale = WatchTargetSpec {
+            action: ActionRequest::SetDesiredCount {
+                desired: 12,
+                limits: None,
+            },
+            deployment_id: None,
+            ..spec()
+        };
+        let mut memory = WatchMemory::default();
+        let mut snap = reading(vec![deployment("ecs-svc/new", "COMPLETED")]);
+        snap.desired = 5;
+        for _ in 0..MISSING_READS_TOLERATED {
+            assert!(evaluate(&scale, &snap, &mut memory).1.is_none());
+        }
+        // The count this action set shows up: the lag is over and the count starts again.
+        snap.desired = 12;
+        assert!(evaluate(&scale, &snap, &mut memory).1.is_none());
+        assert_eq!(memory.other_desired_reads, 0);
+        snap.desired = 5;
+        let verdicts: Vec<_> = (0..=MISSING_READS_TOLERATED)
+            .filter_map(|_| evaluate(&scale, &snap, &mut memory).1)
+            .collect();
+        assert_eq!(verdicts.len(), 1);
+        assert_eq!(verdicts[0].0, VerdictOutcome::Overridden);
+        assert_eq!(
+            verdicts[0].1,
+            "The desired count of api is now 5, not the 12 this action set."
+        );
     }
 
     /// `failedTasks` goes back to zero once a task of the deployment runs well; tasks that then
