@@ -147,9 +147,11 @@ async fn scaling_above_the_maximum_is_planned_with_wider_limits_and_both_change(
     r.sim.shutdown().await;
 }
 
-/// A scale whose count something else replaces before it is reached (here a pipeline setting 4
-/// while 12 start) ends as overridden, naming auto scaling as what moves this service's count,
-/// instead of waiting for 12 until the time limit.
+/// Auto scaling moving the count between plan and confirmation (one more task) does not refuse
+/// a scale up to 12, and the audit says from which count it ran. A scale whose count something
+/// else replaces before it is reached (here a pipeline setting 4 while 12 start) ends as
+/// overridden, naming auto scaling as what moves this service's count, instead of waiting for 12
+/// until the time limit.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scale_replaced_by_another_count_ends_as_overridden() {
     let r = rig().await;
@@ -162,12 +164,21 @@ async fn a_scale_replaced_by_another_count_ends_as_overridden() {
         .plan(&r.registry, &r.com.id, CLUSTER, WEB, wider)
         .await
         .expect("plan");
+    let session = r.registry.get(&r.com.id).await.expect("session");
+    session
+        .ecs
+        .update_service()
+        .cluster(CLUSTER)
+        .service(WEB)
+        .desired_count(plan.desired + 1)
+        .send()
+        .await
+        .expect("the scaler's move");
     let updates = Updates::default();
     r.center
         .execute(&r.registry, &plan.plan_id, Some(WEB), updates.sink())
         .await
-        .expect("executed");
-    let session = r.registry.get(&r.com.id).await.expect("session");
+        .expect("the same scale up runs");
     session
         .ecs
         .update_service()
@@ -191,9 +202,19 @@ async fn a_scale_replaced_by_another_count_ends_as_overridden() {
         verdict.detail
     );
     let audit = r.center.list_audit(&AuditFilter::default()).expect("audit");
-    assert!(audit
+    let entry = audit
         .entries
         .iter()
-        .any(|e| e.record.service == WEB && e.verdict.as_deref() == Some("overridden")));
+        .find(|e| e.record.service == WEB)
+        .expect("audited");
+    assert_eq!(entry.verdict.as_deref(), Some("overridden"));
+    assert_eq!(
+        entry.record.message.clone().unwrap_or_default(),
+        format!(
+            "The desired count was {} when this ran ({} when planned).",
+            plan.desired + 1,
+            plan.desired
+        )
+    );
     r.sim.shutdown().await;
 }

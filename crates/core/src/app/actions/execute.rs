@@ -247,12 +247,19 @@ impl ActionCenter {
             deployment_id: deployment_id.clone(),
             started_at: now_rfc3339(),
         };
+        // A scale may run from a count auto scaling moved since the plan; the log says from which.
+        let moved = (before.desired != plan.desired).then(|| {
+            format!(
+                "The desired count was {} when this ran ({} when planned).",
+                before.desired, plan.desired
+            )
+        });
         let record = Self::record(
             plan,
             &info.arn,
             AuditEvent::Executed,
             "started",
-            None,
+            moved,
             deployment_id.clone(),
         );
         if let Err(e) = self.inner.audit.append(&record) {

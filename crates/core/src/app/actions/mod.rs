@@ -6,6 +6,7 @@
 //! (synced) and only then reports success; the watch then streams progress to a sink.
 
 mod execute;
+mod fingerprint;
 mod protection;
 mod watch;
 
@@ -44,6 +45,7 @@ use crate::model::watch::{WatchMemory, WatchTargetSpec};
 use crate::store::audit::{AuditEvent, AuditFilter, AuditLog, AuditPage, AuditRecord};
 use crate::store::protection::ProtectionStore;
 use crate::util::time::{now_rfc3339, rfc3339};
+use fingerprint::Fingerprint;
 
 /// Receives watch updates (the shell forwards them to a Tauri channel).
 pub type WatchSink = Arc<dyn Fn(WatchUpdate) + Send + Sync>;
@@ -56,81 +58,6 @@ struct StoredPlan {
     fingerprint: Fingerprint,
     created: Instant,
     executing: bool,
-}
-
-/// What must not change between plan and execution.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Fingerprint {
-    task_definition: String,
-    desired: i32,
-    primary: Option<String>,
-    task_running: Option<bool>,
-    /// For ECS's own deployment actions: the deployment's status and the hook it waits at.
-    service_deployment: Option<(String, Option<String>)>,
-}
-
-impl Fingerprint {
-    fn of(snap: &ServiceSnapshot, action: &ActionRequest) -> Fingerprint {
-        let task_running = match action {
-            ActionRequest::StopTask { task, .. } => {
-                let id = task.rsplit('/').next().unwrap_or(task);
-                Some(
-                    snap.tasks
-                        .iter()
-                        .any(|t| t.id == id && t.desired_status == "RUNNING"),
-                )
-            }
-            _ => None,
-        };
-        let service_deployment = action.service_deployment().map(|arn| {
-            snap.service_deployment
-                .as_ref()
-                .filter(|d| d.arn == arn)
-                .map_or(("gone".to_string(), None), |d| {
-                    (d.status.clone(), d.paused_hook().map(|h| h.hook_id.clone()))
-                })
-        });
-        Fingerprint {
-            service_deployment,
-            task_definition: snap.task_definition.clone(),
-            desired: snap.desired,
-            primary: snap.primary().map(|p| p.id.clone()),
-            task_running,
-        }
-    }
-
-    /// What differs, in words.
-    fn changes(&self, now: &Fingerprint) -> Vec<String> {
-        let mut out = Vec::new();
-        if self.task_definition != now.task_definition {
-            out.push(format!(
-                "the task definition is now {} (was {})",
-                now.task_definition, self.task_definition
-            ));
-        }
-        if self.desired != now.desired {
-            out.push(format!(
-                "the desired count is now {} (was {})",
-                now.desired, self.desired
-            ));
-        }
-        if self.primary != now.primary {
-            out.push("another deployment started".to_string());
-        }
-        if self.service_deployment != now.service_deployment {
-            out.push(match &now.service_deployment {
-                Some((status, None)) => format!(
-                    "the deployment is now {} and waits at no pause",
-                    status.to_ascii_lowercase().replace('_', " ")
-                ),
-                _ => "the deployment moved on".to_string(),
-            });
-        }
-        if self.task_running != now.task_running {
-            out.push("the task is no longer running".to_string());
-        }
-        out
-    }
 }
 
 /// Shared state of the action center.

@@ -237,76 +237,7 @@ fn plan_allowed(
                 })
             }
         }
-        ActionRequest::SetDesiredCount { desired, .. } => {
-            let d = *desired;
-            let n = snap.desired;
-            if !(0..=MAX_DESIRED_COUNT).contains(&d) {
-                return Err(CoreError::InvalidInput(format!(
-                    "Choose a number of tasks from 0 to {MAX_DESIRED_COUNT}. For more, ask your platform team."
-                )));
-            }
-            if d == n {
-                return Err(CoreError::InvalidInput(format!(
-                    "{service} already wants {}.",
-                    tasks(n)
-                )));
-            }
-            let title = format!("Scale {service} from {} to {}", tasks(n), tasks(d));
-            let (steps, risk, sentence, downtime) = if d == 0 {
-                (
-                    vec![
-                        format!(
-                            "ECS stops all {} (open connections drain first).",
-                            tasks(n)
-                        ),
-                        "The service stays defined with 0 tasks; scale it up again to bring it back.".to_string(),
-                    ],
-                    RiskLevel::Danger,
-                    "Scaling to zero stops every task: the service will be down until you scale it up again.".to_string(),
-                    true,
-                )
-            } else if d < n {
-                (
-                    vec![
-                        format!(
-                            "ECS stops {} (open connections drain first); {} keep serving.",
-                            tasks(n - d),
-                            tasks(d)
-                        ),
-                    ],
-                    RiskLevel::Caution,
-                    format!("Capacity drops from {n} to {d}; if the remaining tasks are too busy, requests may slow down or fail."),
-                    false,
-                )
-            } else {
-                let mut steps = vec![format!(
-                    "ECS starts {} of {}.",
-                    tasks(d - n).replace("task", "new task"),
-                    snap.task_definition
-                )];
-                steps.push(if snap.has_load_balancer {
-                    "Each receives traffic once it passes the load balancer's health checks."
-                        .to_string()
-                } else {
-                    "Each starts working once it is running.".to_string()
-                });
-                let sentence = if n == 0 {
-                    "The service comes back once the new tasks are running and healthy (a few minutes).".to_string()
-                } else {
-                    "Adds capacity; running tasks are not touched.".to_string()
-                };
-                (steps, RiskLevel::Safe, sentence, false)
-            };
-            Ok(PlanBody {
-                title,
-                steps,
-                risk,
-                risk_sentence: sentence,
-                downtime_expected: downtime,
-                notes,
-                alternative: None,
-            })
-        }
+        ActionRequest::SetDesiredCount { desired, .. } => scale::scale(snap, *desired, notes),
         ActionRequest::Rollback { revision } => {
             let family = snap.family();
             if *revision == current {
@@ -401,9 +332,11 @@ fn strategy_rollout(snap: &ServiceSnapshot) -> crate::model::rollout::Rollout {
 
 mod autoscaling;
 mod native;
+mod scale;
 pub use autoscaling::with_limits;
 pub use native::settle;
 pub(crate) use native::watched_deployment;
+pub use scale::ScaleKind;
 
 #[cfg(test)]
 mod native_tests;
