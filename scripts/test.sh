@@ -68,7 +68,10 @@ step "setup (install what is missing)" "$ROOT/scripts/setup.sh" || { echo "setup
 step "cargo fmt --check" cargo fmt --all -- --check
 step "ui lint" ui npm run --silent lint
 step "ui typecheck" ui npm run --silent typecheck
-step "ui unit tests (vitest)" ui npx vitest run
+# Vitest also writes its counts as JSON: the summary reads them there, not from the console log.
+VITEST_JSON="$ROOT/artifacts/vitest.json"
+rm -f "$VITEST_JSON"
+step "ui unit tests (vitest)" ui npx vitest run --reporter=default --reporter=json --outputFile.json="$VITEST_JSON"
 built=0
 if step "build app, .deb, simulator and test binaries" tauri build --debug --bundles deb "${SHARED_BUILD[@]}"; then
   built=1
@@ -94,8 +97,8 @@ fi
 for f in "$LOGS"/*.log; do sed -i 's/\x1b\[[0-9;]*m//g' "$f"; done
 cargo_pass=$(grep -hoE 'test result: [a-zA-Z]+\. [0-9]+ passed' "$LOGS"/cargo-test.log 2>/dev/null | awk '{s+=$4} END {print s+0}')
 cargo_fail=$(grep -hoE '[0-9]+ failed;' "$LOGS"/cargo-test.log 2>/dev/null | awk '{s+=$1} END {print s+0}')
-vitest_pass=$(grep -hoE 'Tests +[0-9]+ passed' "$LOGS"/ui-unit-tests--vitest-.log 2>/dev/null | grep -oE '[0-9]+' | tail -n1)
-vitest_fail=$(grep -hoE 'Tests +[0-9]+ failed' "$LOGS"/ui-unit-tests--vitest-.log 2>/dev/null | grep -oE '[0-9]+' | tail -n1)
+vitest_pass=$(grep -oE '"numPassedTests": *[0-9]+' "$VITEST_JSON" 2>/dev/null | grep -oE '[0-9]+$')
+vitest_fail=$(grep -oE '"numFailedTests": *[0-9]+' "$VITEST_JSON" 2>/dev/null | grep -oE '[0-9]+$')
 e2e_log="$(ls "$LOGS"/end-to-end-tests*.log 2>/dev/null | head -n1)"
 e2e_pass=$(grep -hoE '^# pass [0-9]+' "$e2e_log" 2>/dev/null | grep -oE '[0-9]+' | tail -n1)
 e2e_fail=$(grep -hoE '^# fail [0-9]+' "$e2e_log" 2>/dev/null | grep -oE '[0-9]+' | tail -n1)
