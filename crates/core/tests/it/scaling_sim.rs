@@ -3,12 +3,12 @@
 //! costs in calls, and a scale plan beyond the maximum that offers to widen the limits and, run,
 //! changes both in one audited action.
 
-use crate::action_rig::{rig, Updates};
+use crate::action_rig::{rig, Rig, Updates};
 use crate::sso_support::calls;
 use ecsdesk_core::model::action::VerdictOutcome;
 use ecsdesk_core::model::scaling::{Direction, ScalingLimits};
 use ecsdesk_core::read::scaling::service_scaling;
-use ecsdesk_core::store::audit::AuditFilter;
+use ecsdesk_core::store::audit::{AuditEntry, AuditFilter};
 use ecsdesk_core::ActionRequest;
 
 const CLUSTER: &str = "autoscaling";
@@ -101,10 +101,7 @@ async fn scaling_above_the_maximum_is_planned_with_wider_limits_and_both_change(
         plan.notes
     );
     let alt = plan.alternative.clone().expect("wider limits offered");
-    let wider = ActionRequest::SetDesiredCount {
-        desired: 12,
-        limits: Some(ScalingLimits { min: 2, max: 12 }),
-    };
+    let wider = scale_to_12_within_2_to_12();
     assert_eq!(alt.action, wider);
 
     let plan = r
@@ -132,12 +129,7 @@ async fn scaling_above_the_maximum_is_planned_with_wider_limits_and_both_change(
         .await
         .expect("limits");
     assert_eq!(limits, Some(ScalingLimits { min: 2, max: 12 }));
-    let audit = r.center.list_audit(&AuditFilter::default()).expect("audit");
-    let entry = audit
-        .entries
-        .iter()
-        .find(|e| e.record.service == WEB)
-        .expect("audited");
+    let entry = audited(&r);
     assert!(
         entry.record.plan_summary.contains("2–12 tasks"),
         "{}",
@@ -155,10 +147,7 @@ async fn scaling_above_the_maximum_is_planned_with_wider_limits_and_both_change(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scale_replaced_by_another_count_ends_as_overridden() {
     let r = rig().await;
-    let wider = ActionRequest::SetDesiredCount {
-        desired: 12,
-        limits: Some(ScalingLimits { min: 2, max: 12 }),
-    };
+    let wider = scale_to_12_within_2_to_12();
     let plan = r
         .center
         .plan(&r.registry, &r.com.id, CLUSTER, WEB, wider)
@@ -201,12 +190,7 @@ async fn a_scale_replaced_by_another_count_ends_as_overridden() {
         "{}",
         verdict.detail
     );
-    let audit = r.center.list_audit(&AuditFilter::default()).expect("audit");
-    let entry = audit
-        .entries
-        .iter()
-        .find(|e| e.record.service == WEB)
-        .expect("audited");
+    let entry = audited(&r);
     assert_eq!(entry.verdict.as_deref(), Some("overridden"));
     assert_eq!(
         entry.record.message.clone().unwrap_or_default(),
@@ -217,4 +201,22 @@ async fn a_scale_replaced_by_another_count_ends_as_overridden() {
         )
     );
     r.sim.shutdown().await;
+}
+
+/// The scale to 12 with the limits widened to 2–12 that the plan offers.
+fn scale_to_12_within_2_to_12() -> ActionRequest {
+    ActionRequest::SetDesiredCount {
+        desired: 12,
+        limits: Some(ScalingLimits { min: 2, max: 12 }),
+    }
+}
+
+/// The audit entry of the web service's action.
+fn audited(r: &Rig) -> AuditEntry {
+    let audit = r.center.list_audit(&AuditFilter::default()).expect("audit");
+    audit
+        .entries
+        .into_iter()
+        .find(|e| e.record.service == WEB)
+        .expect("audited")
 }
